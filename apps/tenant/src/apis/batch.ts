@@ -1,0 +1,121 @@
+/** POST /api/batch: several record writes in one transaction (PocketBase's batch API). */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TenantApp } from '../core/app.js';
+import { findRecordById } from '../core/record_find.js';
+import type { RequestInfo } from '../core/request_info.js';
+import { normalizeHeaders } from '../core/request_info.js';
+import { findRecordByToken } from '../core/tokens.js';
+import { ApiError, badRequest, fieldError, forbidden, ValidationError } from '../tools/router/api_error.js';
+import type { ErrorData } from '../tools/router/api_error.js';
+import { PickerError, pickFields } from '../tools/picker/picker.js';
+import { readBody } from './body.js';
+import type { ActionResult, RecordActionInput } from './record_actions.js';
+import { createAction, deleteAction, updateAction } from './record_actions.js';
+
+interface SubRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+}
+
+const RECORDS_RE = /^\/api\/collections\/([^/?#]+)\/records(?:\/([^/?#]+))?\/?$/;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function readRequests(data: Record<string, unknown>, max: number): SubRequest[] {
+  const raw = data.requests;
+  if (!Array.isArray(raw) || raw.length === 0) {
+    throw new ValidationError({ requests: fieldError('validation_required', 'Cannot be blank.') }, 'Invalid batch request data.');
+  }
+  if (raw.length > max) {
+    throw new ValidationError({ requests: fieldError('validation_length_too_long', `The length must be no more than ${max}.`) }, 'Invalid batch request data.');
+  }
+  const errors: ErrorData = {};
+  const out = raw.map((item, i): SubRequest => {
+    const r = isObject(item) ? item : {};
+    const e: ErrorData = {};
+    const method = typeof r.method === 'string' ? r.method.toUpperCase() : '';
+    if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) e.method = fieldError('validation_in_invalid', 'Must be a valid value.');
+    const url = typeof r.url === 'string' ? r.url : '';
+    if (!url) e.url = fieldError('validation_required', 'Cannot be blank.');
+    if (Object.keys(e).length) errors[String(i)] = e;
+    const headers: Record<string, string> = {};
+    if (isObject(r.headers)) for (const [k, v] of Object.entries(r.headers)) headers[k.toLowerCase()] = String(v);
+    return { method, url, headers, body: isObject(r.body) ? r.body : {} };
+  });
+  if (Object.keys(errors).length) throw new ValidationError({ requests: errors }, 'Invalid batch request data.');
+  return out;
+}
+
+// Runs one sub-request through the same actions the record routes use.
+function runSub(app: TenantApp, parent: FastifyRequest, sub: SubRequest): ActionResult {
+  const url = new URL(sub.url, 'http://batch.local');
+  const m = RECORDS_RE.exec(url.pathname);
+  if (!m) throw new ApiError(404);
+  const [, collection, id] = [m[0], decodeURIComponent(m[1]), m[2] ? decodeURIComponent(m[2]) : undefined];
+  const query: Record<string, string> = {};
+  url.searchParams.forEach((v, k) => (query[k] = v));
+  let auth = parent.auth;
+  const authHeader = sub.headers.authorization;
+  if (authHeader !== undefined) auth = authHeader ? findRecordByToken(app, authHeader.replace(/^bearer\s+/i, ''), 'auth')?.record : undefined;
+  const info: RequestInfo = {
+    context: 'default',
+    method: sub.method,
+    headers: normalizeHeaders({ ...parent.headers, ...sub.headers }),
+    query,
+    body: sub.body,
+    auth,
+  };
+  const input: RecordActionInput = { collection, id, info, body: { data: sub.body, files: [] } };
+  let result: ActionResult;
+  if (sub.method === 'POST' && !id) result = createAction(app, input);
+  else if (sub.method === 'PUT' && !id) {
+    const c = app.collections.find(collection);
+    const upsertId = typeof sub.body.id === 'string' ? sub.body.id : '';
+    const exists = c && upsertId ? findRecordById(app, c, upsertId) : undefined;
+    result = exists ? updateAction(app, { ...input, id: upsertId }) : createAction(app, input);
+  } else if (sub.method === 'PATCH' && id) result = updateAction(app, input);
+  else if (sub.method === 'DELETE' && id) result = deleteAction(app, input);
+  else throw new ApiError(404);
+  if (query.fields && result.status < 300) {
+    try {
+      result = { ...result, body: pickFields(JSON.parse(JSON.stringify(result.body)), query.fields) };
+    } catch (err) {
+      if (err instanceof PickerError) throw badRequest(err.message);
+      throw err;
+    }
+  }
+  return result;
+}
+
+/** Binds the batch route. */
+export function bindBatchApi(app: TenantApp, server: FastifyInstance): void {
+  server.post('/api/batch', async (request, reply) => {
+    const settings = app.settings.get().batch;
+    if (!settings.enabled) throw forbidden('Batch requests are not allowed.');
+    const { data, files } = await readBody(request);
+    if (files.length) throw badRequest('File uploads are not supported by this server version yet.');
+    const subs = readRequests(data, settings.maxRequests);
+    const results: ActionResult[] = [];
+    const deadline = Date.now() + settings.timeout * 1000;
+    app.hooks.trigger('OnBatchRequest', { app, requests: subs }, () => {
+      app.write(() => {
+        subs.forEach((sub, i) => {
+          try {
+            if (Date.now() > deadline) throw new ApiError(400, 'Batch transaction timed out.');
+            results.push(runSub(app, request, sub));
+          } catch (err) {
+            const apiErr = err instanceof ApiError ? err : new ApiError(500, undefined, {}, err);
+            const failure = { code: 'batch_request_failed', message: 'Batch request failed.', response: apiErr.toJSON() };
+            throw new ValidationError({ requests: { [String(i)]: failure as unknown as ErrorData } }, 'Batch transaction failed.');
+          }
+        });
+      });
+    });
+    const body = results.map((r) => ({ body: r.status === 204 ? null : r.body, status: r.status }));
+    return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+  });
+}

@@ -1,0 +1,74 @@
+/** Per-request helpers shared by every API file: auth, request info, JSON replies. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { TenantApp } from '../core/app.js';
+import type { RecordModel } from '../core/record_model.js';
+import type { RequestContext, RequestInfo } from '../core/request_info.js';
+import { isSuperuserAuth, normalizeHeaders } from '../core/request_info.js';
+import { findRecordByToken } from '../core/tokens.js';
+import { badRequest, forbidden, unauthorized } from '../tools/router/api_error.js';
+import { PickerError, pickFields } from '../tools/picker/picker.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated record (undefined for guests). */
+    auth: RecordModel | undefined;
+  }
+}
+
+/** Reads the token from `Authorization` (an optional `Bearer ` prefix is accepted). */
+export function tokenFromRequest(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  if (!header) return '';
+  return header.replace(/^bearer\s+/i, '').trim();
+}
+
+/** Loads the auth record of a request from its token; invalid tokens mean "guest". */
+export function loadAuth(app: TenantApp, request: FastifyRequest): RecordModel | undefined {
+  const token = tokenFromRequest(request);
+  if (!token) return undefined;
+  return findRecordByToken(app, token, 'auth')?.record;
+}
+
+/** The query string as a flat string map (last value wins for repeated keys). */
+export function queryOf(request: FastifyRequest): Record<string, string> {
+  const q = (request.query ?? {}) as Record<string, unknown>;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(q)) {
+    if (Array.isArray(v)) out[k] = String(v[v.length - 1] ?? '');
+    else if (v !== undefined) out[k] = String(v);
+  }
+  return out;
+}
+
+/** Builds the RequestInfo that rules and hooks see. */
+export function requestInfo(request: FastifyRequest, body: Record<string, unknown> = {}, context: RequestContext = 'default'): RequestInfo {
+  return {
+    context,
+    method: request.method.toUpperCase(),
+    headers: normalizeHeaders(request.headers),
+    query: queryOf(request),
+    body,
+    auth: request.auth,
+  };
+}
+
+/** Throws 401 unless a superuser is authenticated (PocketBase's RequireSuperuserAuth). */
+export function requireSuperuser(request: FastifyRequest): void {
+  if (!request.auth) throw unauthorized('The request requires valid superuser authorization token.');
+  if (!isSuperuserAuth({ auth: request.auth })) throw forbidden('The authorized record is not allowed to perform this action.');
+}
+
+/** Sends JSON with PocketBase's `fields` picker applied to 2xx responses. */
+export function sendJSON(request: FastifyRequest, reply: FastifyReply, status: number, data: unknown): FastifyReply {
+  let body = data;
+  const fields = queryOf(request).fields;
+  if (fields && status >= 200 && status < 300) {
+    try {
+      body = pickFields(JSON.parse(JSON.stringify(data)), fields);
+    } catch (err) {
+      if (err instanceof PickerError) throw badRequest(err.message);
+      throw err;
+    }
+  }
+  return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+}

@@ -1,0 +1,137 @@
+/** Auth routes of auth collections: auth-methods, auth-with-password, auth-refresh, impersonate. */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TenantApp } from '../core/app.js';
+import type { Collection } from '../core/collection_model.js';
+import { findAuthRecordByIdentity, findRecordById } from '../core/record_find.js';
+import type { RecordModel } from '../core/record_model.js';
+import { recordMatchesRule } from '../core/record_rules.js';
+import { isSuperuserAuth } from '../core/request_info.js';
+import { newRecordToken } from '../core/tokens.js';
+import { verifyPassword } from '../core/record_values.js';
+import { badRequest, fieldError, forbidden, notFound, unauthorized, ValidationError } from '../tools/router/api_error.js';
+import type { ErrorData } from '../tools/router/api_error.js';
+import { readBody } from './body.js';
+import { requestInfo, sendJSON, tokenFromRequest } from './context.js';
+import { decodeJwtUnverified } from '../tools/security/jwt.js';
+import { presentRecords } from './record_actions.js';
+
+type Params = { collection: string; id?: string };
+
+function authCollection(app: TenantApp, idOrName: string): Collection {
+  const c = app.collections.find(idOrName);
+  if (!c || c.type !== 'auth' || !c.auth) throw notFound('Missing or invalid auth collection context.');
+  return c;
+}
+
+// The auth rule (null = nobody may authenticate, "" = everyone) checked for the record itself.
+function checkAuthRule(app: TenantApp, record: RecordModel, request: FastifyRequest): void {
+  const rule = record.collection.auth?.authRule;
+  if (rule === null || rule === undefined) throw forbidden('The authentication of records from this collection is disabled.');
+  if (rule === '') return;
+  const info = { ...requestInfo(request), auth: record };
+  if (!recordMatchesRule(app, record.collection, record.id, rule, info)) throw forbidden('The authenticated record is not allowed to authenticate.');
+}
+
+function authResponse(app: TenantApp, request: FastifyRequest, record: RecordModel, token: string, meta?: Record<string, unknown>): Record<string, unknown> {
+  const info = { ...requestInfo(request), auth: record };
+  let body: Record<string, unknown> = {};
+  app.hooks.trigger('OnRecordAuthRequest', { app, record, token, meta, requestInfo: info }, (e) => {
+    presentRecords(app, [e.record], info);
+    body = { record: e.record.toJSON(), token: e.token };
+    if (e.meta) body.meta = e.meta;
+  });
+  return body;
+}
+
+/** Binds the auth routes. */
+export function bindRecordAuthApi(app: TenantApp, server: FastifyInstance): void {
+  const base = '/api/collections/:collection';
+
+  server.get<{ Params: Params }>(`${base}/auth-methods`, async (request, reply) => {
+    const c = authCollection(app, request.params.collection);
+    const a = c.auth!;
+    return sendJSON(request, reply, 200, {
+      password: { identityFields: a.passwordAuth.identityFields, enabled: a.passwordAuth.enabled },
+      oauth2: { providers: [], enabled: a.oauth2.enabled },
+      mfa: { enabled: a.mfa.enabled, duration: a.mfa.enabled ? a.mfa.duration : 0 },
+      otp: { enabled: a.otp.enabled, duration: a.otp.enabled ? a.otp.duration : 0 },
+      // legacy keys kept by PocketBase for older SDKs
+      authProviders: null,
+      usernamePassword: a.passwordAuth.enabled && a.passwordAuth.identityFields.includes('username'),
+      emailPassword: a.passwordAuth.enabled && a.passwordAuth.identityFields.includes('email'),
+    });
+  });
+
+  server.post<{ Params: Params }>(`${base}/auth-with-password`, async (request, reply) => {
+    const c = authCollection(app, request.params.collection);
+    const a = c.auth!;
+    if (!a.passwordAuth.enabled) throw forbidden('The collection is not configured to allow password authentication.');
+    const { data } = await readBody(request);
+    const errors: ErrorData = {};
+    const identity = typeof data.identity === 'string' ? data.identity : data.identity == null ? '' : String(data.identity);
+    const password = typeof data.password === 'string' ? data.password : data.password == null ? '' : String(data.password);
+    const identityField = typeof data.identityField === 'string' ? data.identityField : '';
+    if (!identity) errors.identity = fieldError('validation_required', 'Cannot be blank.');
+    else if (identity.length > 255) errors.identity = fieldError('validation_length_too_long', 'The length must be no more than 255.');
+    if (!password) errors.password = fieldError('validation_required', 'Cannot be blank.');
+    else if (password.length > 255) errors.password = fieldError('validation_length_too_long', 'The length must be no more than 255.');
+    if (identityField && !a.passwordAuth.identityFields.includes(identityField)) {
+      errors.identityField = fieldError('validation_in_invalid', 'Must be a valid value.');
+    }
+    if (Object.keys(errors).length) throw new ValidationError(errors, 'An error occurred while validating the submitted data.');
+    const fields = identityField ? [identityField] : a.passwordAuth.identityFields;
+    let record: RecordModel | undefined;
+    for (const f of fields) {
+      record = findAuthRecordByIdentity(app, c, f, identity);
+      if (record) break;
+    }
+    let ok = false;
+    app.hooks.trigger('OnRecordAuthWithPasswordRequest', { app, collection: c, record, identity, identityField, password }, (e) => {
+      ok = Boolean(e.record) && verifyPassword(e.record!.getString('password'), e.password);
+      record = e.record;
+    });
+    if (!ok || !record) throw badRequest('Failed to authenticate.');
+    checkAuthRule(app, record, request);
+    const token = newRecordToken(app, record, 'auth');
+    return sendJSON(request, reply, 200, authResponse(app, request, record, token));
+  });
+
+  server.post<{ Params: Params }>(`${base}/auth-refresh`, async (request, reply) => {
+    const c = authCollection(app, request.params.collection);
+    const auth = request.auth;
+    if (!auth) throw unauthorized('The request requires valid record authorization token.');
+    if (auth.collection.id !== c.id) throw forbidden(`The request requires auth record from ${auth.collection.name} collection.`);
+    const claims = tokenClaims(request);
+    if (claims && claims.refreshable === false) throw forbidden('The current auth token is not refreshable.');
+    checkAuthRule(app, auth, request);
+    let token = '';
+    app.hooks.trigger('OnRecordAuthRefreshRequest', { app, collection: c, record: auth }, (e) => {
+      token = newRecordToken(app, e.record as RecordModel, 'auth');
+    });
+    return sendJSON(request, reply, 200, authResponse(app, request, auth, token));
+  });
+
+  server.post<{ Params: Params }>(`${base}/impersonate/:id`, async (request, reply) => {
+    if (!isSuperuserAuth(request)) {
+      if (!request.auth) throw unauthorized('The request requires valid superuser authorization token.');
+      throw forbidden('The authorized record is not allowed to perform this action.');
+    }
+    const c = authCollection(app, request.params.collection);
+    const { data } = await readBody(request);
+    const duration = data.duration === undefined || data.duration === '' ? 0 : Number(data.duration);
+    if (!Number.isFinite(duration) || duration < 0) {
+      throw new ValidationError({ duration: fieldError('validation_min_greater_equal_than_required', 'Must be no less than 0.') });
+    }
+    const record = findRecordById(app, c, request.params.id ?? '');
+    if (!record) throw notFound();
+    let token = '';
+    app.hooks.trigger('OnRecordImpersonateRequest', { app, collection: c, record, duration }, () => {
+      token = newRecordToken(app, record, 'auth', { duration: Math.floor(duration), refreshable: false });
+    });
+    return sendJSON(request, reply, 200, authResponse(app, request, record, token));
+  });
+}
+
+function tokenClaims(request: FastifyRequest): Record<string, unknown> | undefined {
+  return decodeJwtUnverified(tokenFromRequest(request));
+}

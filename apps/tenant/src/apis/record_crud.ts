@@ -1,0 +1,31 @@
+/** /api/collections/{collection}/records routes. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TenantApp } from '../core/app.js';
+import { readBody } from './body.js';
+import { requestInfo, sendJSON } from './context.js';
+import type { ActionResult, RecordActionInput } from './record_actions.js';
+import { createAction, deleteAction, listAction, updateAction, viewAction } from './record_actions.js';
+
+type Params = { collection: string; id?: string };
+
+async function run(
+  request: FastifyRequest<{ Params: Params }>,
+  reply: FastifyReply,
+  withBody: boolean,
+  action: (input: RecordActionInput) => ActionResult,
+): Promise<FastifyReply> {
+  const body = withBody ? await readBody(request) : { data: {}, files: [] };
+  const result = action({ collection: request.params.collection, id: request.params.id, info: requestInfo(request, body.data), body });
+  if (result.status === 204) return reply.code(204).send();
+  return sendJSON(request, reply, result.status, result.body);
+}
+
+/** Binds the record CRUD routes. */
+export function bindRecordCrudApi(app: TenantApp, server: FastifyInstance): void {
+  const base = '/api/collections/:collection/records';
+  server.get<{ Params: Params }>(base, (req, reply) => run(req, reply, false, (i) => listAction(app, i)));
+  server.get<{ Params: Params }>(`${base}/:id`, (req, reply) => run(req, reply, false, (i) => viewAction(app, i)));
+  server.post<{ Params: Params }>(base, (req, reply) => run(req, reply, true, (i) => createAction(app, i)));
+  server.patch<{ Params: Params }>(`${base}/:id`, (req, reply) => run(req, reply, true, (i) => updateAction(app, i)));
+  server.delete<{ Params: Params }>(`${base}/:id`, (req, reply) => run(req, reply, false, (i) => deleteAction(app, i)));
+}

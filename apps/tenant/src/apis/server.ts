@@ -1,0 +1,91 @@
+/** Builds the Fastify server of one tenant: parsers, CORS, auth, error mapping and routes. */
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { TenantApp } from '../core/app.js';
+import { ApiError } from '../tools/router/api_error.js';
+import { BODY_LIMIT, registerBodyParsers } from './body.js';
+import { loadAuth } from './context.js';
+import { bindBatchApi } from './batch.js';
+import { bindCollectionApi } from './collections.js';
+import { bindHealthApi } from './health.js';
+import { bindRecordAuthApi } from './record_auth.js';
+import { bindRecordCrudApi } from './record_crud.js';
+import { bindSettingsApi } from './settings.js';
+
+/** Server options. */
+export interface ServerOptions {
+  /** Logs internal errors (never sent to clients). */
+  logError?: (err: unknown, context: string) => void;
+}
+
+// Maps Fastify's own errors (parsers, limits) to PocketBase-shaped API errors.
+function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const fe = err as Partial<FastifyError>;
+  switch (fe.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_REQ_FILE_TOO_LARGE':
+    case 'FST_FILES_LIMIT':
+    case 'FST_PARTS_LIMIT':
+      return new ApiError(413, 'Request entity too large.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+    case 'FST_PROTO_VIOLATION':
+      return new ApiError(400, 'Failed to load the submitted data due to invalid formatting.');
+    default:
+      break;
+  }
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) return new ApiError(fe.statusCode);
+  return new ApiError(500, undefined, {}, err);
+}
+
+/** Creates the HTTP server for a tenant (not yet listening). */
+export async function createServer(app: TenantApp, opts: ServerOptions = {}): Promise<FastifyInstance> {
+  const logError = opts.logError ?? ((err, ctx) => process.stderr.write(`[tenant] ${ctx}: ${err instanceof Error ? err.stack : String(err)}\n`));
+  const server = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    ignoreTrailingSlash: false,
+    maxParamLength: 1000,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    // ids and names come from the path; keep the raw query parser simple and safe
+    routerOptions: { ignoreDuplicateSlashes: false },
+  });
+  server.decorateRequest('auth', undefined);
+
+  server.addHook('onRequest', async (request, reply) => {
+    reply.header('access-control-allow-origin', '*');
+    if (request.method === 'OPTIONS') {
+      reply
+        .header('access-control-allow-methods', 'GET,HEAD,PUT,PATCH,POST,DELETE')
+        .header('access-control-allow-headers', String(request.headers['access-control-request-headers'] ?? '*'))
+        .header('access-control-max-age', '86400')
+        .code(204)
+        .send();
+      return reply;
+    }
+    request.auth = loadAuth(app, request);
+    return undefined;
+  });
+
+  server.setErrorHandler((err, request, reply) => {
+    const apiErr = toApiError(err);
+    if (apiErr.status >= 500) logError(apiErr.cause ?? err, `${request.method} ${request.url}`);
+    reply.code(apiErr.status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(apiErr.toJSON()));
+  });
+  server.setNotFoundHandler((_request, reply) => {
+    reply.code(404).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(new ApiError(404).toJSON()));
+  });
+
+  await registerBodyParsers(server);
+  bindHealthApi(app, server);
+  bindSettingsApi(app, server);
+  bindCollectionApi(app, server);
+  bindRecordCrudApi(app, server);
+  bindRecordAuthApi(app, server);
+  bindBatchApi(app, server);
+  return server;
+}

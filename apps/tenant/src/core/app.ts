@@ -1,0 +1,111 @@
+/**
+ * TenantApp: everything one tenant needs, built from its data directory. No module-level
+ * state: one process can host several apps (and tests build many).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { initialCollections } from './collection_defaults.js';
+import { createCollectionSchema } from './collection_schema.js';
+import { CollectionRegistry } from './collections.js';
+import { Hooks } from './hooks.js';
+import { SettingsStore } from './settings.js';
+import { Store } from './store.js';
+import { ensureAuxTables, ensureSystemTables } from './system_schema.js';
+
+/** How to open a tenant. */
+export interface TenantAppOptions {
+  /** Data directory (everything but data.db when dbDir is set). */
+  dir: string;
+  /** Directory of data.db (e.g. a LiteFS mount). */
+  dbDir?: string;
+  /** Development mode: verbose errors in logs. */
+  dev?: boolean;
+  /** Clock, injectable for tests. */
+  now?: () => Date;
+}
+
+interface PendingCallbacks {
+  success: Array<() => void>;
+  error: Array<(err: unknown) => void>;
+}
+
+/** One tenant: its databases, collections, settings and hooks. */
+export class TenantApp {
+  readonly store: Store;
+  readonly hooks = new Hooks();
+  readonly collections: CollectionRegistry;
+  readonly settings: SettingsStore;
+  readonly dataDir: string;
+  readonly dev: boolean;
+  readonly now: () => Date;
+  private pending: PendingCallbacks | null = null;
+
+  private constructor(opts: TenantAppOptions) {
+    this.dataDir = opts.dir;
+    this.dev = Boolean(opts.dev);
+    this.now = opts.now ?? (() => new Date());
+    this.store = new Store({ dataDir: opts.dir, dbDir: opts.dbDir });
+    for (const sub of ['storage', 'backups']) mkdirSync(join(opts.dir, sub), { recursive: true });
+    ensureAuxTables(this.store.aux);
+    this.collections = new CollectionRegistry(this.store.data);
+    this.store.data.write(() => {
+      if (ensureSystemTables(this.store.data)) {
+        for (const c of initialCollections()) {
+          createCollectionSchema(this.store.data, c);
+          this.collections.persist(c, true);
+        }
+      }
+    });
+    this.collections.load();
+    this.settings = new SettingsStore(this.store.data);
+  }
+
+  /** Opens (and on first use initialises) a tenant data directory. */
+  static open(opts: TenantAppOptions): TenantApp {
+    return new TenantApp(opts);
+  }
+
+  /**
+   * Runs `fn` in one write transaction (a savepoint when nested). Callbacks registered with
+   * afterCommit run once the outermost transaction commits; on rollback the in-memory caches
+   * are reloaded so they never show uncommitted state.
+   */
+  write<T>(fn: () => T): T {
+    if (this.pending) return this.store.data.write(fn);
+    const pending: PendingCallbacks = { success: [], error: [] };
+    this.pending = pending;
+    try {
+      const result = this.store.data.write(fn);
+      this.pending = null;
+      for (const cb of pending.success) cb();
+      return result;
+    } catch (err) {
+      this.pending = null;
+      this.collections.load();
+      this.settings.reload();
+      this.store.data.clearCache();
+      for (const cb of pending.error) cb(err);
+      throw err;
+    }
+  }
+
+  /** Runs `fn` in a read snapshot. */
+  read<T>(fn: () => T): T {
+    return this.store.data.read(fn);
+  }
+
+  /** Queues `onSuccess` after the current transaction commits (now when none is open). */
+  afterCommit(onSuccess: () => void, onError?: (err: unknown) => void): void {
+    if (!this.pending) {
+      onSuccess();
+      return;
+    }
+    this.pending.success.push(onSuccess);
+    if (onError) this.pending.error.push(onError);
+  }
+
+  /** Closes the databases. */
+  close(): void {
+    this.store.close();
+  }
+}

@@ -1,0 +1,294 @@
+/**
+ * The record write pipeline: apply submitted values (with modifiers), validate, persist and
+ * fire PocketBase's events. Everything here is synchronous and runs inside the caller's
+ * SQLite transaction, so a failure leaves nothing half-written.
+ */
+import { parseIndex } from '../tools/dbutil/index_parser.js';
+import type { ErrorData } from '../tools/router/api_error.js';
+import { badRequest, fieldError, ValidationError } from '../tools/router/api_error.js';
+import { randomString } from '../tools/security/random.js';
+import { formatDate } from '../tools/types/datetime.js';
+import type { TenantApp } from './app.js';
+import type { Collection, Field } from './collection_model.js';
+import { findField } from './collection_model.js';
+import { findRecordsByIds } from './record_find.js';
+import { RecordModel } from './record_model.js';
+import {
+  generateAutoValue, hashPassword, modifyValue, prepareValue, validateValue, valueToDb, verifyPassword,
+} from './record_values.js';
+import type { SqlValue } from './store.js';
+import { quoteId } from './store.js';
+
+/** The event record hooks receive. */
+export interface RecordEvent {
+  app: TenantApp;
+  record: RecordModel;
+}
+
+/** Who submits the values: decides which auth fields may change without the old password. */
+export interface ApplyOptions {
+  /** Superuser or manageRule match: may set verified, change email/password without oldPassword. */
+  privileged: boolean;
+}
+
+const MODIFIER_RE = /^(\+)?(\w+)([+-])?$/;
+
+/** Applies submitted values to a record (unknown keys are ignored, as PocketBase does). */
+export function applyInput(record: RecordModel, input: Record<string, unknown>, opts: ApplyOptions): ErrorData {
+  const errors: ErrorData = {};
+  const c = record.collection;
+  const isAuth = c.type === 'auth';
+  for (const [key, raw] of Object.entries(input)) {
+    const m = MODIFIER_RE.exec(key);
+    if (!m) continue;
+    const [, prepend, name, suffix] = m;
+    const field = findField(c, name);
+    if (!field) continue;
+    if (field.type === 'autodate') continue;
+    if (name === 'id') {
+      if (!record.isNew) continue; // ids never change
+      record.set('id', prepareValue(field, raw));
+      continue;
+    }
+    if (isAuth && name === 'tokenKey') continue;
+    if (isAuth && name === 'verified' && !opts.privileged) {
+      if (record.isNew ? Boolean(raw) : Boolean(raw) !== Boolean(record.get('verified'))) {
+        errors.verified = fieldError('validation_values_mismatch', 'The verified state can be changed only by superusers or managers.');
+      }
+      continue;
+    }
+    if (field.type === 'password') {
+      record.plainPasswords.set(field.name, raw === undefined || raw === null ? '' : String(raw));
+      continue;
+    }
+    const modifier = prepend ? '+prefix' : suffix === '+' ? '+' : suffix === '-' ? '-' : '';
+    if (prepend && suffix) continue;
+    record.set(field.name, modifier ? modifyValue(field, record.get(field.name), modifier, raw) : prepareValue(field, raw));
+  }
+  if (isAuth) applyAuthInput(record, input, opts, errors);
+  return errors;
+}
+
+// passwordConfirm / oldPassword rules of auth collections.
+function applyAuthInput(record: RecordModel, input: Record<string, unknown>, opts: ApplyOptions, errors: ErrorData): void {
+  const plain = record.plainPasswords.get('password');
+  if (plain === undefined) return;
+  const confirm = input.passwordConfirm;
+  if (confirm === undefined || String(confirm) !== plain) {
+    errors.passwordConfirm = fieldError('validation_values_mismatch', "Values don't match.");
+  }
+  if (!record.isNew && !opts.privileged) {
+    const old = input.oldPassword;
+    if (old === undefined || old === '') errors.oldPassword = fieldError('validation_required', 'Cannot be blank.');
+    else if (!verifyPassword(record.getString('password'), String(old))) {
+      errors.oldPassword = fieldError('validation_invalid_old_password', 'Missing or invalid old password.');
+    }
+  }
+}
+
+function existingRelIds(app: TenantApp) {
+  return (collectionId: string, ids: readonly string[]): Set<string> => {
+    const c = app.collections.findById(collectionId);
+    if (!c) return new Set();
+    return new Set(findRecordsByIds(app, c, ids).map((r) => r.id));
+  };
+}
+
+// Unique indexes checked before writing, so that violations become field errors.
+function uniqueErrors(app: TenantApp, record: RecordModel): ErrorData {
+  const errors: ErrorData = {};
+  const c = record.collection;
+  for (const sql of c.indexes) {
+    const def = parseIndex(sql);
+    if (!def?.unique) continue;
+    const cols = def.columns.map((col) => findField(c, col.name)).filter((f): f is Field => Boolean(f));
+    if (cols.length !== def.columns.length || cols.some((f) => f.name in errors)) continue;
+    const conds = cols.map((f) => {
+      const collate = def.columns.find((x) => x.name === f.name)?.collate;
+      return `${quoteId(f.name)} = ?${collate ? ` COLLATE ${collate}` : f.name === 'email' ? ' COLLATE NOCASE' : ''}`;
+    });
+    const params: SqlValue[] = cols.map((f) => valueToDb(f, record.get(f.name)));
+    const where = def.where ? ` AND (${def.where})` : '';
+    const row = app.store.data.get(
+      `SELECT 1 AS x FROM ${quoteId(c.name)} WHERE ${conds.join(' AND ')} AND \`id\` != ?${where} LIMIT 1`,
+      [...params, record.id],
+    );
+    if (row) for (const f of cols) errors[f.name] = fieldError('validation_not_unique', 'Value must be unique.');
+  }
+  return errors;
+}
+
+/** Validates all values of a record; throws ValidationError with field codes. */
+export function validateRecord(app: TenantApp, record: RecordModel, extra: ErrorData = {}, message?: string): void {
+  const errors: ErrorData = { ...extra };
+  const ctx = { isNew: record.isNew, existingRelIds: existingRelIds(app), now: app.now };
+  for (const f of record.collection.fields) {
+    if (f.name in errors) continue;
+    const value = f.type === 'password' ? record.plainPasswords.get(f.name) : record.get(f.name);
+    if (f.type === 'password' && value === undefined) {
+      if (record.isNew && f.required) errors[f.name] = fieldError('validation_required', 'Cannot be blank.');
+      continue;
+    }
+    const err = validateValue(f, value, { ...ctx, original: record.original?.[f.name] });
+    if (err) errors[f.name] = err;
+  }
+  if (Object.keys(errors).length === 0) Object.assign(errors, uniqueErrors(app, record));
+  if (Object.keys(errors).length) throw new ValidationError(errors, message ?? (record.isNew ? 'Failed to create record.' : 'Failed to update record.'));
+}
+
+// Fills ids, autodates, token keys and hashes passwords just before a write.
+function finalizeValues(app: TenantApp, record: RecordModel): void {
+  const now = formatDate(app.now());
+  for (const f of record.collection.fields) {
+    if (f.type === 'autodate' && ((record.isNew && f.onCreate) || f.onUpdate)) record.set(f.name, now);
+    if (f.type === 'password') {
+      const plain = record.plainPasswords.get(f.name);
+      if (plain !== undefined) record.set(f.name, hashPassword(f, plain));
+    }
+  }
+  if (record.collection.type === 'auth') {
+    const emailChanged = !record.isNew && record.original?.email !== record.get('email');
+    const passwordChanged = record.plainPasswords.has('password');
+    if (record.isNew || emailChanged || passwordChanged || !record.getString('tokenKey')) {
+      // A new key revokes every token issued before (PocketBase's behaviour on email/password change).
+      record.set('tokenKey', randomString(50));
+    }
+  }
+}
+
+function ensureId(record: RecordModel): void {
+  const idField = findField(record.collection, 'id');
+  if (idField && !record.getString('id')) record.set('id', generateAutoValue(idField));
+  for (const f of record.collection.fields) {
+    if (f.type === 'text' && f.name !== 'id' && f.autogeneratePattern && !record.getString(f.name)) {
+      record.set(f.name, generateAutoValue(f));
+    }
+  }
+}
+
+function insertRow(app: TenantApp, record: RecordModel): void {
+  const fields = record.collection.fields;
+  const cols = fields.map((f) => quoteId(f.name)).join(', ');
+  const values = fields.map((f) => valueToDb(f, record.get(f.name)));
+  app.store.data.run(`INSERT INTO ${quoteId(record.collection.name)} (${cols}) VALUES (${fields.map(() => '?').join(', ')})`, values);
+}
+
+function updateRow(app: TenantApp, record: RecordModel): void {
+  const fields = record.collection.fields.filter((f) => f.name !== 'id');
+  const sets = fields.map((f) => `${quoteId(f.name)} = ?`).join(', ');
+  const values = fields.map((f) => valueToDb(f, record.get(f.name)));
+  app.store.data.run(`UPDATE ${quoteId(record.collection.name)} SET ${sets} WHERE \`id\` = ?`, [...values, String(record.original?.id ?? record.id)]);
+}
+
+function assertWritable(c: Collection): void {
+  if (c.type === 'view') throw badRequest('Unsupported collection type.');
+}
+
+/** Validates and inserts a new record, firing the create events. */
+export function createRecord(app: TenantApp, record: RecordModel, inputErrors: ErrorData = {}): RecordModel {
+  assertWritable(record.collection);
+  return app.write(() => {
+    const event: RecordEvent = { app, record };
+    app.hooks.trigger('OnRecordCreate', event, (e) => {
+      app.hooks.trigger('OnModelCreate', e, () => {
+        ensureId(e.record);
+        app.hooks.trigger('OnRecordValidate', e, () => app.hooks.trigger('OnModelValidate', e, () => validateRecord(app, e.record, inputErrors)));
+        finalizeValues(app, e.record);
+        app.hooks.trigger('OnRecordCreateExecute', e, () => app.hooks.trigger('OnModelCreateExecute', e, () => insertRow(app, e.record)));
+      });
+    });
+    app.afterCommit(() => {
+      app.hooks.trigger('OnRecordAfterCreateSuccess', event);
+      app.hooks.trigger('OnModelAfterCreateSuccess', event);
+    }, () => {
+      app.hooks.trigger('OnRecordAfterCreateError', event);
+      app.hooks.trigger('OnModelAfterCreateError', event);
+    });
+    return event.record;
+  });
+}
+
+/** Validates and updates a loaded record, firing the update events. */
+export function updateRecord(app: TenantApp, record: RecordModel, inputErrors: ErrorData = {}): RecordModel {
+  assertWritable(record.collection);
+  return app.write(() => {
+    const event: RecordEvent = { app, record };
+    app.hooks.trigger('OnRecordUpdate', event, (e) => {
+      app.hooks.trigger('OnModelUpdate', e, () => {
+        app.hooks.trigger('OnRecordValidate', e, () => app.hooks.trigger('OnModelValidate', e, () => validateRecord(app, e.record, inputErrors)));
+        finalizeValues(app, e.record);
+        app.hooks.trigger('OnRecordUpdateExecute', e, () => app.hooks.trigger('OnModelUpdateExecute', e, () => updateRow(app, e.record)));
+      });
+    });
+    app.afterCommit(() => {
+      app.hooks.trigger('OnRecordAfterUpdateSuccess', event);
+      app.hooks.trigger('OnModelAfterUpdateSuccess', event);
+    }, () => {
+      app.hooks.trigger('OnRecordAfterUpdateError', event);
+      app.hooks.trigger('OnModelAfterUpdateError', event);
+    });
+    return event.record;
+  });
+}
+
+// Relations pointing at a deleted record: cascade, refuse (required) or drop the id.
+function cleanReferences(app: TenantApp, record: RecordModel, depth: number): void {
+  if (depth > 32) throw badRequest('Too deep cascade delete chain.');
+  for (const c of app.collections.all()) {
+    if (c.type === 'view') continue;
+    for (const f of c.fields) {
+      if (f.type !== 'relation' || f.collectionId !== record.collection.id) continue;
+      const rows = app.store.data.all(
+        `SELECT * FROM ${quoteId(c.name)} WHERE ${quoteId(f.name)} = ? OR (json_valid(${quoteId(f.name)}) AND json_type(${quoteId(f.name)}) = 'array' AND EXISTS (SELECT 1 FROM json_each(${quoteId(f.name)}) WHERE value = ?))`,
+        [record.id, record.id],
+      );
+      for (const row of rows) {
+        const ref = RecordModel.fromRow(c, row);
+        if (c.id === record.collection.id && ref.id === record.id) continue;
+        if (f.cascadeDelete) {
+          deleteRecordWithin(app, ref, depth + 1);
+          continue;
+        }
+        const current = ref.get(f.name);
+        const next = Array.isArray(current) ? current.filter((v) => v !== record.id) : '';
+        if (f.required && (Array.isArray(next) ? next.length === 0 : next === '')) {
+          throw badRequest('The record cannot be deleted because it is part of a required reference in another record.');
+        }
+        ref.set(f.name, next);
+        updateRow(app, ref);
+      }
+    }
+  }
+}
+
+function deleteRecordWithin(app: TenantApp, record: RecordModel, depth: number): void {
+  const event: RecordEvent = { app, record };
+  app.hooks.trigger('OnRecordDelete', event, (e) => {
+    app.hooks.trigger('OnModelDelete', e, () => {
+      app.hooks.trigger('OnRecordDeleteExecute', e, () => app.hooks.trigger('OnModelDeleteExecute', e, () => {
+        cleanReferences(app, e.record, depth);
+        app.store.data.run(`DELETE FROM ${quoteId(e.record.collection.name)} WHERE \`id\` = ?`, [e.record.id]);
+      }));
+    });
+  });
+  app.afterCommit(() => {
+    app.hooks.trigger('OnRecordAfterDeleteSuccess', event);
+    app.hooks.trigger('OnModelAfterDeleteSuccess', event);
+  }, () => {
+    app.hooks.trigger('OnRecordAfterDeleteError', event);
+    app.hooks.trigger('OnModelAfterDeleteError', event);
+  });
+}
+
+/** Deletes a record, cascading or cleaning the relations that point at it. */
+export function deleteRecord(app: TenantApp, record: RecordModel): void {
+  assertWritable(record.collection);
+  app.write(() => deleteRecordWithin(app, record, 0));
+}
+
+/** A new, empty record of a collection. */
+export function newRecord(collection: Collection): RecordModel {
+  const data: Record<string, unknown> = {};
+  for (const f of collection.fields) data[f.name] = prepareValue(f, undefined);
+  return new RecordModel(collection, data);
+}

@@ -1,0 +1,105 @@
+/** The `fields` query parameter: keeps only the listed JSON keys, with `:excerpt(max,ellipsis)`. */
+
+type Modifier = { kind: 'excerpt'; max: number; ellipsis: boolean };
+
+interface PickNode {
+  children: Map<string, PickNode>;
+  modifier?: Modifier;
+}
+
+/** Thrown for a malformed `fields` value. */
+export class PickerError extends Error {}
+
+function splitTopLevel(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of s) {
+    if (ch === '(') depth++;
+    else if (ch === ')') depth = Math.max(0, depth - 1);
+    if (ch === ',' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out.map((p) => p.trim()).filter(Boolean);
+}
+
+function parseModifier(text: string): Modifier {
+  const m = /^excerpt\(\s*(\d+)\s*(?:,\s*(true|false|1|0|t|f)\s*)?\)$/i.exec(text.trim());
+  if (!m) throw new PickerError(`Unsupported field modifier "${text}".`);
+  const max = Number(m[1]);
+  if (max <= 0) throw new PickerError('Excerpt max must be greater than 0.');
+  return { kind: 'excerpt', max, ellipsis: /^(true|1|t)$/i.test(m[2] ?? 'false') };
+}
+
+/** Parses a `fields` value into a tree; throws PickerError. */
+export function parseFields(fields: string): PickNode {
+  const root: PickNode = { children: new Map() };
+  for (const item of splitTopLevel(fields)) {
+    const colon = item.indexOf(':');
+    const path = colon >= 0 ? item.slice(0, colon) : item;
+    const modifier = colon >= 0 ? parseModifier(item.slice(colon + 1)) : undefined;
+    let node = root;
+    for (const key of path.split('.')) {
+      if (!key) throw new PickerError(`Invalid field "${item}".`);
+      let child = node.children.get(key);
+      if (!child) {
+        child = { children: new Map() };
+        node.children.set(key, child);
+      }
+      node = child;
+    }
+    if (modifier) node.modifier = modifier;
+  }
+  return root;
+}
+
+/** Plain text excerpt of an HTML or text value. */
+export function excerpt(value: string, max: number, ellipsis: boolean): string {
+  const text = value
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  const cut = chars.slice(0, max).join('').trimEnd();
+  return ellipsis ? cut + '...' : cut;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function applyModifier(value: unknown, mod: Modifier): unknown {
+  return typeof value === 'string' ? excerpt(value, mod.max, mod.ellipsis) : value;
+}
+
+function pickNode(value: unknown, node: PickNode): unknown {
+  if (Array.isArray(value)) return value.map((v) => pickNode(v, node));
+  if (!isObject(value) || node.children.size === 0) return value;
+  const star = node.children.get('*');
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const child = node.children.get(key) ?? star;
+    if (!child) continue;
+    const picked = child.children.size > 0 ? pickNode(v, child) : v;
+    out[key] = child.modifier ? applyModifier(picked, child.modifier) : picked;
+  }
+  return out;
+}
+
+/**
+ * Applies `fields` to a response body. A list result (`{page, perPage, items, ...}`) is
+ * picked inside `items`, as PocketBase does.
+ */
+export function pickFields(data: unknown, fields: string): unknown {
+  const tree = parseFields(fields);
+  if (tree.children.size === 0) return data;
+  if (isObject(data) && Array.isArray(data.items) && 'page' in data && 'perPage' in data) {
+    return { ...data, items: pickNode(data.items, tree) };
+  }
+  return pickNode(data, tree);
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// Brings a fresh clone to a runnable state, and is quick when everything is already done:
+// npm dependencies (with native builds), the TypeScript build, and (with --test) the tools
+// the test suite needs, such as the reference PocketBase binary for the compatibility tier.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const forTests = process.argv.includes('--test');
+const ci = process.env.CI === 'true';
+
+/** PocketBase release the compatibility tier and the benchmarks compare against. */
+export const POCKETBASE_VERSION = 'v0.39.11';
+
+function step(msg) {
+  process.stdout.write(`[setup] ${msg}\n`);
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+  if (r.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} failed with exit code ${r.status ?? r.signal}`);
+  }
+}
+
+function mtime(p) {
+  try {
+    return statSync(p).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function checkNode() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 19)) {
+    throw new Error(`Node.js >= 20.19 is required, this is ${process.versions.node}`);
+  }
+}
+
+function installDeps() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  if (existsSync(marker) && mtime(marker) >= mtime(lock)) return;
+  step('installing npm dependencies (better-sqlite3 compiles from source: about a minute)');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+function checkNative() {
+  const probe = `const D=require('better-sqlite3');new D(':memory:').prepare('select 1').get()`;
+  const r = spawnSync(process.execPath, ['-e', probe], { cwd: root, stdio: 'pipe' });
+  if (r.status === 0) return;
+  step('building better-sqlite3');
+  run('npm', ['rebuild', 'better-sqlite3']);
+}
+
+function build() {
+  step('compiling TypeScript');
+  run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b']);
+}
+
+function hasCommand(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+function installPocketBase() {
+  const bin = join(root, '.cache', 'bin', 'base');
+  const stamp = join(root, '.cache', 'bin', 'base.version');
+  if (existsSync(bin) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === POCKETBASE_VERSION) return;
+  if (!hasCommand('go')) {
+    throw new Error('Go is needed to build the reference PocketBase binary for the compatibility tests (see MACHINE.md)');
+  }
+  step(`building the reference PocketBase ${POCKETBASE_VERSION} with go install (a few minutes, once)`);
+  mkdirSync(dirname(bin), { recursive: true });
+  run('go', ['install', `github.com/pocketbase/pocketbase/examples/base@${POCKETBASE_VERSION}`], {
+    env: { ...process.env, GOBIN: dirname(bin), CGO_ENABLED: '0', GOFLAGS: '-mod=mod' },
+  });
+  execFileSync('sh', ['-c', `echo ${POCKETBASE_VERSION} > "${stamp}"`]);
+}
+
+try {
+  checkNode();
+  installDeps();
+  checkNative();
+  build();
+  if (forTests) installPocketBase();
+} catch (err) {
+  process.stderr.write(`[setup] ${err instanceof Error ? err.message : String(err)}\n`);
+  if (ci) process.stderr.write('[setup] CI=true: a missing prerequisite fails the run.\n');
+  process.exit(1);
+}
