@@ -7,7 +7,7 @@ import type { RecordModel } from '../core/record_model.js';
 import { recordMatchesRule } from '../core/record_rules.js';
 import { isSuperuserAuth } from '../core/request_info.js';
 import { newRecordToken } from '../core/tokens.js';
-import { verifyPassword } from '../core/record_values.js';
+import { passwordHash, verifyPassword } from '../core/record_values.js';
 import { badRequest, fieldError, forbidden, notFound, unauthorized, ValidationError } from '../tools/router/api_error.js';
 import type { ErrorData } from '../tools/router/api_error.js';
 import { readBody } from './body.js';
@@ -87,7 +87,7 @@ export function bindRecordAuthApi(app: TenantApp, server: FastifyInstance): void
     }
     let ok = false;
     app.hooks.trigger('OnRecordAuthWithPasswordRequest', { app, collection: c, record, identity, identityField, password }, (e) => {
-      ok = Boolean(e.record) && verifyPassword(e.record!.getString('password'), e.password);
+      ok = Boolean(e.record) && verifyPassword(passwordHash(e.record!.get('password')), e.password);
       record = e.record;
     });
     if (!ok || !record) throw badRequest('Failed to authenticate.');
@@ -101,12 +101,13 @@ export function bindRecordAuthApi(app: TenantApp, server: FastifyInstance): void
     const auth = request.auth;
     if (!auth) throw unauthorized('The request requires valid record authorization token.');
     if (auth.collection.id !== c.id) throw forbidden(`The request requires auth record from ${auth.collection.name} collection.`);
-    const claims = tokenClaims(request);
-    if (claims && claims.refreshable === false) throw forbidden('The current auth token is not refreshable.');
+    // A non-refreshable token (impersonation) is answered with itself, as PocketBase does.
+    const current = tokenFromRequest(request);
+    const refreshable = decodeJwtUnverified(current)?.refreshable !== false;
     checkAuthRule(app, auth, request);
-    let token = '';
+    let token = current;
     app.hooks.trigger('OnRecordAuthRefreshRequest', { app, collection: c, record: auth }, (e) => {
-      token = newRecordToken(app, e.record as RecordModel, 'auth');
+      if (refreshable) token = newRecordToken(app, e.record as RecordModel, 'auth');
     });
     return sendJSON(request, reply, 200, authResponse(app, request, auth, token));
   });
@@ -130,8 +131,4 @@ export function bindRecordAuthApi(app: TenantApp, server: FastifyInstance): void
     });
     return sendJSON(request, reply, 200, authResponse(app, request, record, token));
   });
-}
-
-function tokenClaims(request: FastifyRequest): Record<string, unknown> | undefined {
-  return decodeJwtUnverified(tokenFromRequest(request));
 }

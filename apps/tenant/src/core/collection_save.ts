@@ -5,7 +5,7 @@ import type { Collection } from './collection_model.js';
 import { createCollectionSchema, dropCollectionSchema, updateCollectionSchema } from './collection_schema.js';
 import { validateCollection } from './collection_validate.js';
 import { inferViewFields } from './collection_view.js';
-import { quoteId } from './store.js';
+import { deleteAllRecords } from './record_save.js';
 
 /** The event collection hooks receive. */
 export interface CollectionEvent {
@@ -132,7 +132,5 @@ export function deleteCollection(app: TenantApp, c: Collection): void {
 /** Deletes every record of a collection (view collections cannot be truncated). */
 export function truncateCollection(app: TenantApp, c: Collection): void {
   if (c.type === 'view') throw badRequest('View collections cannot be truncated since they don\'t store their own records.');
-  app.write(() => {
-    app.store.data.run(`DELETE FROM ${quoteId(c.name)}`);
-  });
+  deleteAllRecords(app, c);
 }

@@ -155,7 +155,10 @@ export function validateCollection(app: TenantApp, c: Collection, old?: Collecti
   validateName(app, c, old, errors);
   if (c.type === 'view') {
     const msg = viewQueryError(app, c);
-    if (msg) errors.viewQuery = fieldError('validation_invalid_view_query', msg);
+    if (msg) {
+      errors.viewQuery = fieldError('validation_invalid_view_query', msg);
+      if (c.fields.length === 0) errors.fields = fieldError('validation_required', 'Cannot be blank.');
+    }
   }
   validateFields(app, c, old, errors);
   validateIndexes(c, errors);

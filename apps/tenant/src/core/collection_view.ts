@@ -1,7 +1,8 @@
 /** View collections: validating `viewQuery` and deriving the view's fields from it. */
 import type { TenantApp } from './app.js';
 import { defaultFieldId } from './collection_defaults.js';
-import type { Collection, Field, JsonField, NumberField } from './collection_model.js';
+import { idField } from './collection_defaults.js';
+import type { BoolField, Collection, Field, JsonField, NumberField, TextField } from './collection_model.js';
 
 interface ColumnInfo {
   name: string;
@@ -38,14 +39,69 @@ export function viewQueryError(app: TenantApp, c: Collection): string | undefine
 }
 
 function jsonField(name: string): JsonField {
-  return { hidden: false, id: defaultFieldId('json', name), maxSize: 1, name, presentable: false, required: false, system: false, type: 'json' };
+  return { help: '', hidden: false, id: defaultFieldId('json', name), maxSize: 1, name, presentable: false, required: false, system: false, type: 'json' };
 }
 
 function numberField(name: string): NumberField {
   return {
-    hidden: false, id: defaultFieldId('number', name), max: null, min: null, name, onlyInt: false, presentable: false,
+    help: '', hidden: false, id: defaultFieldId('number', name), max: null, min: null, name, onlyInt: false, presentable: false,
     required: false, system: false, type: 'number',
   };
+}
+
+// Splits the top-level SELECT list of a query into alias -> expression (best effort: only
+// used to type computed columns such as COUNT(...) or CAST(... AS INTEGER)).
+function selectExpressions(query: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const m = /^\s*(?:WITH[\s\S]*?\)\s*)?SELECT\s+(?:DISTINCT\s+)?([\s\S]*)$/i.exec(query);
+  if (!m) return out;
+  let depth = 0;
+  let quote = '';
+  let cur = '';
+  const items: string[] = [];
+  const body = m[1];
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (quote) {
+      if (ch === quote) quote = '';
+    } else if (ch === "'" || ch === '"' || ch === '`') quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0 && ch === ',') {
+      items.push(cur);
+      cur = '';
+      continue;
+    } else if (depth === 0 && /^\sFROM\s/i.test(body.slice(i, i + 6))) break;
+    cur += ch;
+  }
+  items.push(cur);
+  for (const item of items) {
+    const a = /^([\s\S]+?)\s+(?:AS\s+)?[`"[]?(\w+)[`"\]]?\s*$/i.exec(item.trim());
+    if (a) out.set(a[2], a[1].trim());
+  }
+  return out;
+}
+
+function computedField(name: string, expr: string | undefined, declared: string | null): Field {
+  const e = (expr ?? '').trim();
+  const cast = /^CAST\s*\([\s\S]*\s+AS\s+(\w+)\s*\)$/i.exec(e)?.[1]?.toUpperCase();
+  if (/^COUNT\s*\(/i.test(e) || (cast && /INT|REAL|NUM|FLOA|DOUB/.test(cast)) || (declared && /INT|REAL|NUM|FLOA|DOUB/i.test(declared))) {
+    return numberField(name);
+  }
+  if (cast === 'TEXT') return textField(name);
+  if (cast === 'BOOLEAN' || cast === 'BOOL') return boolField(name);
+  return jsonField(name);
+}
+
+function textField(name: string): TextField {
+  return {
+    autogeneratePattern: '', help: '', hidden: false, id: defaultFieldId('text', name), max: 0, min: 0, name, pattern: '',
+    presentable: false, primaryKey: false, required: false, system: false, type: 'text',
+  };
+}
+
+function boolField(name: string): BoolField {
+  return { help: '', hidden: false, id: defaultFieldId('bool', name), name, presentable: false, required: false, system: false, type: 'bool' };
 }
 
 /**
@@ -53,20 +109,21 @@ function numberField(name: string): NumberField {
  * field (renamed to the alias); computed columns become number (numeric expressions) or json.
  */
 export function inferViewFields(app: TenantApp, c: Collection): Field[] {
-  const cols = describe(app, (c.viewQuery ?? '').trim());
+  const query = (c.viewQuery ?? '').trim();
+  const cols = describe(app, query);
+  const exprs = selectExpressions(query);
   const previous = new Map(c.fields.map((f) => [f.name, f]));
   return cols.map((col) => {
+    // The id of a view is always a text primary key, whatever column it comes from.
+    if (col.name === 'id') return idField();
     const source = col.table ? app.collections.find(col.table) : undefined;
     const sourceField = source?.fields.find((f) => f.name === col.column);
     let field: Field;
     if (sourceField) {
       field = { ...structuredClone(sourceField), name: col.name, system: false };
       if (field.type === 'autodate' || col.name !== sourceField.name) field.id = defaultFieldId(field.type, col.name);
-      if (col.name === 'id' && field.type === 'text') field = { ...field, system: true, primaryKey: true };
-    } else if (col.type && /INT|REAL|NUM|FLOA|DOUB/i.test(col.type)) {
-      field = numberField(col.name);
     } else {
-      field = jsonField(col.name);
+      field = computedField(col.name, exprs.get(col.name), col.type);
     }
     const prev = previous.get(col.name);
     if (prev && prev.type === field.type) field.id = prev.id;

@@ -14,8 +14,6 @@ export class RecordModel {
   expand: Record<string, unknown> = {};
   /** Set when the request asked for expand: `expand` is then always serialised, `{}` when empty. */
   expandRequested = false;
-  /** Plain passwords set on this record, hashed on save. */
-  readonly plainPasswords = new Map<string, string>();
   /** Extra keys shown in JSON (e.g. custom data a hook adds). */
   readonly customData: Record<string, unknown> = {};
   /** Fields hidden or unhidden for this serialisation (by name). */

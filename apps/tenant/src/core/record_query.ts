@@ -96,6 +96,10 @@ export function listRecords(app: TenantApp, collection: Collection, params: List
       whereParams.push(...f.params);
     }
     if (params.sort) orderBy = buildSort(params.sort, resolver, { rowidTable: collection.name });
+    for (const cond of resolver.listRuleConditions((nested, rule) => compileRule(app, nested, rule))) {
+      where.push(`(${cond.sql})`);
+      whereParams.push(...cond.params);
+    }
   } catch (err) {
     if (err instanceof FilterError) throw badRequest(undefined, {}, err);
     throw err;

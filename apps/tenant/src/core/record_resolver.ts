@@ -32,6 +32,10 @@ export interface RecordResolverOptions {
   info?: RequestInfo;
   /** Hidden fields may be used (rules and superusers), else they are refused. */
   allowHiddenFields: boolean;
+  /** Alias of the main table (default: its name); set when resolving inside another query. */
+  mainAlias?: string;
+  /** Appended to @collection/@request.auth join aliases to keep nested resolvers apart. */
+  aliasSuffix?: string;
 }
 
 const q = quoteId;
@@ -76,14 +80,35 @@ function staticOperand(value: unknown): ResolvedOperand {
 /** The resolver of one query on `collection` (main table alias = the table name). */
 export class RecordResolver implements FieldResolver {
   private readonly joins = new Map<string, Join>();
+  /** Joined collections whose list rule must also hold (client filters of non-superusers). */
+  private readonly listRuleJoins = new Map<string, Collection>();
   readonly mainAlias: string;
+  readonly aliasSuffix: string;
 
   constructor(
     private readonly app: TenantApp,
     readonly collection: Collection,
     private opts: RecordResolverOptions,
   ) {
-    this.mainAlias = collection.name;
+    this.mainAlias = opts.mainAlias ?? collection.name;
+    this.aliasSuffix = opts.aliasSuffix ?? '';
+  }
+
+  /**
+   * The list rules of collections joined by a non-superuser's filter, compiled against their
+   * join aliases (PocketBase: a client may not see through a relation what it could not list).
+   * Call after every identifier was resolved; the extra joins are added to this resolver.
+   */
+  listRuleConditions(compile: (resolver: RecordResolver, rule: string) => SqlFragment): SqlFragment[] {
+    const out: SqlFragment[] = [];
+    let n = 0;
+    for (const [alias, c] of this.listRuleJoins) {
+      if (!c.listRule) continue;
+      const nested = new RecordResolver(this.app, c, { info: this.opts.info, allowHiddenFields: true, mainAlias: alias, aliasSuffix: `${this.aliasSuffix}_lr${++n}` });
+      out.push(compile(nested, c.listRule));
+      for (const j of nested.joins.values()) this.joins.set(j.alias, j);
+    }
+    return out;
   }
 
   /** Changes whether hidden fields may be used by the identifiers resolved from now on. */
@@ -111,7 +136,11 @@ export class RecordResolver implements FieldResolver {
     return { sql, params };
   }
 
-  private registerJoin(table: string, alias: string, on?: SqlFragment, tableParams?: SqlValue[]): void {
+  private registerJoin(table: string, alias: string, on?: SqlFragment, tableParams?: SqlValue[], collection?: Collection): void {
+    if (collection && !this.opts.allowHiddenFields) {
+      if (collection.listRule === null) throw new FilterError(`"${collection.name}" fields can be accessed only by superusers`);
+      this.listRuleJoins.set(alias, collection);
+    }
     // Re-registering an alias replaces it (the same path always yields the same join).
     this.joins.delete(alias);
     this.joins.set(alias, { table, alias, on, tableParams });
@@ -125,7 +154,7 @@ export class RecordResolver implements FieldResolver {
 
   /** @inheritdoc */
   resolve(identifier: string): ResolvedOperand {
-    return new PathRunner(this, identifier, this.opts, (t, a, on, tp) => this.registerJoin(t, a, on, tp), (n) => this.loadCollection(n)).run();
+    return new PathRunner(this, identifier, this.opts, (t, a, on, tp, c) => this.registerJoin(t, a, on, tp, c), (n) => this.loadCollection(n)).run();
   }
 }
 
@@ -145,18 +174,20 @@ class PathRunner {
   private readonly mm: MultiMatch;
   private allowHidden: boolean;
   private readonly nullifyMissing: boolean;
+  private readonly suffix: string;
 
   constructor(
     private readonly resolver: RecordResolver,
     private readonly identifier: string,
     private readonly opts: RecordResolverOptions,
-    private readonly registerJoin: (table: string, alias: string, on?: SqlFragment, tableParams?: SqlValue[]) => void,
+    private readonly registerJoin: (table: string, alias: string, on?: SqlFragment, tableParams?: SqlValue[], collection?: Collection) => void,
     private readonly loadCollection: (nameOrId: string) => Collection,
   ) {
     this.props = identifier.split('.');
     this.activeCollection = resolver.collection;
     this.activeAlias = resolver.mainAlias;
     this.mmAlias = '__mm_' + resolver.mainAlias;
+    this.suffix = resolver.aliasSuffix;
     this.mm = { fromAlias: this.mmAlias, joins: [], value: '' };
     this.allowHidden = opts.allowHiddenFields || this.props[0] === '@collection' || this.props[0] === '@request';
     this.nullifyMissing = this.props[0] === '@request';
@@ -198,9 +229,9 @@ class PathRunner {
     const c = this.loadCollection(nameOrId);
     if (alias !== undefined && !/^\w+$/.test(alias)) throw new FilterError(`invalid @collection alias "${alias}"`);
     this.activeCollection = c;
-    this.activeAlias = alias ? `__collection_alias_${alias}` : `__collection_${c.name}`;
+    this.activeAlias = (alias ? `__collection_alias_${alias}` : `__collection_${c.name}`) + this.suffix;
     this.withMultiMatch = true;
-    this.registerJoin(q(c.name), this.activeAlias);
+    this.registerJoin(q(c.name), this.activeAlias, undefined, undefined, c);
     this.mmAlias = '__mm' + this.activeAlias;
     this.mm.joins.push({ table: q(c.name), alias: this.mmAlias, on: undefined });
     this.props = this.props.slice(2);
@@ -298,7 +329,7 @@ class PathRunner {
     this.activeCollection = rel;
     this.activeAlias = `__data_${rel.name}_${field.name}`;
     const inIds = { sql: `${q(this.activeAlias)}.${q('id')} IN (${ids.map(() => '?').join(', ')})`, params: ids };
-    this.registerJoin(q(rel.name), this.activeAlias, inIds);
+    this.registerJoin(q(rel.name), this.activeAlias, inIds, undefined, rel);
     if (isMultiValued(field)) this.withMultiMatch = true;
     this.mmAlias = `__data_mm_${rel.name}_${field.name}`;
     this.mm.joins.push({
@@ -315,8 +346,8 @@ class PathRunner {
     if (this.props.length === 3 && PLAIN_AUTH_FIELDS.has(splitModifier(this.props[2]).name)) return this.staticField(info);
     const c = auth.collection;
     this.activeCollection = c;
-    this.activeAlias = `__auth_${c.name}`;
-    this.registerJoin(q(c.name), this.activeAlias, { sql: `${q(this.activeAlias)}.${q('id')} = ?`, params: [auth.id] });
+    this.activeAlias = `__auth_${c.name}${this.suffix}`;
+    this.registerJoin(q(c.name), this.activeAlias, { sql: `${q(this.activeAlias)}.${q('id')} = ?`, params: [auth.id] }, undefined, c);
     this.mmAlias = `__mm___auth_${c.name}`;
     this.mm.joins.push({ table: q(c.name), alias: this.mmAlias, on: { sql: `${q(this.mmAlias)}.${q('id')} = ?`, params: [auth.id] } });
     this.props = this.props.slice(2);
@@ -345,11 +376,11 @@ class PathRunner {
       const col = `${q(this.activeAlias)}.${q(field.name)}`;
       const alias = `${this.activeAlias}_${field.name}`;
       if (!multiple) {
-        this.registerJoin(q(rel.name), alias, { sql: `${q(alias)}.${q('id')} = ${col}`, params: [] });
+        this.registerJoin(q(rel.name), alias, { sql: `${q(alias)}.${q('id')} = ${col}`, params: [] }, undefined, rel);
       } else {
         const je = `${this.activeAlias}_${field.name}_je`;
         this.registerJoin(jsonEach(col), je);
-        this.registerJoin(q(rel.name), alias, { sql: `${q(alias)}.${q('id')} = ${q(je)}.${q('value')}`, params: [] });
+        this.registerJoin(q(rel.name), alias, { sql: `${q(alias)}.${q('id')} = ${q(je)}.${q('value')}`, params: [] }, undefined, rel);
         this.withMultiMatch = true;
       }
       const mmCol = `${q(this.mmAlias)}.${q(field.name)}`;
@@ -381,7 +412,7 @@ class PathRunner {
     const onFor = (a: string, from: string): SqlFragment => multiple
       ? { sql: `${q(from)}.${q('id')} IN (SELECT ${q(a + '_je')}.${q('value')} FROM ${jsonEach(`${q(a)}.${q(backField.name)}`)} ${q(a + '_je')})`, params: [] }
       : { sql: `${q(a)}.${q(backField.name)} = ${q(from)}.${q('id')}`, params: [] };
-    this.registerJoin(q(back.name), alias, onFor(alias, this.activeAlias));
+    this.registerJoin(q(back.name), alias, onFor(alias, this.activeAlias), undefined, back);
     if (multiple) this.withMultiMatch = true;
     const mmAlias = `${this.mmAlias}_${prop}`;
     this.mm.joins.push({ table: q(back.name), alias: mmAlias, on: onFor(mmAlias, this.mmAlias) });

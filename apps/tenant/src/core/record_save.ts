@@ -14,7 +14,8 @@ import { findField } from './collection_model.js';
 import { findRecordsByIds } from './record_find.js';
 import { RecordModel } from './record_model.js';
 import {
-  generateAutoValue, hashPassword, modifyValue, prepareValue, validateValue, valueToDb, verifyPassword,
+  finalizePassword, generateAutoValue, isSettable, modifyValue, parseModifierKey, passwordChanged, passwordHash, prepareValue,
+  validateValue, valueToDb, verifyPassword,
 } from './record_values.js';
 import type { SqlValue } from './store.js';
 import { quoteId } from './store.js';
@@ -31,20 +32,15 @@ export interface ApplyOptions {
   privileged: boolean;
 }
 
-const MODIFIER_RE = /^(\+)?(\w+)([+-])?$/;
-
 /** Applies submitted values to a record (unknown keys are ignored, as PocketBase does). */
 export function applyInput(record: RecordModel, input: Record<string, unknown>, opts: ApplyOptions): ErrorData {
   const errors: ErrorData = {};
   const c = record.collection;
   const isAuth = c.type === 'auth';
   for (const [key, raw] of Object.entries(input)) {
-    const m = MODIFIER_RE.exec(key);
-    if (!m) continue;
-    const [, prepend, name, suffix] = m;
+    const { name, modifier } = parseModifierKey(key);
     const field = findField(c, name);
-    if (!field) continue;
-    if (field.type === 'autodate') continue;
+    if (!field || !isSettable(field)) continue;
     if (name === 'id') {
       if (!record.isNew) continue; // ids never change
       record.set('id', prepareValue(field, raw));
@@ -57,13 +53,12 @@ export function applyInput(record: RecordModel, input: Record<string, unknown>, 
       }
       continue;
     }
-    if (field.type === 'password') {
-      record.plainPasswords.set(field.name, raw === undefined || raw === null ? '' : String(raw));
-      continue;
+    if (modifier) {
+      const next = modifyValue(field, record.get(field.name), modifier, raw);
+      if (next !== undefined) record.set(field.name, next);
+    } else {
+      record.set(field.name, prepareValue(field, raw));
     }
-    const modifier = prepend ? '+prefix' : suffix === '+' ? '+' : suffix === '-' ? '-' : '';
-    if (prepend && suffix) continue;
-    record.set(field.name, modifier ? modifyValue(field, record.get(field.name), modifier, raw) : prepareValue(field, raw));
   }
   if (isAuth) applyAuthInput(record, input, opts, errors);
   return errors;
@@ -71,8 +66,9 @@ export function applyInput(record: RecordModel, input: Record<string, unknown>, 
 
 // passwordConfirm / oldPassword rules of auth collections.
 function applyAuthInput(record: RecordModel, input: Record<string, unknown>, opts: ApplyOptions, errors: ErrorData): void {
-  const plain = record.plainPasswords.get('password');
-  if (plain === undefined) return;
+  const value = record.get('password');
+  if (!passwordChanged(value)) return;
+  const plain = (value as { plain: string }).plain;
   const confirm = input.passwordConfirm;
   if (confirm === undefined || String(confirm) !== plain) {
     errors.passwordConfirm = fieldError('validation_values_mismatch', "Values don't match.");
@@ -80,7 +76,7 @@ function applyAuthInput(record: RecordModel, input: Record<string, unknown>, opt
   if (!record.isNew && !opts.privileged) {
     const old = input.oldPassword;
     if (old === undefined || old === '') errors.oldPassword = fieldError('validation_required', 'Cannot be blank.');
-    else if (!verifyPassword(record.getString('password'), String(old))) {
+    else if (!verifyPassword(passwordHash(record.original?.password), String(old))) {
       errors.oldPassword = fieldError('validation_invalid_old_password', 'Missing or invalid old password.');
     }
   }
@@ -98,6 +94,10 @@ function existingRelIds(app: TenantApp) {
 function uniqueErrors(app: TenantApp, record: RecordModel): ErrorData {
   const errors: ErrorData = {};
   const c = record.collection;
+  if (record.isNew && record.getString('id')) {
+    const taken = app.store.data.get(`SELECT 1 AS x FROM ${quoteId(c.name)} WHERE \`id\` = ? LIMIT 1`, [record.getString('id')]);
+    if (taken) errors.id = fieldError('validation_not_unique', 'Value must be unique.');
+  }
   for (const sql of c.indexes) {
     const def = parseIndex(sql);
     if (!def?.unique) continue;
@@ -121,15 +121,17 @@ function uniqueErrors(app: TenantApp, record: RecordModel): ErrorData {
 /** Validates all values of a record; throws ValidationError with field codes. */
 export function validateRecord(app: TenantApp, record: RecordModel, extra: ErrorData = {}, message?: string): void {
   const errors: ErrorData = { ...extra };
-  const ctx = { isNew: record.isNew, existingRelIds: existingRelIds(app), now: app.now };
+  const base = {
+    isNew: record.isNew,
+    existingRelIds: existingRelIds(app),
+    now: app.now,
+    findCollection: (idOrName: string) => app.collections.find(idOrName),
+    idExistsNoCase: (id: string) =>
+      Boolean(app.store.data.get(`SELECT 1 AS x FROM ${quoteId(record.collection.name)} WHERE \`id\` = ? COLLATE NOCASE AND \`id\` != ? LIMIT 1`, [id, String(record.original?.id ?? '')])),
+  };
   for (const f of record.collection.fields) {
     if (f.name in errors) continue;
-    const value = f.type === 'password' ? record.plainPasswords.get(f.name) : record.get(f.name);
-    if (f.type === 'password' && value === undefined) {
-      if (record.isNew && f.required) errors[f.name] = fieldError('validation_required', 'Cannot be blank.');
-      continue;
-    }
-    const err = validateValue(f, value, { ...ctx, original: record.original?.[f.name] });
+    const err = validateValue(f, record.get(f.name), { ...base, original: record.original?.[f.name] as never });
     if (err) errors[f.name] = err;
   }
   if (Object.keys(errors).length === 0) Object.assign(errors, uniqueErrors(app, record));
@@ -141,15 +143,11 @@ function finalizeValues(app: TenantApp, record: RecordModel): void {
   const now = formatDate(app.now());
   for (const f of record.collection.fields) {
     if (f.type === 'autodate' && ((record.isNew && f.onCreate) || f.onUpdate)) record.set(f.name, now);
-    if (f.type === 'password') {
-      const plain = record.plainPasswords.get(f.name);
-      if (plain !== undefined) record.set(f.name, hashPassword(f, plain));
-    }
+    if (f.type === 'password') record.set(f.name, finalizePassword(f, record.get(f.name)));
   }
   if (record.collection.type === 'auth') {
     const emailChanged = !record.isNew && record.original?.email !== record.get('email');
-    const passwordChanged = record.plainPasswords.has('password');
-    if (record.isNew || emailChanged || passwordChanged || !record.getString('tokenKey')) {
+    if (record.isNew || emailChanged || passwordChanged(record.get('password')) || !record.getString('tokenKey')) {
       // A new key revokes every token issued before (PocketBase's behaviour on email/password change).
       record.set('tokenKey', randomString(50));
     }
@@ -250,7 +248,7 @@ function cleanReferences(app: TenantApp, record: RecordModel, depth: number): vo
           continue;
         }
         const current = ref.get(f.name);
-        const next = Array.isArray(current) ? current.filter((v) => v !== record.id) : '';
+        const next = Array.isArray(current) ? current.filter((v: unknown) => v !== record.id) : '';
         if (f.required && (Array.isArray(next) ? next.length === 0 : next === '')) {
           throw badRequest('The record cannot be deleted because it is part of a required reference in another record.');
         }
@@ -284,6 +282,22 @@ function deleteRecordWithin(app: TenantApp, record: RecordModel, depth: number):
 export function deleteRecord(app: TenantApp, record: RecordModel): void {
   assertWritable(record.collection);
   app.write(() => deleteRecordWithin(app, record, 0));
+}
+
+/** Deletes every record of a collection through the delete pipeline (cascades included). */
+export function deleteAllRecords(app: TenantApp, collection: Collection): number {
+  assertWritable(collection);
+  return app.write(() => {
+    let n = 0;
+    for (;;) {
+      const rows = app.store.data.all(`SELECT * FROM ${quoteId(collection.name)} LIMIT 500`);
+      if (rows.length === 0) return n;
+      for (const row of rows) {
+        deleteRecordWithin(app, RecordModel.fromRow(collection, row), 0);
+        n++;
+      }
+    }
+  });
 }
 
 /** A new, empty record of a collection. */
