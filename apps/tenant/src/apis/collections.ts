@@ -10,6 +10,7 @@ import { collectionScaffolds } from '../core/collection_scaffolds.js';
 import { buildFilter, buildSort, FilterError } from '../tools/filter/index.js';
 import type { FieldResolver, ResolvedOperand } from '../tools/filter/index.js';
 import { badRequest, notFound, ValidationError } from '../tools/router/api_error.js';
+import { pageOffset } from '../core/record_query.js';
 import { readBody } from './body.js';
 import { queryOf, requireSuperuser, sendJSON } from './context.js';
 
@@ -52,7 +53,7 @@ export function bindCollectionApi(app: TenantApp, server: FastifyInstance): void
     }
     const skipTotal = /^(1|true)$/i.test(q.skipTotal ?? '');
     const ids = app.store.data.all<{ id: string }>(`SELECT id FROM _collections${where} ORDER BY ${order} LIMIT ? OFFSET ?`, [
-      ...(params as never[]), perPage, (page - 1) * perPage,
+      ...(params as never[]), perPage, pageOffset(page, perPage),
     ]);
     let totalItems = -1;
     if (!skipTotal) totalItems = app.store.data.get<{ n: number }>(`SELECT COUNT(*) AS n FROM _collections${where}`, params as never[])?.n ?? 0;

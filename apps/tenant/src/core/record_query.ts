@@ -43,6 +43,11 @@ function isTruthy(raw: string | undefined): boolean {
   return raw !== undefined && /^(1|true|t|yes|on)$/i.test(raw);
 }
 
+/** The row offset of a page, clamped so that absurd page numbers stay a valid SQLite integer. */
+export function pageOffset(page: number, perPage: number): number {
+  return Math.min((page - 1) * perPage, Number.MAX_SAFE_INTEGER);
+}
+
 const PRIVILEGED = /^@(collection|request)\./;
 
 /** Refuses @collection/@request identifiers in client filters of non-superusers. */
@@ -123,7 +128,7 @@ export function listRecords(app: TenantApp, collection: Collection, params: List
       totalPages = Math.ceil(totalItems / perPage);
     }
     const sql = `SELECT ${selectCols} ${from}${whereSql}${orderBy ? ` ORDER BY ${orderBy}` : ''} LIMIT ? OFFSET ?`;
-    const rows = app.store.data.all(sql, [...fromParams, ...whereParams, perPage, (page - 1) * perPage]);
+    const rows = app.store.data.all(sql, [...fromParams, ...whereParams, perPage, pageOffset(page, perPage)]);
     return { page, perPage, totalItems, totalPages, items: rows.map((r) => RecordModel.fromRow(collection, r)) };
   });
 }
