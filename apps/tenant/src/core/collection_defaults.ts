@@ -1,24 +1,14 @@
 /** The system collections and default auth options a new data directory starts with. */
-import { crc32 } from 'node:zlib';
 import { randomString } from '../tools/security/random.js';
+import { defaultFieldId, defaultIdField } from './fields/index.js';
 import { nowString } from '../tools/types/datetime.js';
 import type {
   AuthOptions, AutodateField, BoolField, Collection, EmailField, Field, PasswordField, TextField,
 } from './collection_model.js';
 import { SUPERUSERS_ID, SUPERUSERS_NAME } from './collection_model.js';
 
-/** PocketBase's field id scheme: type + crc32 of the name. */
-export function defaultFieldId(type: string, name: string): string {
-  return type + crc32(name);
-}
-
 /** The primary key field every base and auth collection has. */
-export function idField(): TextField {
-  return {
-    autogeneratePattern: '[a-z0-9]{15}', help: '', hidden: false, id: 'text3208210256', max: 15, min: 15, name: 'id',
-    pattern: '^[a-z0-9]+$', presentable: false, primaryKey: true, required: true, system: true, type: 'text',
-  };
-}
+export const idField = defaultIdField;
 
 function systemText(name: string, required: boolean, hidden = false): TextField {
   return {

@@ -4,9 +4,9 @@ import { crc32 } from 'node:zlib';
 import type { ErrorData } from '../tools/router/api_error.js';
 import { fieldError } from '../tools/router/api_error.js';
 import { nowString } from '../tools/types/datetime.js';
-import { authIndexes, authSystemFields, defaultAuthOptions, defaultFieldId, idField } from './collection_defaults.js';
+import { authIndexes, authSystemFields, defaultAuthOptions, idField } from './collection_defaults.js';
 import type { AuthOptions, Collection, CollectionType, Field } from './collection_model.js';
-import { normalizeFieldInput } from './field_ops.js';
+import { newFieldId, normalizeFieldInput } from './field_ops.js';
 
 const RULE_KEYS = ['listRule', 'viewRule', 'createRule', 'updateRule', 'deleteRule'] as const;
 const TOKEN_KEYS = ['authToken', 'passwordResetToken', 'emailChangeToken', 'verificationToken', 'fileToken'] as const;
@@ -65,24 +65,19 @@ function readFields(raw: unknown, existing: Field[], errors: ErrorData): Field[]
     return existing.map((f) => structuredClone(f));
   }
   const out: Field[] = [];
-  const fieldErrors: ErrorData = {};
-  raw.forEach((item, i) => {
-    const res = normalizeFieldInput(item);
-    if ('error' in res) {
-      fieldErrors[String(i)] = res.error;
-      return;
-    }
-    const field = res.field;
+  const taken = new Set(existing.map((f) => f.id));
+  raw.forEach((item) => {
+    const field = normalizeFieldInput(item);
     if (!field.id) {
       const byName = existing.find((f) => f.name === field.name) ?? out.find((f) => f.name === field.name);
-      field.id = byName ? byName.id : defaultFieldId(field.type, field.name);
+      field.id = byName ? byName.id : newFieldId(field, taken);
     }
+    taken.add(field.id);
     // Later definitions of the same name replace earlier ones (as PocketBase's fields list does).
     const dup = out.findIndex((f) => f.name === field.name && field.name !== '');
     if (dup >= 0) out[dup] = { ...field, id: out[dup].id };
     else out.push(field);
   });
-  if (Object.keys(fieldErrors).length) errors.fields = fieldErrors;
   return out;
 }
 

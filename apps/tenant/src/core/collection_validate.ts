@@ -11,6 +11,8 @@ import { viewQueryError } from './collection_view.js';
 const NAME_RE = /^\w+$/;
 /** Record JSON keys that no field may use. */
 const RESERVED_FIELD_NAMES = new Set(['expand', 'collectionId', 'collectionName']);
+/** Keys auth record bodies use for other purposes. */
+const AUTH_RESERVED_FIELD_NAMES = new Set(['passwordConfirm', 'oldPassword']);
 const RULE_KEYS = ['listRule', 'viewRule', 'createRule', 'updateRule', 'deleteRule'] as const;
 
 function validateName(app: TenantApp, c: Collection, old: Collection | undefined, errors: ErrorData): void {
@@ -52,7 +54,7 @@ function validateFields(app: TenantApp, c: Collection, old: Collection | undefin
     const fe: ErrorData = {};
     if (!f.name) fe.name = fieldError('validation_required', 'Cannot be blank.');
     else if (!NAME_RE.test(f.name) || f.name.length > 100) fe.name = fieldError('validation_match_invalid', 'Must be in a valid format.');
-    else if (RESERVED_FIELD_NAMES.has(f.name)) fe.name = fieldError('validation_not_in_invalid', 'Must not be one of the reserved names.');
+    else if (RESERVED_FIELD_NAMES.has(f.name) || (c.type === 'auth' && AUTH_RESERVED_FIELD_NAMES.has(f.name))) fe.name = fieldError('validation_not_in_invalid', 'Must not be one of the reserved names.');
     else if (seenNames.has(f.name.toLowerCase())) fe.name = fieldError('validation_duplicated_field_name', 'Duplicated or invalid field name ' + f.name + '.');
     if (seenIds.has(f.id)) fe.id = fieldError('validation_duplicated_field_id', 'Duplicated or invalid field id ' + f.id + '.');
     seenNames.set(f.name.toLowerCase(), i);

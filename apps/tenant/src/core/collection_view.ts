@@ -1,8 +1,8 @@
 /** View collections: validating `viewQuery` and deriving the view's fields from it. */
 import type { TenantApp } from './app.js';
-import { defaultFieldId } from './collection_defaults.js';
 import { idField } from './collection_defaults.js';
-import type { BoolField, Collection, Field, JsonField, NumberField, TextField } from './collection_model.js';
+import type { Collection, Field } from './collection_model.js';
+import { defaultFieldId, defaultsFor } from './fields/index.js';
 
 interface ColumnInfo {
   name: string;
@@ -36,17 +36,6 @@ export function viewQueryError(app: TenantApp, c: Collection): string | undefine
   }
   if (!names.has('id')) return 'Missing required "id" column.';
   return undefined;
-}
-
-function jsonField(name: string): JsonField {
-  return { help: '', hidden: false, id: defaultFieldId('json', name), maxSize: 1, name, presentable: false, required: false, system: false, type: 'json' };
-}
-
-function numberField(name: string): NumberField {
-  return {
-    help: '', hidden: false, id: defaultFieldId('number', name), max: null, min: null, name, onlyInt: false, presentable: false,
-    required: false, system: false, type: 'number',
-  };
 }
 
 // Splits the top-level SELECT list of a query into alias -> expression (best effort: only
@@ -86,22 +75,11 @@ function computedField(name: string, expr: string | undefined, declared: string 
   const e = (expr ?? '').trim();
   const cast = /^CAST\s*\([\s\S]*\s+AS\s+(\w+)\s*\)$/i.exec(e)?.[1]?.toUpperCase();
   if (/^COUNT\s*\(/i.test(e) || (cast && /INT|REAL|NUM|FLOA|DOUB/.test(cast)) || (declared && /INT|REAL|NUM|FLOA|DOUB/i.test(declared))) {
-    return numberField(name);
+    return defaultsFor('number', name);
   }
-  if (cast === 'TEXT') return textField(name);
-  if (cast === 'BOOLEAN' || cast === 'BOOL') return boolField(name);
-  return jsonField(name);
-}
-
-function textField(name: string): TextField {
-  return {
-    autogeneratePattern: '', help: '', hidden: false, id: defaultFieldId('text', name), max: 0, min: 0, name, pattern: '',
-    presentable: false, primaryKey: false, required: false, system: false, type: 'text',
-  };
-}
-
-function boolField(name: string): BoolField {
-  return { help: '', hidden: false, id: defaultFieldId('bool', name), name, presentable: false, required: false, system: false, type: 'bool' };
+  if (cast === 'TEXT') return defaultsFor('text', name);
+  if (cast === 'BOOLEAN' || cast === 'BOOL') return defaultsFor('bool', name);
+  return defaultsFor('json', name);
 }
 
 /**

@@ -38,10 +38,14 @@ export class SqliteConnection {
   private readonly cache = new Map<string, Database.Statement>();
   private readonly cacheSize: number;
 
+  // One transaction wrapper for all callers: building one per call re-prepares BEGIN/COMMIT.
+  private readonly runInTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
+
   constructor(file: string, cacheSize = 500) {
     this.db = new Database(file);
     for (const p of PRAGMAS) this.db.pragma(p);
     this.cacheSize = cacheSize;
+    this.runInTransaction = this.db.transaction((fn: () => unknown) => fn());
   }
 
   /** A cached prepared statement for `sql`. */
@@ -92,13 +96,13 @@ export class SqliteConnection {
    * open. `fn` must be synchronous: nothing else may run on the connection meanwhile.
    */
   write<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    return this.runInTransaction.immediate(fn) as T;
   }
 
   /** Runs `fn` in a deferred (read) transaction so that several reads see one snapshot. */
   read<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
-    return this.db.transaction(fn).deferred();
+    return this.runInTransaction.deferred(fn) as T;
   }
 
   /** Closes the connection after a WAL checkpoint. */

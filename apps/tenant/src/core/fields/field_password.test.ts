@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PasswordField } from '../collection_model.js';
-import { finalizePassword, hashPassword, passwordField as h, verifyPassword, type PasswordValue } from './field_password.js';
+import {
+  finalizePassword, finalizePasswordAsync, hashPassword, hashPasswordAsync, passwordField as h, verifyPassword, verifyPasswordAsync,
+  type PasswordValue,
+} from './field_password.js';
 import { optionsCtx, sqliteRoundTrip, valueCtx } from './test_helpers.js';
 
 const field = (o: Partial<PasswordField> = {}): PasswordField => ({ ...h.defaults('p'), ...o });
@@ -65,6 +68,15 @@ describe('password field', () => {
     assert.match(hashPassword(field(), 'x'), /^\$2a\$10\$/);
     // A hash made by PocketBase itself (cost 10, password "1234567890").
     assert.equal(verifyPassword('$2a$10$hgoosaoSYvYcQL8LLt8xYe1pQDiOpchGcQUzzATa7kGjlXLIEw1GS', '1234567890'), true);
+  });
+
+  it('has asynchronous variants', async () => {
+    const hash = await hashPasswordAsync(field({ cost: 4 }), 'secret');
+    assert.match(hash, /^\$2a\$04\$/);
+    assert.equal(await verifyPasswordAsync(hash, 'secret'), true);
+    assert.equal(await verifyPasswordAsync(hash, 'nope'), false);
+    assert.equal(await verifyPasswordAsync('', ''), false);
+    assert.equal(verifyPassword((await finalizePasswordAsync(field({ cost: 4 }), plain('pw'))).hash, 'pw'), true);
   });
 
   it('stores only hashes and never shows anything', () => {

@@ -28,6 +28,22 @@ export function hashPassword(field: PasswordField, plain: string): string {
   return bcrypt.hashSync(plain, cost).replace(/^\$2b\$/, '$2a$');
 }
 
+/** hashPassword without blocking the event loop for the whole hash (bcryptjs yields between rounds). */
+export async function hashPasswordAsync(field: PasswordField, plain: string): Promise<string> {
+  const cost = field.cost > 0 ? field.cost : DEFAULT_BCRYPT_COST;
+  return (await bcrypt.hash(plain, cost)).replace(/^\$2b\$/, '$2a$');
+}
+
+/** verifyPassword without blocking the event loop for the whole comparison. */
+export async function verifyPasswordAsync(hash: string, plain: string): Promise<boolean> {
+  if (hash === '') return false;
+  try {
+    return await bcrypt.compare(plain, hash);
+  } catch {
+    return false;
+  }
+}
+
 /** True when `plain` matches the bcrypt `hash`; false for an empty or malformed hash. */
 export function verifyPassword(hash: string, plain: string): boolean {
   if (hash === '') return false;
@@ -42,6 +58,12 @@ export function verifyPassword(hash: string, plain: string): boolean {
 export function finalizePassword(field: PasswordField, value: PasswordValue): PasswordValue {
   if (value.plain === '' || value.hash !== '') return value;
   return { hash: hashPassword(field, value.plain), plain: value.plain };
+}
+
+/** finalizePassword with the asynchronous hash. */
+export async function finalizePasswordAsync(field: PasswordField, value: PasswordValue): Promise<PasswordValue> {
+  if (value.plain === '' || value.hash !== '') return value;
+  return { hash: await hashPasswordAsync(field, value.plain), plain: value.plain };
 }
 
 function passwordDefaults(name: string, id?: string): PasswordField {

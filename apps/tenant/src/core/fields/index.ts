@@ -33,7 +33,8 @@ export {
 } from './field_file.js';
 export { DEFAULT_JSON_MAX_SIZE, jsonField, jsonMaxSize, toJsonRaw, type JsonRaw } from './field_json.js';
 export {
-  DEFAULT_BCRYPT_COST, finalizePassword, hashPassword, passwordField, verifyPassword, type PasswordValue,
+  DEFAULT_BCRYPT_COST, finalizePassword, finalizePasswordAsync, hashPassword, hashPasswordAsync, passwordField, verifyPassword,
+  verifyPasswordAsync, type PasswordValue,
 } from './field_password.js';
 export { geoPointField, toGeoPoint, type GeoPoint } from './field_geo_point.js';
 export { generateFromPattern, matchesPattern, tryGenerateFromPattern } from './patterns.js';

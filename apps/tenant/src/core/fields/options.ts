@@ -138,8 +138,3 @@ export function validateBase(field: Field, errors: OptionErrors, withHelp = true
   }
   return errors;
 }
-
-/** The flags every field object carries, in PocketBase's (alphabetical) key order helpers. */
-export function baseFlags(): { hidden: boolean; presentable: boolean; system: boolean } {
-  return { hidden: false, presentable: false, system: false };
-}

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GoRegexp, RegexpSyntaxError, RegexGenerateError, randomStringByRegex } from './index.js';
+import { nfaMatch } from './nfa.js';
+import { parseGoRegexp } from './parse.js';
+import { compileProgram } from './program.js';
 
 // Expected results were produced by Go's regexp package (go1.25) on the same inputs.
 describe('GoRegexp.compile errors (Go messages)', () => {
@@ -72,6 +75,31 @@ describe('GoRegexp.test (RE2 semantics)', () => {
       assert.equal(GoRegexp.compile(pattern).test(input), expected);
     });
   }
+
+  it('the cached DFA agrees with plain NFA simulation on random patterns and inputs', () => {
+    // Deterministic pseudo-random generator so failures reproduce.
+    let seed = 42;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const atoms = ['a', 'b', '.', '[ab]', '[^a]', '\\w', '\\b', '^', '$', '(?i)k', '(?m)^', '\\n', 'é', '😀', '\\B'];
+    const ops = ['', '', '*', '+', '?', '{1,2}'];
+    const alphabet = ['a', 'b', 'K', '\u212a', ' ', '\n', 'é', '😀', '_'];
+    for (let i = 0; i < 300; i++) {
+      let pattern = '';
+      for (let k = 0, n = 1 + rnd(4); k < n; k++) {
+        pattern += rnd(5) === 0 ? `(${atoms[rnd(atoms.length)]}|${atoms[rnd(atoms.length)]})${ops[rnd(ops.length)]}` : atoms[rnd(atoms.length)] + ops[rnd(ops.length)];
+      }
+      const re = GoRegexp.compile(pattern);
+      const prog = compileProgram(parseGoRegexp(pattern), pattern);
+      for (let j = 0; j < 10; j++) {
+        let input = '';
+        for (let k = 0, n = rnd(6); k < n; k++) input += alphabet[rnd(alphabet.length)];
+        assert.equal(re.test(input), nfaMatch(prog, Array.from(input, (ch) => ch.codePointAt(0) as number)), `${pattern} ~ ${JSON.stringify(input)}`);
+      }
+    }
+  });
 
   it('stays linear on patterns that make backtracking engines explode', () => {
     const started = Date.now();
