@@ -1,10 +1,11 @@
 /** Creating, updating and deleting collections: one pipeline with PocketBase's events. */
-import { badRequest, fieldError, ValidationError } from '../tools/router/api_error.js';
+import { badRequest } from '../tools/router/api_error.js';
 import type { TenantApp } from './app.js';
 import type { Collection } from './collection_model.js';
 import { createCollectionSchema, dropCollectionSchema, updateCollectionSchema } from './collection_schema.js';
 import { validateCollection } from './collection_validate.js';
 import { inferViewFields } from './collection_view.js';
+import { runModelChange } from './model_events.js';
 import { deleteAllRecords } from './record_save.js';
 
 /** The event collection hooks receive. */
@@ -29,40 +30,29 @@ function refreshViews(app: TenantApp, except?: string): void {
   }
 }
 
+// A view's fields always come from its query; a query that does not compile is reported by validation.
+function deriveViewFields(app: TenantApp, c: Collection): void {
+  if (c.type !== 'view') return;
+  try {
+    c.fields = inferViewFields(app, c);
+  } catch {
+    // validateCollection reports the query error with its field code
+  }
+}
+
 /** Validates and creates a collection with its table; returns the stored collection. */
 export function createCollection(app: TenantApp, input: Collection): Collection {
   return app.write(() => {
-    const c = input;
-    if (c.type === 'view' && !c.viewQuery?.trim()) {
-      throw new ValidationError({ viewQuery: fieldError('validation_required', 'Cannot be blank.') }, 'Failed to create collection.');
-    }
-    const event: CollectionEvent = { app, collection: c };
-    app.hooks.trigger('OnCollectionCreate', event, (e) => {
-      app.hooks.trigger('OnModelCreate', e, () => {
-        if (e.collection.type === 'view') {
-          try {
-            e.collection.fields = inferViewFields(app, e.collection);
-          } catch {
-            // validateCollection reports the query error with its field code
-          }
-        }
-        app.hooks.trigger('OnCollectionValidate', e, () => app.hooks.trigger('OnModelValidate', e, () => validateCollection(app, e.collection)));
-        app.hooks.trigger('OnCollectionCreateExecute', e, () =>
-          app.hooks.trigger('OnModelCreateExecute', e, () => {
-            createCollectionSchema(app.store.data, e.collection);
-            app.collections.persist(e.collection, true);
-          }),
-        );
-      });
+    const event: CollectionEvent = { app, collection: input };
+    runModelChange(app, 'Collection', 'Create', event, {
+      prepare: (e) => deriveViewFields(app, e.collection),
+      validate: (e) => validateCollection(app, e.collection),
+      execute: (e) => {
+        createCollectionSchema(app.store.data, e.collection);
+        app.collections.persist(e.collection, true);
+      },
     });
-    app.afterCommit(() => {
-      app.hooks.trigger('OnCollectionAfterCreateSuccess', event);
-      app.hooks.trigger('OnModelAfterCreateSuccess', event);
-    }, () => {
-      app.hooks.trigger('OnCollectionAfterCreateError', event);
-      app.hooks.trigger('OnModelAfterCreateError', event);
-    });
-    return app.collections.findById(c.id) ?? c;
+    return app.collections.findById(event.collection.id) ?? event.collection;
   });
 }
 
@@ -70,31 +60,14 @@ export function createCollection(app: TenantApp, input: Collection): Collection 
 export function updateCollection(app: TenantApp, original: Collection, next: Collection): Collection {
   return app.write(() => {
     const event: CollectionEvent = { app, collection: next, original };
-    app.hooks.trigger('OnCollectionUpdate', event, (e) => {
-      app.hooks.trigger('OnModelUpdate', e, () => {
-        if (e.collection.type === 'view') {
-          try {
-            e.collection.fields = inferViewFields(app, e.collection);
-          } catch {
-            // reported by validateCollection
-          }
-        }
-        app.hooks.trigger('OnCollectionValidate', e, () => app.hooks.trigger('OnModelValidate', e, () => validateCollection(app, e.collection, original)));
-        app.hooks.trigger('OnCollectionUpdateExecute', e, () =>
-          app.hooks.trigger('OnModelUpdateExecute', e, () => {
-            updateCollectionSchema(app.store.data, original, e.collection);
-            app.collections.persist(e.collection, false);
-            refreshViews(app, e.collection.id);
-          }),
-        );
-      });
-    });
-    app.afterCommit(() => {
-      app.hooks.trigger('OnCollectionAfterUpdateSuccess', event);
-      app.hooks.trigger('OnModelAfterUpdateSuccess', event);
-    }, () => {
-      app.hooks.trigger('OnCollectionAfterUpdateError', event);
-      app.hooks.trigger('OnModelAfterUpdateError', event);
+    runModelChange(app, 'Collection', 'Update', event, {
+      prepare: (e) => deriveViewFields(app, e.collection),
+      validate: (e) => validateCollection(app, e.collection, original),
+      execute: (e) => {
+        updateCollectionSchema(app.store.data, original, e.collection);
+        app.collections.persist(e.collection, false);
+        refreshViews(app, e.collection.id);
+      },
     });
     return app.collections.findById(next.id) ?? next;
   });
@@ -110,21 +83,12 @@ export function deleteCollection(app: TenantApp, c: Collection): void {
     }
   }
   app.write(() => {
-    const event: CollectionEvent = { app, collection: c };
-    app.hooks.trigger('OnCollectionDelete', event, (e) => {
-      app.hooks.trigger('OnModelDelete', e, () => {
-        app.hooks.trigger('OnCollectionDeleteExecute', e, () =>
-          app.hooks.trigger('OnModelDeleteExecute', e, () => {
-            dropCollectionSchema(app.store.data, c);
-            app.collections.remove(c.id);
-            refreshViews(app);
-          }),
-        );
-      });
-    });
-    app.afterCommit(() => {
-      app.hooks.trigger('OnCollectionAfterDeleteSuccess', event);
-      app.hooks.trigger('OnModelAfterDeleteSuccess', event);
+    runModelChange(app, 'Collection', 'Delete', { app, collection: c } as CollectionEvent, {
+      execute: () => {
+        dropCollectionSchema(app.store.data, c);
+        app.collections.remove(c.id);
+        refreshViews(app);
+      },
     });
   });
 }

@@ -92,12 +92,8 @@ function expandBackRelation(app: TenantApp, records: RecordModel[], owner: Colle
   }
 }
 
-function expandLevel(app: TenantApp, records: RecordModel[], tree: ExpandTree, info: RequestInfo, onExpanded: (r: RecordModel) => void): void {
-  if (records.length === 0) return;
-  for (const r of records) {
-    onExpanded(r);
-    if (Object.keys(tree).length > 0) r.expandRequested = true;
-  }
+// Expands every branch of `tree` on records grouped by collection.
+function expandBranches(app: TenantApp, records: RecordModel[], tree: ExpandTree, info: RequestInfo, onExpanded: (r: RecordModel) => void): void {
   const byCollection = new Map<string, RecordModel[]>();
   for (const r of records) {
     const list = byCollection.get(r.collection.id) ?? [];
@@ -114,6 +110,17 @@ function expandLevel(app: TenantApp, records: RecordModel[], tree: ExpandTree, i
   }
 }
 
+// One nested level: the loaded related records are presented, then expanded further.
+function expandLevel(app: TenantApp, records: RecordModel[], tree: ExpandTree, info: RequestInfo, onExpanded: (r: RecordModel) => void): void {
+  if (records.length === 0) return;
+  const nested = Object.keys(tree).length > 0;
+  for (const r of records) {
+    onExpanded(r);
+    if (nested) r.expandRequested = true;
+  }
+  if (nested) expandBranches(app, records, tree, info, onExpanded);
+}
+
 /**
  * Expands `expand` on the given records in place. `onExpanded` is called for every record that
  * ends up in the response (to enrich it, e.g. hide emails).
@@ -122,18 +129,5 @@ export function expandRecords(app: TenantApp, records: RecordModel[], expand: st
   if (!expand.trim()) return;
   const tree = parseExpand(expand);
   for (const r of records) r.expandRequested = true;
-  const byCollection = new Map<string, RecordModel[]>();
-  for (const r of records) {
-    const list = byCollection.get(r.collection.id) ?? [];
-    list.push(r);
-    byCollection.set(r.collection.id, list);
-  }
-  for (const [name, sub] of Object.entries(tree)) {
-    for (const group of byCollection.values()) {
-      const c = group[0].collection;
-      const field = findField(c, name);
-      if (field?.type === 'relation') expandRelation(app, group, field, name, sub, info, onExpanded);
-      else if (!field) expandBackRelation(app, group, c, name, sub, info, onExpanded);
-    }
-  }
+  expandBranches(app, records, tree, info, onExpanded);
 }

@@ -17,6 +17,7 @@ import {
   finalizePassword, generateAutoValue, isSettable, modifyValue, parseModifierKey, passwordChanged, passwordHash, prepareValue,
   validateValue, valueToDb, verifyPassword,
 } from './record_values.js';
+import { runModelChange } from './model_events.js';
 import type { SqlValue } from './store.js';
 import { quoteId } from './store.js';
 
@@ -187,20 +188,11 @@ export function createRecord(app: TenantApp, record: RecordModel, inputErrors: E
   assertWritable(record.collection);
   return app.write(() => {
     const event: RecordEvent = { app, record };
-    app.hooks.trigger('OnRecordCreate', event, (e) => {
-      app.hooks.trigger('OnModelCreate', e, () => {
-        ensureId(e.record);
-        app.hooks.trigger('OnRecordValidate', e, () => app.hooks.trigger('OnModelValidate', e, () => validateRecord(app, e.record, inputErrors)));
-        finalizeValues(app, e.record);
-        app.hooks.trigger('OnRecordCreateExecute', e, () => app.hooks.trigger('OnModelCreateExecute', e, () => insertRow(app, e.record)));
-      });
-    });
-    app.afterCommit(() => {
-      app.hooks.trigger('OnRecordAfterCreateSuccess', event);
-      app.hooks.trigger('OnModelAfterCreateSuccess', event);
-    }, () => {
-      app.hooks.trigger('OnRecordAfterCreateError', event);
-      app.hooks.trigger('OnModelAfterCreateError', event);
+    runModelChange(app, 'Record', 'Create', event, {
+      prepare: (e) => ensureId(e.record),
+      validate: (e) => validateRecord(app, e.record, inputErrors),
+      finalize: (e) => finalizeValues(app, e.record),
+      execute: (e) => insertRow(app, e.record),
     });
     return event.record;
   });
@@ -211,19 +203,10 @@ export function updateRecord(app: TenantApp, record: RecordModel, inputErrors: E
   assertWritable(record.collection);
   return app.write(() => {
     const event: RecordEvent = { app, record };
-    app.hooks.trigger('OnRecordUpdate', event, (e) => {
-      app.hooks.trigger('OnModelUpdate', e, () => {
-        app.hooks.trigger('OnRecordValidate', e, () => app.hooks.trigger('OnModelValidate', e, () => validateRecord(app, e.record, inputErrors)));
-        finalizeValues(app, e.record);
-        app.hooks.trigger('OnRecordUpdateExecute', e, () => app.hooks.trigger('OnModelUpdateExecute', e, () => updateRow(app, e.record)));
-      });
-    });
-    app.afterCommit(() => {
-      app.hooks.trigger('OnRecordAfterUpdateSuccess', event);
-      app.hooks.trigger('OnModelAfterUpdateSuccess', event);
-    }, () => {
-      app.hooks.trigger('OnRecordAfterUpdateError', event);
-      app.hooks.trigger('OnModelAfterUpdateError', event);
+    runModelChange(app, 'Record', 'Update', event, {
+      validate: (e) => validateRecord(app, e.record, inputErrors),
+      finalize: (e) => finalizeValues(app, e.record),
+      execute: (e) => updateRow(app, e.record),
     });
     return event.record;
   });
@@ -260,21 +243,11 @@ function cleanReferences(app: TenantApp, record: RecordModel, depth: number): vo
 }
 
 function deleteRecordWithin(app: TenantApp, record: RecordModel, depth: number): void {
-  const event: RecordEvent = { app, record };
-  app.hooks.trigger('OnRecordDelete', event, (e) => {
-    app.hooks.trigger('OnModelDelete', e, () => {
-      app.hooks.trigger('OnRecordDeleteExecute', e, () => app.hooks.trigger('OnModelDeleteExecute', e, () => {
-        cleanReferences(app, e.record, depth);
-        app.store.data.run(`DELETE FROM ${quoteId(e.record.collection.name)} WHERE \`id\` = ?`, [e.record.id]);
-      }));
-    });
-  });
-  app.afterCommit(() => {
-    app.hooks.trigger('OnRecordAfterDeleteSuccess', event);
-    app.hooks.trigger('OnModelAfterDeleteSuccess', event);
-  }, () => {
-    app.hooks.trigger('OnRecordAfterDeleteError', event);
-    app.hooks.trigger('OnModelAfterDeleteError', event);
+  runModelChange(app, 'Record', 'Delete', { app, record } as RecordEvent, {
+    execute: (e) => {
+      cleanReferences(app, e.record, depth);
+      app.store.data.run(`DELETE FROM ${quoteId(e.record.collection.name)} WHERE \`id\` = ?`, [e.record.id]);
+    },
   });
 }
 
