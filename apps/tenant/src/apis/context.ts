@@ -42,10 +42,15 @@ export function queryOf(request: FastifyRequest): Record<string, string> {
 
 /** Builds the RequestInfo that rules and hooks see. */
 export function requestInfo(request: FastifyRequest, body: Record<string, unknown> = {}, context: RequestContext = 'default'): RequestInfo {
+  let headers: Record<string, string> | undefined;
   return {
     context,
     method: request.method.toUpperCase(),
-    headers: normalizeHeaders(request.headers),
+    // Normalised on first use: most rules never read @request.headers.
+    get headers() {
+      headers ??= normalizeHeaders(request.headers);
+      return headers;
+    },
     query: queryOf(request),
     body,
     auth: request.auth,

@@ -89,10 +89,10 @@ export function viewAction(app: TenantApp, input: RecordActionInput): ActionResu
   return { status: 200, body };
 }
 
-function reloadForResponse(app: TenantApp, record: RecordModel, info: RequestInfo): unknown {
-  const fresh = findRecordById(app, record.collection, record.id) ?? record;
-  presentRecords(app, [fresh], info);
-  return fresh.toJSON();
+// The saved record as the response shows it (PocketBase answers with the in-memory model too).
+function savedForResponse(app: TenantApp, record: RecordModel, info: RequestInfo): unknown {
+  presentRecords(app, [record], info);
+  return record.toJSON();
 }
 
 /** POST a new record. */
@@ -113,7 +113,7 @@ export function createAction(app: TenantApp, input: RecordActionInput): ActionRe
       if (!superuser && c.createRule && !recordMatchesRule(app, c, e.record.id, c.createRule, info)) {
         throw badRequest('Failed to create record.');
       }
-      body = reloadForResponse(app, e.record, info);
+      body = savedForResponse(app, e.record, info);
     });
   });
   return { status: 200, body };
@@ -132,7 +132,7 @@ export function updateAction(app: TenantApp, input: RecordActionInput): ActionRe
     const inputErrors = applyInput(record, input.body.data, { privileged });
     app.hooks.trigger('OnRecordUpdateRequest', { app, collection: c, record, requestInfo: info }, (e) => {
       updateRecord(app, e.record, inputErrors);
-      body = reloadForResponse(app, e.record, info);
+      body = savedForResponse(app, e.record, info);
     });
   });
   return { status: 200, body };

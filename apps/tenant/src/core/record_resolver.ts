@@ -269,9 +269,15 @@ class PathRunner {
     if (section === 'context' && path.length === 1) value = info.context;
     else if (section === 'method' && path.length === 1) value = info.method;
     else if (section === 'headers' || section === 'query' || section === 'body' || section === 'auth') {
-      let cur: unknown = section === 'auth' ? authStatic(info) : info[section];
-      isset = true;
-      for (const key of path.slice(1)) {
+      let cur: unknown = section === 'auth' ? undefined : info[section];
+      let keys = path.slice(1);
+      if (section === 'auth') {
+        // Only the first key is looked up on the auth record (no copy of the whole record).
+        cur = authValue(info, keys[0]);
+        keys = keys.slice(1);
+        isset = cur !== undefined;
+      } else isset = true;
+      for (const key of keys) {
         if (cur !== null && typeof cur === 'object' && !Array.isArray(cur) && key in (cur as Record<string, unknown>)) {
           cur = (cur as Record<string, unknown>)[key];
         } else {
@@ -493,11 +499,12 @@ function stringOf(v: unknown): string {
   return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
-function authStatic(info: RequestInfo): Record<string, unknown> {
+// A value of the authenticated record for @request.auth.<key> (secrets never exposed).
+function authValue(info: RequestInfo, key: string | undefined): unknown {
   const a = info.auth;
-  if (!a) return {};
-  const out: Record<string, unknown> = { ...a.data, collectionId: a.collection.id, collectionName: a.collection.name };
-  delete out.password;
-  delete out.tokenKey;
-  return out;
+  if (!a || key === undefined) return undefined;
+  if (key === 'collectionId') return a.collection.id;
+  if (key === 'collectionName') return a.collection.name;
+  if (key === 'password' || key === 'tokenKey' || !(key in a.data)) return undefined;
+  return a.data[key];
 }
