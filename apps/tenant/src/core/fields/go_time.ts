@@ -254,6 +254,9 @@ export function parseGoDateString(value: string): Date | undefined {
  * Returns the PocketBase date string, "" for the zero date.
  */
 export function toPbDateString(input: unknown): string {
+  // Fast path for values already in PocketBase's canonical form (every stored date): a native
+  // ISO parse and an exact round trip replace the general Go layout parser.
+  if (typeof input === 'string' && isCanonicalDate(input)) return input;
   let d: Date | undefined;
   if (input instanceof Date) d = Number.isNaN(input.getTime()) ? undefined : input;
   else if (typeof input === 'string') d = parseGoDateString(input);
@@ -263,6 +266,19 @@ export function toPbDateString(input: unknown): string {
 }
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+
+/** "2006-01-02 15:04:05.000Z" with four-digit years. */
+const CANONICAL_DATE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+// True for a canonical date with in-range fields (the form every stored date has); the year 1
+// zero date and anything else go through the full parser.
+function isCanonicalDate(s: string): boolean {
+  if (!CANONICAL_DATE.test(s) || s.startsWith('0001-01-01 00:00:00')) return false;
+  const month = Number(s.slice(5, 7));
+  const day = Number(s.slice(8, 10));
+  const maxDay = new Date(Date.UTC(Number(s.slice(0, 4)), month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && day <= maxDay && Number(s.slice(11, 13)) < 24 && Number(s.slice(14, 16)) < 60 && Number(s.slice(17, 19)) < 60;
+}
 
 /** A date for validation messages: prints like Go's time.Time (String / JSON forms). */
 export class GoTime {

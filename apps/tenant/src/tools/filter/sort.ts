@@ -63,14 +63,15 @@ function sortTerm(item: SortItem, resolver: FieldResolver, rowidTable: string | 
     return `${table}[_rowid_] ${direction}`;
   }
 
-  const invalid = new FilterError(`invalid sort field ${quoteString(item.field)}`);
+  // Built only when needed: an Error captures a stack trace, which is costly on this hot path.
+  const invalid = () => new FilterError(`invalid sort field ${quoteString(item.field)}`);
   let resolved: ResolvedOperand;
   try {
     resolved = resolver.resolve(item.field);
   } catch (e) {
-    if (e instanceof FilterError) throw invalid;
+    if (e instanceof FilterError) throw invalid();
     throw e;
   }
-  if (resolved.params.length > 0 || resolved.sql === '' || resolved.sql.toLowerCase() === 'null') throw invalid;
+  if (resolved.params.length > 0 || resolved.sql === '' || resolved.sql.toLowerCase() === 'null') throw invalid();
   return `${resolved.sql} ${direction}`;
 }
