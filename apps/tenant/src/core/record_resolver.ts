@@ -291,6 +291,11 @@ class PathRunner {
     } else {
       throw new FilterError(`unknown request field "${this.identifier}"`);
     }
+    // Multipart and urlencoded bodies carry numbers as text: compare them as numbers.
+    if (typeof value === 'string' && path.length === 2 && section === 'body' && findField(this.resolver.collection, path[1])?.type === 'number') {
+      const n = Number(value.trim());
+      if (value.trim() !== '' && Number.isFinite(n)) value = n;
+    }
     if (modifier === 'isset') {
       if (section !== 'body') throw new FilterError('the :isset modifier works only with @request.body fields');
       return { sql: isset ? '1' : '0', params: [] };
