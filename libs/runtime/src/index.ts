@@ -1,0 +1,2 @@
+/** @burrow/runtime: the InstanceRuntime contract and its drivers. */
+export {};
