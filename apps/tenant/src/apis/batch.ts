@@ -55,14 +55,21 @@ function runSub(app: TenantApp, parent: FastifyRequest, sub: SubRequest): Action
   const url = new URL(sub.url, 'http://batch.local');
   const m = RECORDS_RE.exec(url.pathname);
   if (!m) throw new ApiError(404);
-  const [, collection, id] = [m[0], decodeURIComponent(m[1]), m[2] ? decodeURIComponent(m[2]) : undefined];
+  let collection: string;
+  let id: string | undefined;
+  try {
+    collection = decodeURIComponent(m[1]);
+    id = m[2] ? decodeURIComponent(m[2]) : undefined;
+  } catch {
+    throw new ApiError(404);
+  }
   const query: Record<string, string> = {};
   url.searchParams.forEach((v, k) => (query[k] = v));
   let auth = parent.auth;
   const authHeader = sub.headers.authorization;
   if (authHeader !== undefined) auth = authHeader ? findRecordByToken(app, authHeader.replace(/^bearer\s+/i, ''), 'auth')?.record : undefined;
   const info: RequestInfo = {
-    context: 'default',
+    context: 'batch',
     method: sub.method,
     headers: normalizeHeaders({ ...parent.headers, ...sub.headers }),
     query,

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import { parse as parseQueryString } from 'node:querystring';
-import { ApiError, badRequest } from '../tools/router/api_error.js';
+import { ApiError, badRequest, tooLarge } from '../tools/router/api_error.js';
 
 /** Global request body limit (PocketBase: 32 MiB). */
 export const BODY_LIMIT = 32 << 20;
@@ -42,25 +42,12 @@ export async function registerBodyParsers(server: FastifyInstance): Promise<void
   server.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
     done(null, parseQueryString(String(body)));
   });
+  // Parts are read in readBody, which caps the total size (busboy's limits are per part).
   await server.register(multipart, {
-    attachFieldsToBody: true,
     limits: { fileSize: BODY_LIMIT, fieldSize: BODY_LIMIT, parts: 10_000 },
   });
   // Anything else (text/plain, no content type...) is read as an opaque string.
   server.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
-}
-
-interface MultipartEntry {
-  type: 'field' | 'file';
-  fieldname: string;
-  value?: unknown;
-  filename?: string;
-  mimetype?: string;
-  toBuffer?: () => Promise<Buffer>;
-}
-
-function isMultipartEntry(v: unknown): v is MultipartEntry {
-  return isPlainObject(v) && (v.type === 'field' || v.type === 'file') && typeof v.fieldname === 'string';
 }
 
 function addValue(target: Record<string, unknown>, key: string, value: unknown): void {
@@ -71,29 +58,43 @@ function addValue(target: Record<string, unknown>, key: string, value: unknown):
 
 /** Normalises the parsed body of any content type into data + files. */
 export async function readBody(request: FastifyRequest): Promise<ParsedBody> {
+  if (request.isMultipart()) return readMultipart(request);
   const body = request.body;
   if (body === undefined || body === null) return { data: {}, files: [] };
   if (Buffer.isBuffer(body)) {
     if (body.length === 0) return { data: {}, files: [] };
     throw badRequest(INVALID_FORMAT);
   }
-  if (!request.isMultipart()) {
-    if (!isPlainObject(body)) throw badRequest(INVALID_FORMAT);
-    return { data: { ...body }, files: [] };
-  }
+  if (!isPlainObject(body)) throw badRequest(INVALID_FORMAT);
+  return { data: { ...body }, files: [] };
+}
+
+// Multipart: fields and files in order, the whole body capped at BODY_LIMIT, plus `@jsonPayload`.
+async function readMultipart(request: FastifyRequest): Promise<ParsedBody> {
   const data: Record<string, unknown> = {};
   const files: UploadedFile[] = [];
-  for (const raw of Object.values(body as Record<string, unknown>)) {
-    const entries = Array.isArray(raw) ? raw : [raw];
-    for (const e of entries) {
-      if (!isMultipartEntry(e)) continue;
-      if (e.type === 'file') {
-        const data = e.toBuffer ? await e.toBuffer() : Buffer.alloc(0);
-        files.push({ field: e.fieldname, filename: e.filename ?? '', mimetype: e.mimetype ?? '', data });
+  let total = 0;
+  const count = (n: number) => {
+    total += n;
+    if (total > BODY_LIMIT) throw tooLarge();
+  };
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        // Uploads come with the files issue: the bytes are counted and dropped, not buffered.
+        for await (const chunk of part.file) count((chunk as Buffer).length);
+        files.push({ field: part.fieldname, filename: part.filename, mimetype: part.mimetype, data: Buffer.alloc(0) });
       } else {
-        addValue(data, e.fieldname, e.value);
+        const value = typeof part.value === 'string' ? part.value : String(part.value ?? '');
+        count(Buffer.byteLength(value) + part.fieldname.length);
+        addValue(data, part.fieldname, value);
       }
     }
+  } catch (err) {
+    // Our own errors and the plugin's limit errors (FST_*) keep their meaning; anything else
+    // is a malformed body from busboy.
+    if (err instanceof ApiError || String((err as { code?: unknown }).code ?? '').startsWith('FST_')) throw err;
+    throw badRequest(INVALID_FORMAT, {}, err);
   }
   const payload = data['@jsonPayload'];
   delete data['@jsonPayload'];
@@ -108,9 +109,4 @@ export async function readBody(request: FastifyRequest): Promise<ParsedBody> {
     Object.assign(data, parsed);
   }
   return { data, files };
-}
-
-/** True when the error is our own ApiError. */
-export function isApiError(err: unknown): err is ApiError {
-  return err instanceof ApiError;
 }

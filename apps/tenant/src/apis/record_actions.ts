@@ -106,7 +106,7 @@ export function createAction(app: TenantApp, input: RecordActionInput): ActionRe
   let body: unknown;
   app.write(() => {
     const record = newRecord(c);
-    const inputErrors = applyInput(record, input.body.data, { privileged: superuser });
+    const inputErrors = applyInput(record, input.body.data, { privileged: superuser, superuser });
     app.hooks.trigger('OnRecordCreateRequest', { app, collection: c, record, requestInfo: info }, (e) => {
       createRecord(app, e.record, inputErrors);
       // The create rule is checked against the stored values; a miss rolls the insert back.
@@ -128,8 +128,9 @@ export function updateAction(app: TenantApp, input: RecordActionInput): ActionRe
   let body: unknown;
   app.write(() => {
     const record = loadWithRule(app, c, input.id ?? '', c.updateRule, info);
-    const privileged = c.type === 'auth' ? canManage(app, record, info) : isSuperuserAuth(info);
-    const inputErrors = applyInput(record, input.body.data, { privileged });
+    const superuser = isSuperuserAuth(info);
+    const privileged = c.type === 'auth' ? canManage(app, record, info) : superuser;
+    const inputErrors = applyInput(record, input.body.data, { privileged, superuser });
     app.hooks.trigger('OnRecordUpdateRequest', { app, collection: c, record, requestInfo: info }, (e) => {
       updateRecord(app, e.record, inputErrors);
       body = savedForResponse(app, e.record, info);

@@ -5,9 +5,9 @@ import type { Collection } from '../core/collection_model.js';
 import { findAuthRecordByIdentity, findRecordById } from '../core/record_find.js';
 import type { RecordModel } from '../core/record_model.js';
 import { recordMatchesRule } from '../core/record_rules.js';
-import { isSuperuserAuth } from '../core/request_info.js';
+import { isSuperuserAuth, type RequestContext } from '../core/request_info.js';
 import { newRecordToken } from '../core/tokens.js';
-import { passwordHash, verifyPassword } from '../core/record_values.js';
+import { passwordHash, verifyPassword, verifyPasswordAsync } from '../core/record_values.js';
 import { badRequest, fieldError, forbidden, notFound, unauthorized, ValidationError } from '../tools/router/api_error.js';
 import type { ErrorData } from '../tools/router/api_error.js';
 import { readBody } from './body.js';
@@ -24,12 +24,14 @@ function authCollection(app: TenantApp, idOrName: string): Collection {
 }
 
 // The auth rule (null = nobody may authenticate, "" = everyone) checked for the record itself.
-function checkAuthRule(app: TenantApp, record: RecordModel, request: FastifyRequest): void {
+function checkAuthRule(app: TenantApp, record: RecordModel, request: FastifyRequest, context: RequestContext = 'default'): void {
   const rule = record.collection.auth?.authRule;
   if (rule === null || rule === undefined) throw forbidden('The authentication of records from this collection is disabled.');
   if (rule === '') return;
-  const info = { ...requestInfo(request), auth: record };
-  if (!recordMatchesRule(app, record.collection, record.id, rule, info)) throw forbidden('The authenticated record is not allowed to authenticate.');
+  const info = { ...requestInfo(request, {}, context), auth: record };
+  if (!recordMatchesRule(app, record.collection, record.id, rule, info)) {
+    throw forbidden("The request doesn't satisfy the collection requirements to authenticate.");
+  }
 }
 
 function authResponse(app: TenantApp, request: FastifyRequest, record: RecordModel, token: string, meta?: Record<string, unknown>): Record<string, unknown> {
@@ -85,13 +87,18 @@ export function bindRecordAuthApi(app: TenantApp, server: FastifyInstance): void
       record = findAuthRecordByIdentity(app, c, f, identity);
       if (record) break;
     }
+    // bcrypt runs off the event loop, and against a dummy hash for unknown identities (no timing oracle).
+    const matched = record;
+    const verified = await verifyPasswordAsync(passwordHash(record?.get('password')), password);
     let ok = false;
     app.hooks.trigger('OnRecordAuthWithPasswordRequest', { app, collection: c, record, identity, identityField, password }, (e) => {
-      ok = Boolean(e.record) && verifyPassword(passwordHash(e.record!.get('password')), e.password);
+      // A hook may swap the record or password: only then verify again.
+      const same = e.record === matched && e.password === password;
+      ok = Boolean(e.record) && (same ? verified : verifyPassword(passwordHash(e.record!.get('password')), e.password));
       record = e.record;
     });
     if (!ok || !record) throw badRequest('Failed to authenticate.');
-    checkAuthRule(app, record, request);
+    checkAuthRule(app, record, request, 'password');
     const token = newRecordToken(app, record, 'auth');
     return sendJSON(request, reply, 200, authResponse(app, request, record, token));
   });

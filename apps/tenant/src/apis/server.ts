@@ -1,5 +1,5 @@
 /** Builds the Fastify server of one tenant: parsers, CORS, auth, error mapping and routes. */
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { TenantApp } from '../core/app.js';
 import { ApiError } from '../tools/router/api_error.js';
 import { BODY_LIMIT, registerBodyParsers } from './body.js';
@@ -53,6 +53,13 @@ export async function createServer(app: TenantApp, opts: ServerOptions = {}): Pr
     forceCloseConnections: 'idle',
     // ids and names come from the path; keep the raw query parser simple and safe
     routerOptions: { ignoreDuplicateSlashes: false },
+    // Malformed URLs and other router-level failures answer in PocketBase's error shape too.
+    frameworkErrors: (err, _request, reply) => {
+      const apiErr = toApiError(err);
+      const body = (apiErr.status < 500 ? apiErr : new ApiError(400)).toJSON();
+      // The framework types this reply with unresolved generics; it is an ordinary reply.
+      void (reply as unknown as FastifyReply).code(body.status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+    },
   });
   server.decorateRequest('auth', undefined);
 

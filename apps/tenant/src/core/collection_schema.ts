@@ -1,5 +1,7 @@
 /** Keeps each collection's SQLite table (or view) in step with its definition. */
+import Database from 'better-sqlite3';
 import { parseIndex, renderIndex } from '../tools/dbutil/index_parser.js';
+import { fieldError, ValidationError } from '../tools/router/api_error.js';
 import type { Collection, Field } from './collection_model.js';
 import { isMultiValued } from './collection_model.js';
 import { columnDefinition } from './field_ops.js';
@@ -11,9 +13,30 @@ function indexNames(c: Collection): string[] {
 }
 
 function createIndexes(db: SqliteConnection, c: Collection): void {
-  for (const sql of c.indexes) {
+  c.indexes.forEach((sql, i) => {
     const def = parseIndex(sql);
-    if (def) db.exec(renderIndex(def, c.name));
+    if (!def) return;
+    try {
+      db.exec(renderIndex(def, c.name));
+    } catch (err) {
+      // e.g. an unknown column in WHERE, an unknown collation, a name used by another index
+      if (err instanceof Database.SqliteError) {
+        throw new ValidationError({ indexes: { [String(i)]: fieldError('validation_invalid_index_expression', `Invalid index: ${err.message}.`) } });
+      }
+      throw err;
+    }
+  });
+}
+
+// Runs table DDL; SQLite's refusals (e.g. a name taken by an index) become a name error.
+function execTableDdl(db: SqliteConnection, sql: string): void {
+  try {
+    db.exec(sql);
+  } catch (err) {
+    if (err instanceof Database.SqliteError) {
+      throw new ValidationError({ name: fieldError('validation_collection_name_invalid', `Invalid collection name: ${err.message}.`) });
+    }
+    throw err;
   }
 }
 
@@ -24,11 +47,11 @@ function dropIndexes(db: SqliteConnection, c: Collection): void {
 /** Creates the table (base/auth) or view of a new collection, with its indexes. */
 export function createCollectionSchema(db: SqliteConnection, c: Collection): void {
   if (c.type === 'view') {
-    db.exec(`CREATE VIEW ${quoteId(c.name)} AS ${c.viewQuery ?? ''}`);
+    execTableDdl(db, `CREATE VIEW ${quoteId(c.name)} AS ${c.viewQuery ?? ''}`);
     return;
   }
   const cols = c.fields.map((f) => `${quoteId(f.name)} ${columnDefinition(f)}`);
-  db.exec(`CREATE TABLE ${quoteId(c.name)} (${cols.join(', ')})`);
+  execTableDdl(db, `CREATE TABLE ${quoteId(c.name)} (${cols.join(', ')})`);
   createIndexes(db, c);
 }
 
@@ -73,7 +96,7 @@ export function updateCollectionSchema(db: SqliteConnection, oldC: Collection, n
     // Renaming through a temporary name allows a case-only rename.
     const tmp = `_tmp_rename_${newC.id}`;
     db.exec(`ALTER TABLE ${quoteId(table)} RENAME TO ${quoteId(tmp)}`);
-    db.exec(`ALTER TABLE ${quoteId(tmp)} RENAME TO ${quoteId(newC.name)}`);
+    execTableDdl(db, `ALTER TABLE ${quoteId(tmp)} RENAME TO ${quoteId(newC.name)}`);
     table = newC.name;
   }
   const t = quoteId(table);

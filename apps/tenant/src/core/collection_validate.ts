@@ -9,11 +9,21 @@ import { ruleError } from './record_rules.js';
 import { viewQueryError } from './collection_view.js';
 
 const NAME_RE = /^\w+$/;
+/** Collection ids end up in storage paths: word characters only. */
+const ID_RE = /^\w{1,100}$/;
 /** Record JSON keys that no field may use. */
 const RESERVED_FIELD_NAMES = new Set(['expand', 'collectionId', 'collectionName']);
 /** Keys auth record bodies use for other purposes. */
 const AUTH_RESERVED_FIELD_NAMES = new Set(['passwordConfirm', 'oldPassword']);
 const RULE_KEYS = ['listRule', 'viewRule', 'createRule', 'updateRule', 'deleteRule'] as const;
+
+function validateId(app: TenantApp, c: Collection, old: Collection | undefined, errors: ErrorData): void {
+  if (old) return; // ids never change
+  if (!ID_RE.test(c.id)) errors.id = fieldError('validation_match_invalid', 'Must be in a valid format.');
+  else if (app.collections.findById(c.id) || app.collections.find(c.id)) {
+    errors.id = fieldError('validation_collection_id_exists', 'Collection id must be unique.');
+  }
+}
 
 function validateName(app: TenantApp, c: Collection, old: Collection | undefined, errors: ErrorData): void {
   if (!c.name) {
@@ -109,7 +119,15 @@ function validateIndexes(c: Collection, errors: ErrorData): void {
   else if (Object.keys(idxErrors).length) errors.indexes = idxErrors;
 }
 
-function validateRules(app: TenantApp, c: Collection, errors: ErrorData): void {
+function validateRules(app: TenantApp, c: Collection, old: Collection | undefined, errors: ErrorData): void {
+  if (old?.system) {
+    // The rules of system collections are fixed: changing them could open _superusers to anyone.
+    const changed: string[] = RULE_KEYS.filter((k) => c[k] !== old[k]);
+    if (c.auth && old.auth && c.auth.authRule !== old.auth.authRule) changed.push('authRule');
+    if (c.auth && old.auth && c.auth.manageRule !== old.auth.manageRule) changed.push('manageRule');
+    for (const key of changed) errors[key] = fieldError('validation_collection_system_rule_change', 'System collection API rule cannot be changed.');
+    if (changed.length) return;
+  }
   for (const key of RULE_KEYS) {
     const rule = c[key];
     if (rule === null || rule === '') continue;
@@ -121,6 +139,9 @@ function validateRules(app: TenantApp, c: Collection, errors: ErrorData): void {
     if (msg) errors[key] = fieldError('validation_invalid_rule', `Invalid rule. Raw error: ${msg}`);
   }
   if (c.auth) {
+    if (c.auth.manageRule === '') {
+      errors.manageRule = fieldError('validation_nil_or_not_empty_required', 'Cannot be empty (use null to allow only superusers).');
+    }
     for (const key of ['authRule', 'manageRule'] as const) {
       const rule = c.auth[key];
       if (rule === null || rule === '') continue;
@@ -154,6 +175,7 @@ export function validateCollection(app: TenantApp, c: Collection, old?: Collecti
     throw new ValidationError(errors, old ? 'Failed to update collection.' : 'Failed to create collection.');
   }
   if (old && old.type !== c.type) errors.type = fieldError('validation_collection_type_change', 'Collection type cannot be changed.');
+  validateId(app, c, old, errors);
   validateName(app, c, old, errors);
   if (c.type === 'view') {
     const msg = viewQueryError(app, c);
@@ -164,7 +186,7 @@ export function validateCollection(app: TenantApp, c: Collection, old?: Collecti
   }
   validateFields(app, c, old, errors);
   validateIndexes(c, errors);
-  if (!errors.fields && !errors.name) validateRules(app, c, errors);
+  if (!errors.fields && !errors.name) validateRules(app, c, old, errors);
   if (Object.keys(errors).length) {
     throw new ValidationError(errors, old ? 'Failed to update collection.' : 'Failed to create collection.');
   }

@@ -9,12 +9,18 @@ import { isSuperuserAuth } from './request_info.js';
 export function canManage(app: TenantApp, record: RecordModel, info: RequestInfo): boolean {
   if (isSuperuserAuth(info)) return true;
   const rule = record.collection.auth?.manageRule;
-  if (!info.auth || rule === null || rule === undefined || rule === '') return rule === '' && Boolean(info.auth);
+  // null (and the invalid "") mean superusers only.
+  if (!info.auth || !rule) return false;
   return recordMatchesRule(app, record.collection, record.id, rule, info);
 }
 
 /** Hides an auth record's email unless it is public or the requester is its owner or manager. */
 export function enrichRecord(app: TenantApp, record: RecordModel, info: RequestInfo): void {
+  if (isSuperuserAuth(info)) {
+    for (const f of record.collection.fields) {
+      if (f.hidden && f.type !== 'password' && f.name !== 'tokenKey') record.setVisible(f.name, true);
+    }
+  }
   if (record.collection.type === 'auth') {
     const owner = info.auth && info.auth.collection.id === record.collection.id && info.auth.id === record.id;
     const visible = Boolean(record.get('emailVisibility')) || owner || canManage(app, record, info);

@@ -39,7 +39,8 @@ function visibleIds(app: TenantApp, c: Collection, ids: string[], info: RequestI
   if (ids.length === 0) return new Set();
   if (isSuperuserAuth(info) || c.viewRule === '') return new Set(ids);
   if (c.viewRule === null) return new Set();
-  const resolver = new RecordResolver(app, c, { info, allowHiddenFields: true });
+  // Rules of expanded records see @request.context = "expand", as in PocketBase.
+  const resolver = new RecordResolver(app, c, { info: { ...info, context: 'expand' }, allowHiddenFields: true });
   const where = compileRule(app, resolver, c.viewRule);
   const joins = resolver.joinSql();
   const main = quoteId(c.name);

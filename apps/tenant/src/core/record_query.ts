@@ -100,7 +100,9 @@ export function listRecords(app: TenantApp, collection: Collection, params: List
       where.push(`(${f.sql})`);
       whereParams.push(...f.params);
     }
-    if (params.sort) orderBy = buildSort(params.sort, resolver, { rowidTable: collection.name });
+    // Views have no rowid of their own.
+    if (params.sort) orderBy = buildSort(params.sort, resolver, { rowidTable: collection.type === 'view' ? undefined : collection.name });
+    if (collection.type === 'view' && /(^|[\s,+-])@rowid\b/.test(params.sort ?? '')) throw new FilterError('@rowid is not available for view collections');
     for (const cond of resolver.listRuleConditions((nested, rule) => compileRule(app, nested, rule))) {
       where.push(`(${cond.sql})`);
       whereParams.push(...cond.params);

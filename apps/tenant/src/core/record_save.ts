@@ -3,6 +3,7 @@
  * fire PocketBase's events. Everything here is synchronous and runs inside the caller's
  * SQLite transaction, so a failure leaves nothing half-written.
  */
+import Database from 'better-sqlite3';
 import { parseIndex } from '../tools/dbutil/index_parser.js';
 import type { ErrorData } from '../tools/router/api_error.js';
 import { badRequest, fieldError, ValidationError } from '../tools/router/api_error.js';
@@ -27,10 +28,12 @@ export interface RecordEvent {
   record: RecordModel;
 }
 
-/** Who submits the values: decides which auth fields may change without the old password. */
+/** Who submits the values: decides which fields they may set. */
 export interface ApplyOptions {
   /** Superuser or manageRule match: may set verified, change email/password without oldPassword. */
   privileged: boolean;
+  /** Superuser: may also set hidden fields (others may only set an auth record's password). */
+  superuser: boolean;
 }
 
 /** Applies submitted values to a record (unknown keys are ignored, as PocketBase does). */
@@ -42,6 +45,8 @@ export function applyInput(record: RecordModel, input: Record<string, unknown>, 
     const { name, modifier } = parseModifierKey(key);
     const field = findField(c, name);
     if (!field || !isSettable(field)) continue;
+    // Hidden fields are write-protected from clients too (PocketBase), except the auth password.
+    if (field.hidden && !opts.superuser && !(isAuth && field.name === 'password')) continue;
     if (name === 'id') {
       if (!record.isNew) continue; // ids never change
       record.set('id', prepareValue(field, raw));
@@ -62,6 +67,10 @@ export function applyInput(record: RecordModel, input: Record<string, unknown>, 
     }
   }
   if (isAuth) applyAuthInput(record, input, opts, errors);
+  if (isAuth && !record.isNew && !opts.privileged && record.get('email') !== record.original?.email) {
+    // Owners change their email only through the confirm-email-change flow.
+    errors.email = fieldError('validation_values_mismatch', 'Email can be changed only by superusers or managers, or with the email change flow.');
+  }
   return errors;
 }
 
@@ -165,18 +174,36 @@ function ensureId(record: RecordModel): void {
   }
 }
 
+// A constraint SQLite enforces that the pre-checks could not see (e.g. a unique expression
+// index) is the client's error, not a crash.
+function runWrite(record: RecordModel, write: () => void): void {
+  try {
+    write();
+  } catch (err) {
+    if (err instanceof Database.SqliteError && err.code.startsWith('SQLITE_CONSTRAINT')) {
+      const data: ErrorData = {};
+      const cols = /constraint failed: (.+)$/.exec(err.message)?.[1] ?? '';
+      for (const col of cols.split(',').map((s) => s.trim().split('.').pop() ?? '')) {
+        if (findField(record.collection, col)) data[col] = fieldError('validation_not_unique', 'Value must be unique.');
+      }
+      throw new ValidationError(data, record.isNew ? 'Failed to create record.' : 'Failed to update record.');
+    }
+    throw err;
+  }
+}
+
 function insertRow(app: TenantApp, record: RecordModel): void {
   const fields = record.collection.fields;
   const cols = fields.map((f) => quoteId(f.name)).join(', ');
   const values = fields.map((f) => valueToDb(f, record.get(f.name)));
-  app.store.data.run(`INSERT INTO ${quoteId(record.collection.name)} (${cols}) VALUES (${fields.map(() => '?').join(', ')})`, values);
+  runWrite(record, () => app.store.data.run(`INSERT INTO ${quoteId(record.collection.name)} (${cols}) VALUES (${fields.map(() => '?').join(', ')})`, values));
 }
 
 function updateRow(app: TenantApp, record: RecordModel): void {
   const fields = record.collection.fields.filter((f) => f.name !== 'id');
   const sets = fields.map((f) => `${quoteId(f.name)} = ?`).join(', ');
   const values = fields.map((f) => valueToDb(f, record.get(f.name)));
-  app.store.data.run(`UPDATE ${quoteId(record.collection.name)} SET ${sets} WHERE \`id\` = ?`, [...values, String(record.original?.id ?? record.id)]);
+  runWrite(record, () => app.store.data.run(`UPDATE ${quoteId(record.collection.name)} SET ${sets} WHERE \`id\` = ?`, [...values, String(record.original?.id ?? record.id)]));
 }
 
 function assertWritable(c: Collection): void {

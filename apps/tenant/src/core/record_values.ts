@@ -62,6 +62,18 @@ export function verifyPassword(hash: string, plain: string): boolean {
   return Boolean(hash) && fields.verifyPassword(hash, plain);
 }
 
+/** A bcrypt hash of a random value, compared when no account matches so timing reveals nothing. */
+const DUMMY_HASH = '$2a$10$.tzrQTGnC5XLE46cfiGwBeU2qVfB6RXuK6hW.QQqvz3FcEKviVgiW';
+
+/** Compares a password off the event loop; with an empty hash, spends the same time and fails. */
+export async function verifyPasswordAsync(hash: string, plain: string): Promise<boolean> {
+  if (!hash) {
+    await fields.verifyPasswordAsync(DUMMY_HASH, plain);
+    return false;
+  }
+  return fields.verifyPasswordAsync(hash, plain);
+}
+
 /** True when API input may set the field (false for autodate). */
 export function isSettable(field: Field): boolean {
   return fields.isSettable(field);

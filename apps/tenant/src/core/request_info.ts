@@ -3,7 +3,7 @@ import { SUPERUSERS_ID } from './collection_model.js';
 import type { RecordModel } from './record_model.js';
 
 /** Where a request comes from, as `@request.context`. */
-export type RequestContext = 'default' | 'oauth2' | 'otp' | 'password' | 'realtime' | 'protectedFile' | 'batch';
+export type RequestContext = 'default' | 'oauth2' | 'otp' | 'password' | 'realtime' | 'protectedFile' | 'batch' | 'expand';
 
 /** The request as rules see it. */
 export interface RequestInfo {

@@ -149,6 +149,10 @@ export function validateSettings(s: Settings): void {
   const rules: ErrorData = {};
   s.rateLimits.rules.forEach((r, i) => {
     const re: ErrorData = {};
+    if (typeof r !== 'object' || r === null || Array.isArray(r)) {
+      rules[String(i)] = fieldError('validation_invalid_value', 'Invalid rate limit rule.');
+      return;
+    }
     if (typeof r.label !== 'string' || !LABEL_RE.test(r.label)) re.label = fieldError('validation_invalid_rate_limit_label', 'Invalid rate limit label.');
     if (!['', '@guest', '@auth'].includes(r.audience)) re.audience = fieldError('validation_in_invalid', 'Must be a valid value.');
     if (!Number.isInteger(r.duration) || r.duration < 1) re.duration = fieldError('validation_min_greater_equal_than_required', 'Must be no less than 1.');

@@ -12,7 +12,7 @@ export function upsertSuperuser(app: TenantApp, email: string, password: string)
   return app.write(() => {
     const existing = findAuthRecordByIdentity(app, c, 'email', email);
     const record = existing ?? newRecord(c);
-    const errors = applyInput(record, { email, password, passwordConfirm: password, verified: true }, { privileged: true });
+    const errors = applyInput(record, { email, password, passwordConfirm: password, verified: true }, { privileged: true, superuser: true });
     return existing ? updateRecord(app, record, errors) : createRecord(app, record, errors);
   });
 }

@@ -10,6 +10,8 @@ test('parseIndex reads names, columns, collation, sort and where', () => {
     ['CREATE INDEX idx ON t (a); DROP TABLE t', undefined],
     ['DROP TABLE t', undefined],
     ['CREATE INDEX idx ON t ()', undefined],
+    ["CREATE INDEX idx ON t (a) WHERE a != '' -- '\n; CREATE TABLE pwned(x); -- '", undefined],
+    ['CREATE INDEX idx ON t (a) /* x */', undefined],
     ["CREATE INDEX idx ON t (a) WHERE a = ';'", { where: "a = ';'" }],
   ];
   for (const [sql, want] of cases) {

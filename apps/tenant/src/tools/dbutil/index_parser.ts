@@ -84,15 +84,18 @@ export function parseIndex(sql: string): IndexDef | undefined {
   };
 }
 
-// A ';' outside quotes (other than a trailing one) would start a second statement.
+// A ';' outside quotes (other than a trailing one) would start a second statement, and a
+// comment could hide one from this parser: both make the definition invalid.
 function hasStatementBreak(sql: string): boolean {
   let quote = '';
   const s = sql.trim().replace(/;\s*$/, '');
-  for (const ch of s) {
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
     if (quote) {
       if (ch === quote) quote = '';
     } else if (ch === "'" || ch === '"' || ch === '`') quote = ch;
     else if (ch === ';') return true;
+    else if ((ch === '-' && s[i + 1] === '-') || (ch === '/' && s[i + 1] === '*')) return true;
   }
   return quote !== '';
 }

@@ -38,6 +38,8 @@ function normalizeParam(p: string): string {
   return p
     .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}Z/, 'DATE')
     .replace(/^i:\d+$/, 'i:N')
+    // integer macros inside LIKE patterns (e.g. title ~ @hour) also depend on the clock
+    .replace(/^s:%\d+%$/, 's:%N%')
     .replace(/^f:(.*)$/, (_, n: string) => `f:${Number(n)}`);
 }
 

@@ -31,3 +31,15 @@ test('pickFields: bad modifiers throw PickerError', () => {
 test('excerpt counts characters, not bytes', () => {
   assert.equal(excerpt('ééééé', 3, false), 'ééé');
 });
+
+test('htmlToText drops tags and script/style bodies, and stays linear on hostile input', async () => {
+  const { htmlToText } = await import('./picker.js');
+  assert.equal(htmlToText('<p>a<script>x<y</script>b <STYLE>c{}</style>c</p>'), 'a b c');
+  assert.equal(htmlToText('a < b <i>c'), 'a < b c');
+  assert.equal(htmlToText('x <b unclosed'), 'x');
+  const hostile = '<script>'.repeat(50_000) + '<'.repeat(100_000);
+  const t = performance.now();
+  htmlToText(hostile);
+  excerpt(hostile, 10, true);
+  assert.ok(performance.now() - t < 500, `took ${performance.now() - t} ms`);
+});

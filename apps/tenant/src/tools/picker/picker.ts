@@ -56,13 +56,46 @@ export function parseFields(fields: string): PickNode {
   return root;
 }
 
+/**
+ * Plain text of HTML: tags dropped, script/style contents dropped, whitespace collapsed. One
+ * forward pass (every search starts where the previous one ended), so hostile input such as
+ * thousands of unclosed tags stays linear.
+ */
+export function htmlToText(html: string): string {
+  const lower = html.toLowerCase();
+  let out = '';
+  let i = 0;
+  while (i < html.length) {
+    const lt = html.indexOf('<', i);
+    if (lt < 0) {
+      out += html.slice(i);
+      break;
+    }
+    if (!/[a-zA-Z/!?]/.test(html[lt + 1] ?? '')) {
+      // "a < b": not a tag
+      out += html.slice(i, lt + 1);
+      i = lt + 1;
+      continue;
+    }
+    out += html.slice(i, lt) + ' ';
+    const gt = html.indexOf('>', lt + 1);
+    if (gt < 0) break; // an unclosed tag runs to the end
+    const tag = /^<\s*(script|style)\b/.exec(lower.slice(lt, Math.min(gt + 1, lt + 16)));
+    if (tag) {
+      const close = lower.indexOf(`</${tag[1]}`, gt + 1);
+      if (close < 0) break;
+      const closeEnd = html.indexOf('>', close);
+      i = closeEnd < 0 ? html.length : closeEnd + 1;
+    } else {
+      i = gt + 1;
+    }
+  }
+  return out.replace(/\s+/g, ' ').trim();
+}
+
 /** Plain text excerpt of an HTML or text value. */
 export function excerpt(value: string, max: number, ellipsis: boolean): string {
-  const text = value
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const text = htmlToText(value);
   const chars = [...text];
   if (chars.length <= max) return text;
   const cut = chars.slice(0, max).join('').trimEnd();
