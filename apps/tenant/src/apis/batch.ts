@@ -7,10 +7,11 @@ import { normalizeHeaders } from '../core/request_info.js';
 import { findRecordByToken } from '../core/tokens.js';
 import { ApiError, badRequest, fieldError, forbidden, ValidationError } from '../tools/router/api_error.js';
 import type { ErrorData } from '../tools/router/api_error.js';
-import { PickerError, pickFields } from '../tools/picker/picker.js';
 import { readBody } from './body.js';
+import { applyFieldsParam, tokenFromHeader } from './context.js';
 import type { ActionResult, RecordActionInput } from './record_actions.js';
 import { createAction, deleteAction, updateAction } from './record_actions.js';
+import { isPlainObject } from '../tools/types/objects.js';
 
 interface SubRequest {
   method: string;
@@ -21,9 +22,6 @@ interface SubRequest {
 
 const RECORDS_RE = /^\/api\/collections\/([^/?#]+)\/records(?:\/([^/?#]+))?\/?$/;
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function readRequests(data: Record<string, unknown>, max: number): SubRequest[] {
   const raw = data.requests;
@@ -35,7 +33,7 @@ function readRequests(data: Record<string, unknown>, max: number): SubRequest[] 
   }
   const errors: ErrorData = {};
   const out = raw.map((item, i): SubRequest => {
-    const r = isObject(item) ? item : {};
+    const r = isPlainObject(item) ? item : {};
     const e: ErrorData = {};
     const method = typeof r.method === 'string' ? r.method.toUpperCase() : '';
     if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) e.method = fieldError('validation_in_invalid', 'Must be a valid value.');
@@ -43,8 +41,8 @@ function readRequests(data: Record<string, unknown>, max: number): SubRequest[] 
     if (!url) e.url = fieldError('validation_required', 'Cannot be blank.');
     if (Object.keys(e).length) errors[String(i)] = e;
     const headers: Record<string, string> = {};
-    if (isObject(r.headers)) for (const [k, v] of Object.entries(r.headers)) headers[k.toLowerCase()] = String(v);
-    return { method, url, headers, body: isObject(r.body) ? r.body : {} };
+    if (isPlainObject(r.headers)) for (const [k, v] of Object.entries(r.headers)) headers[k.toLowerCase()] = String(v);
+    return { method, url, headers, body: isPlainObject(r.body) ? r.body : {} };
   });
   if (Object.keys(errors).length) throw new ValidationError({ requests: errors }, 'Invalid batch request data.');
   return out;
@@ -67,7 +65,10 @@ function runSub(app: TenantApp, parent: FastifyRequest, sub: SubRequest): Action
   url.searchParams.forEach((v, k) => (query[k] = v));
   let auth = parent.auth;
   const authHeader = sub.headers.authorization;
-  if (authHeader !== undefined) auth = authHeader ? findRecordByToken(app, authHeader.replace(/^bearer\s+/i, ''), 'auth')?.record : undefined;
+  if (authHeader !== undefined) {
+    const token = tokenFromHeader(authHeader);
+    auth = token ? findRecordByToken(app, token, 'auth')?.record : undefined;
+  }
   const info: RequestInfo = {
     context: 'batch',
     method: sub.method,
@@ -87,15 +88,7 @@ function runSub(app: TenantApp, parent: FastifyRequest, sub: SubRequest): Action
   } else if (sub.method === 'PATCH' && id) result = updateAction(app, input);
   else if (sub.method === 'DELETE' && id) result = deleteAction(app, input);
   else throw new ApiError(404);
-  if (query.fields && result.status < 300) {
-    try {
-      result = { ...result, body: pickFields(JSON.parse(JSON.stringify(result.body)), query.fields) };
-    } catch (err) {
-      if (err instanceof PickerError) throw badRequest(err.message);
-      throw err;
-    }
-  }
-  return result;
+  return { ...result, body: applyFieldsParam(result.body, query.fields, result.status) };
 }
 
 /** Binds the batch route. */

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import { parse as parseQueryString } from 'node:querystring';
 import { ApiError, badRequest, tooLarge } from '../tools/router/api_error.js';
+import { isPlainObject } from '../tools/types/objects.js';
 
 /** Global request body limit (PocketBase: 32 MiB). */
 export const BODY_LIMIT = 32 << 20;
@@ -23,9 +24,6 @@ export interface ParsedBody {
 
 const INVALID_FORMAT = 'Failed to load the submitted data due to invalid formatting.';
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Registers the JSON, urlencoded and multipart parsers on a Fastify instance. */
 export async function registerBodyParsers(server: FastifyInstance): Promise<void> {

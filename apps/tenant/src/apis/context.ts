@@ -15,11 +15,14 @@ declare module 'fastify' {
   }
 }
 
-/** Reads the token from `Authorization` (an optional `Bearer ` prefix is accepted). */
+/** The token of an `Authorization` value (an optional `Bearer ` prefix is accepted). */
+export function tokenFromHeader(header: string | undefined): string {
+  return header ? header.replace(/^bearer\s+/i, '').trim() : '';
+}
+
+/** Reads the token from the request's `Authorization` header. */
 export function tokenFromRequest(request: FastifyRequest): string {
-  const header = request.headers.authorization;
-  if (!header) return '';
-  return header.replace(/^bearer\s+/i, '').trim();
+  return tokenFromHeader(request.headers.authorization);
 }
 
 /** Loads the auth record of a request from its token; invalid tokens mean "guest". */
@@ -63,17 +66,20 @@ export function requireSuperuser(request: FastifyRequest): void {
   if (!isSuperuserAuth({ auth: request.auth })) throw forbidden('The authorized record is not allowed to perform this action.');
 }
 
+/** Applies a `fields` value to a 2xx response body (400 for a malformed one). */
+export function applyFieldsParam(data: unknown, fields: string | undefined, status: number): unknown {
+  if (!fields || status < 200 || status >= 300) return data;
+  try {
+    // through JSON first so that models (toJSON) are picked as the client sees them
+    return pickFields(JSON.parse(JSON.stringify(data)), fields);
+  } catch (err) {
+    if (err instanceof PickerError) throw badRequest(err.message);
+    throw err;
+  }
+}
+
 /** Sends JSON with PocketBase's `fields` picker applied to 2xx responses. */
 export function sendJSON(request: FastifyRequest, reply: FastifyReply, status: number, data: unknown): FastifyReply {
-  let body = data;
-  const fields = queryOf(request).fields;
-  if (fields && status >= 200 && status < 300) {
-    try {
-      body = pickFields(JSON.parse(JSON.stringify(data)), fields);
-    } catch (err) {
-      if (err instanceof PickerError) throw badRequest(err.message);
-      throw err;
-    }
-  }
+  const body = applyFieldsParam(data, queryOf(request).fields, status);
   return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
 }

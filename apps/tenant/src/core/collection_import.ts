@@ -5,10 +5,8 @@ import type { TenantApp } from './app.js';
 import { collectionFromCreateInput, collectionFromUpdateInput } from './collection_input.js';
 import type { Collection } from './collection_model.js';
 import { createCollection, deleteCollection, updateCollection } from './collection_save.js';
+import { isPlainObject } from '../tools/types/objects.js';
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function fail(message: string, cause?: unknown): never {
   const detail = cause instanceof ApiError ? `${cause.message} ${JSON.stringify(cause.data)}` : cause instanceof Error ? cause.message : '';
@@ -27,7 +25,7 @@ export function importCollections(app: TenantApp, raw: unknown, deleteMissing: b
   if (!Array.isArray(raw) || raw.length === 0) {
     throw new ValidationError({ collections: fieldError('validation_required', 'Cannot be blank.') }, 'Failed to import the collections.');
   }
-  const inputs = raw.filter(isObject);
+  const inputs = raw.filter(isPlainObject);
   if (inputs.length !== raw.length) fail('Every item must be a collection object.');
   app.write(() => {
     const targets: Array<{ input: Record<string, unknown>; existing?: Collection }> = inputs.map((input) => {
@@ -40,7 +38,7 @@ export function importCollections(app: TenantApp, raw: unknown, deleteMissing: b
       if (t.existing || t.input.type === 'view') continue;
       const { collection, errors } = collectionFromCreateInput({
         ...t.input,
-        fields: Array.isArray(t.input.fields) ? t.input.fields.filter((f) => !(isObject(f) && f.type === 'relation')) : t.input.fields,
+        fields: Array.isArray(t.input.fields) ? t.input.fields.filter((f) => !(isPlainObject(f) && f.type === 'relation')) : t.input.fields,
         indexes: [], listRule: null, viewRule: null, createRule: null, updateRule: null, deleteRule: null,
         authRule: '', manageRule: null,
       });

@@ -7,13 +7,10 @@ import { nowString } from '../tools/types/datetime.js';
 import { authIndexes, authSystemFields, defaultAuthOptions, idField } from './collection_defaults.js';
 import type { AuthOptions, Collection, CollectionType, Field } from './collection_model.js';
 import { newFieldId, normalizeFieldInput } from './field_ops.js';
+import { isPlainObject } from '../tools/types/objects.js';
 
 const RULE_KEYS = ['listRule', 'viewRule', 'createRule', 'updateRule', 'deleteRule'] as const;
-const TOKEN_KEYS = ['authToken', 'passwordResetToken', 'emailChangeToken', 'verificationToken', 'fileToken'] as const;
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** A new collection id in PocketBase's `pbc_<digits>` form. */
 export function newCollectionId(name: string): string {
@@ -40,8 +37,8 @@ function mergeAuth(current: AuthOptions, raw: Record<string, unknown>, errors: E
     const cur = next[key];
     if (key === 'authRule' || key === 'manageRule') {
       next[key] = value === null ? null : value === undefined ? cur : String(value);
-    } else if (isObject(cur)) {
-      if (!isObject(value)) {
+    } else if (isPlainObject(cur)) {
+      if (!isPlainObject(value)) {
         if (value !== undefined && value !== null) errors[key] = fieldError('validation_invalid_value', 'Invalid value.');
         continue;
       }
@@ -92,7 +89,7 @@ function ensureSystemFields(type: CollectionType, fields: Field[]): Field[] {
 /** Reads a create request into a new collection. */
 export function collectionFromCreateInput(raw: unknown): CollectionInputResult {
   const errors: ErrorData = {};
-  const input = isObject(raw) ? raw : {};
+  const input = isPlainObject(raw) ? raw : {};
   const type = (input.type === undefined || input.type === '' ? 'base' : String(input.type)) as CollectionType;
   const name = typeof input.name === 'string' ? input.name.trim() : input.name === undefined ? '' : String(input.name);
   const now = nowString();
@@ -128,7 +125,7 @@ function ensureAuthIndexes(c: Collection): void {
 /** Reads an update request on top of an existing collection. */
 export function collectionFromUpdateInput(existing: Collection, raw: unknown): CollectionInputResult {
   const errors: ErrorData = {};
-  const input = isObject(raw) ? raw : {};
+  const input = isPlainObject(raw) ? raw : {};
   const c: Collection = structuredClone(existing);
   if (input.name !== undefined) c.name = String(input.name).trim();
   if (input.type !== undefined && input.type !== existing.type) {
@@ -148,5 +145,3 @@ export function collectionFromUpdateInput(existing: Collection, raw: unknown): C
   return { collection: c, errors };
 }
 
-/** The token config keys of auth collections (for validation). */
-export const AUTH_TOKEN_KEYS = TOKEN_KEYS;

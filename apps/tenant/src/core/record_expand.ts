@@ -1,4 +1,5 @@
 /** `expand`: loads related and back-related records (nested up to 6 levels), each checked against its view rule. */
+import { hasUniqueIndexOn } from '../tools/dbutil/index_parser.js';
 import { badRequest } from '../tools/router/api_error.js';
 import type { TenantApp } from './app.js';
 import type { Collection, RelationField } from './collection_model.js';
@@ -77,7 +78,7 @@ function expandBackRelation(app: TenantApp, records: RecordModel[], owner: Colle
   const back = app.collections.find(m[1]);
   const backField = back ? findField(back, m[2]) : undefined;
   if (!back || !backField || backField.type !== 'relation' || backField.collectionId !== owner.id) return;
-  const single = !isMultiValued(backField) && back.indexes.some((sql) => new RegExp(`UNIQUE[\\s\\S]*\\(\\s*[\`"]?${backField.name}[\`"]?\\s*\\)`, 'i').test(sql));
+  const single = !isMultiValued(backField) && hasUniqueIndexOn(back.indexes, backField.name);
   const col = quoteId(backField.name);
   for (const r of records) {
     const rows = app.store.data.all(

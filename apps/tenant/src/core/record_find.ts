@@ -2,7 +2,6 @@
 import type { TenantApp } from './app.js';
 import type { Collection } from './collection_model.js';
 import { RecordModel } from './record_model.js';
-import type { SqlValue } from './store.js';
 import { quoteId } from './store.js';
 
 /** A record by id, or undefined. */
@@ -20,13 +19,6 @@ export function findRecordsByIds(app: TenantApp, collection: Collection, ids: re
     [JSON.stringify(ids)],
   );
   return rows.map((r) => RecordModel.fromRow(collection, r));
-}
-
-/** The first record where `column = value` (column must be a field name of the collection). */
-export function findRecordByField(app: TenantApp, collection: Collection, column: string, value: SqlValue): RecordModel | undefined {
-  if (!collection.fields.some((f) => f.name === column)) return undefined;
-  const row = app.store.data.get(`SELECT * FROM ${quoteId(collection.name)} WHERE ${quoteId(column)} = ? LIMIT 1`, [value]);
-  return row ? RecordModel.fromRow(collection, row) : undefined;
 }
 
 /** The auth record whose identity field (e.g. email, case-insensitive) matches. */

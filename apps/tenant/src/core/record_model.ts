@@ -58,12 +58,6 @@ export class RecordModel {
     return typeof v === 'string' ? v : v == null ? '' : String(v);
   }
 
-  /** A copy with the same values that counts as loaded (for update pipelines). */
-  clone(): RecordModel {
-    const copy = new RecordModel(this.collection, structuredClone(this.data), this.original ? structuredClone(this.original) : undefined);
-    return copy;
-  }
-
   /** Sets whether a field is shown regardless of its `hidden` option. */
   setVisible(name: string, visible: boolean): void {
     this.visibility.set(name, visible);

@@ -4,6 +4,7 @@
  * multi-valued paths also produce a "multi-match" subquery for the all-values semantics of
  * the plain operators. `@request.*` values are always bound as parameters.
  */
+import { hasUniqueIndexOn } from '../tools/dbutil/index_parser.js';
 import { FilterError } from '../tools/filter/index.js';
 import type { FieldResolver, ResolvedOperand, SqlFragment, SqlValue } from '../tools/filter/index.js';
 import type { TenantApp } from './app.js';
@@ -59,13 +60,6 @@ function splitModifier(prop: string): { name: string; modifier: string } {
   const modifier = prop.slice(i + 1);
   if (!MODIFIERS.has(modifier)) throw new FilterError(`unknown modifier "${modifier}"`);
   return { name: prop.slice(0, i), modifier };
-}
-
-function hasUniqueSingleColumnIndex(c: Collection, column: string): boolean {
-  return c.indexes.some((sql) => {
-    const m = /^\s*CREATE\s+UNIQUE\s+INDEX[\s\S]*?\(\s*[`"[]?(\w+)[`"\]]?\s*\)\s*(WHERE|;|$)/i.exec(sql);
-    return Boolean(m && m[1] === column);
-  });
 }
 
 /** Static @request value → bound operand (arrays/objects JSON-encoded, booleans as 1/0). */
@@ -418,7 +412,7 @@ class PathRunner {
     if (!backField || backField.type !== 'relation') throw new FilterError(`invalid back relation field "${m[2]}"`);
     if (backField.collectionId !== collection.id) throw new FilterError(`invalid collection reference of a back relation field "${m[2]}"`);
     if (backField.hidden && !this.allowHidden) throw new FilterError(`non-filterable back relation field "${m[2]}"`);
-    const multiple = isMultiValued(backField) || !hasUniqueSingleColumnIndex(back, backField.name);
+    const multiple = isMultiValued(backField) || !hasUniqueIndexOn(back.indexes, backField.name);
     const alias = `${this.activeAlias}_${prop}`;
     const onFor = (a: string, from: string): SqlFragment => multiple
       ? { sql: `${q(from)}.${q('id')} IN (SELECT ${q(a + '_je')}.${q('value')} FROM ${jsonEach(`${q(a)}.${q(backField.name)}`)} ${q(a + '_je')})`, params: [] }

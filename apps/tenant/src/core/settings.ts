@@ -2,6 +2,7 @@
 import type { ErrorData } from '../tools/router/api_error.js';
 import { fieldError, ValidationError } from '../tools/router/api_error.js';
 import type { SqliteConnection } from './store.js';
+import { isPlainObject } from '../tools/types/objects.js';
 
 /** One rate limit rule. */
 export interface RateLimitRule {
@@ -83,9 +84,6 @@ export function publicSettings(s: Settings): Record<string, unknown> {
   return { ...s, smtp, s3, backups: { ...s.backups, s3: bs3 } };
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * Overlays a JSON patch on the current settings: objects merge, other values replace, and a

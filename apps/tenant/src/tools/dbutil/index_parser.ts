@@ -100,6 +100,14 @@ function hasStatementBreak(sql: string): boolean {
   return quote !== '';
 }
 
+/** True when one of `indexes` is a UNIQUE index on exactly `column` (without a WHERE clause). */
+export function hasUniqueIndexOn(indexes: readonly string[], column: string): boolean {
+  return indexes.some((sql) => {
+    const def = parseIndex(sql);
+    return Boolean(def?.unique && !def.where && def.columns.length === 1 && def.columns[0].name.toLowerCase() === column.toLowerCase());
+  });
+}
+
 /** Renders an index definition back to SQL (for a given table name). */
 export function renderIndex(def: IndexDef, tableName = def.tableName): string {
   const cols = def.columns

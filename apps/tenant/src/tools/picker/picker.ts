@@ -1,4 +1,5 @@
 /** The `fields` query parameter: keeps only the listed JSON keys, with `:excerpt(max,ellipsis)`. */
+import { isPlainObject } from '../types/objects.js';
 
 type Modifier = { kind: 'excerpt'; max: number; ellipsis: boolean };
 
@@ -102,9 +103,6 @@ export function excerpt(value: string, max: number, ellipsis: boolean): string {
   return ellipsis ? cut + '...' : cut;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function applyModifier(value: unknown, mod: Modifier): unknown {
   return typeof value === 'string' ? excerpt(value, mod.max, mod.ellipsis) : value;
@@ -112,7 +110,7 @@ function applyModifier(value: unknown, mod: Modifier): unknown {
 
 function pickNode(value: unknown, node: PickNode): unknown {
   if (Array.isArray(value)) return value.map((v) => pickNode(v, node));
-  if (!isObject(value) || node.children.size === 0) return value;
+  if (!isPlainObject(value) || node.children.size === 0) return value;
   const star = node.children.get('*');
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
@@ -131,7 +129,7 @@ function pickNode(value: unknown, node: PickNode): unknown {
 export function pickFields(data: unknown, fields: string): unknown {
   const tree = parseFields(fields);
   if (tree.children.size === 0) return data;
-  if (isObject(data) && Array.isArray(data.items) && 'page' in data && 'perPage' in data) {
+  if (isPlainObject(data) && Array.isArray(data.items) && 'page' in data && 'perPage' in data) {
     return { ...data, items: pickNode(data.items, tree) };
   }
   return pickNode(data, tree);

@@ -79,11 +79,6 @@ export function fieldError(code: string, message: string, params?: Record<string
   return params ? { code, message, params } : { code, message };
 }
 
-/** True when the object is a leaf FieldError rather than a nested map. */
-export function isFieldError(v: FieldError | ErrorData): v is FieldError {
-  return typeof (v as FieldError).code === 'string' && typeof (v as FieldError).message === 'string';
-}
-
 /** Thrown by validation layers; the API turns it into a 400 with `data` = errors. */
 export class ValidationError extends ApiError {
   constructor(data: ErrorData, message = 'Failed to validate the submitted data.') {
