@@ -1,2 +1,23 @@
 /** @burrow/runtime: the InstanceRuntime contract and its drivers. */
-export {};
+export type {
+  Endpoint,
+  ExitInfo,
+  InstanceRuntime,
+  InstanceRuntimeDriver,
+  InstanceSpec,
+  LogLine,
+  LogOptions,
+  ResourceLimits,
+  RuntimeInstance,
+  RuntimeState,
+  RuntimeStatus,
+  StateChange,
+} from './types.js';
+export { isInstanceId, parseInstanceId, type InstanceId } from './instance_id.js';
+export { RuntimeError, type RuntimeErrorCode } from './errors.js';
+export { systemClock, type Clock } from './clock.js';
+export { httpRequest, type ProbeOptions, type ProbeResponse } from './http_probe.js';
+export { ProcessRuntime } from './process/process_runtime.js';
+export type { ProcessRuntimeOptions } from './process/options.js';
+export type { SpawnFn } from './process/spawn_tenant.js';
+export { DEFAULT_BASE_ENV } from './process/env.js';

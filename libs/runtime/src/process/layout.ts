@@ -1,0 +1,39 @@
+/** Where one instance's files live under the process driver's root directory. */
+import { join } from 'node:path';
+import type { InstanceId } from '../instance_id.js';
+
+/** The paths of one instance; built only from a validated id. */
+export interface InstanceLayout {
+  /** `<rootDir>/<id>`: everything of the instance. */
+  instanceDir: string;
+  /** `<rootDir>/<id>/data`: the tenant's `--dir` (the volume). */
+  dataDir: string;
+  /** `<rootDir>/<id>/runtime`: state of the runtime, never seen by the tenant's API. */
+  runtimeDir: string;
+  /** `runtime/pid.json`: pid, port, startedAt and command of the live process. */
+  pidFile: string;
+  /** `runtime/lock`: held while a runtime spawns or marks a stop (several runtimes may share a root). */
+  lockFile: string;
+  /** `runtime/spec.json` (mode 0600): the spec of the last start, to restart adopted instances. */
+  specFile: string;
+  /** `runtime/tenant.log`: the tenant's stdout and stderr plus the runtime's system lines. */
+  logFile: string;
+  /** `runtime/tenant.log.1`: the previous log, rotated at a spawn when the log grew too big. */
+  oldLogFile: string;
+}
+
+/** Computes the layout of `id` under `rootDir` (an absolute path). */
+export function instanceLayout(rootDir: string, id: InstanceId): InstanceLayout {
+  const instanceDir = join(rootDir, id);
+  const runtimeDir = join(instanceDir, 'runtime');
+  return {
+    instanceDir,
+    dataDir: join(instanceDir, 'data'),
+    runtimeDir,
+    pidFile: join(runtimeDir, 'pid.json'),
+    lockFile: join(runtimeDir, 'lock'),
+    specFile: join(runtimeDir, 'spec.json'),
+    logFile: join(runtimeDir, 'tenant.log'),
+    oldLogFile: join(runtimeDir, 'tenant.log.1'),
+  };
+}

@@ -1,0 +1,140 @@
+/** The process driver against the real tenant: the contract, crash restarts, reconcile after a restart. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { runtimeContract } from '../contract.js';
+import { collectLogs, nextState, pidExists, readProcEnv } from '../contract_helpers.js';
+import { httpRequest } from '../http_probe.js';
+import { parseInstanceId } from '../instance_id.js';
+import {
+  assertTenantBuilt,
+  cleanupRuntime,
+  countingSpawn,
+  TENANT_BIN,
+  tempRoot,
+} from '../test_support/process_harness.js';
+import { instanceLayout } from './layout.js';
+import { readPidFile } from './pid_file.js';
+import { ProcessRuntime } from './process_runtime.js';
+
+assertTenantBuilt();
+
+runtimeContract('process', async () => {
+  const rootDir = await tempRoot();
+  const runtime = new ProcessRuntime({ rootDir, tenantBin: TENANT_BIN, logPollMs: 50 });
+  return { runtime, cleanup: () => cleanupRuntime(runtime, rootDir) };
+});
+
+describe('ProcessRuntime with the real tenant', { timeout: 120_000 }, () => {
+  let rootDir: string;
+  const runtimes: ProcessRuntime[] = [];
+  before(async () => {
+    rootDir = await tempRoot();
+  });
+  after(async () => {
+    for (const r of runtimes.reverse()) await cleanupRuntime(r, rootDir);
+  });
+  const make = (opts: Partial<ConstructorParameters<typeof ProcessRuntime>[0]> = {}) => {
+    const r = new ProcessRuntime({ rootDir, tenantBin: TENANT_BIN, backoff: { initialMs: 100, maxMs: 1_000 }, ...opts });
+    runtimes.push(r);
+    return r;
+  };
+
+  test('files on disk, one spawn for concurrent starts, crash restart on the same endpoint', async () => {
+    const counter = countingSpawn();
+    const runtime = make({ spawn: counter.spawn });
+    const id = parseInstanceId('crashy');
+    const [a, b] = await Promise.all([runtime.start({ id, env: {} }), runtime.start({ id, env: {} })]);
+    assert.deepEqual(a, b);
+    assert.equal(counter.pids.length, 1, 'concurrent starts spawn one process');
+
+    const layout = instanceLayout(rootDir, id);
+    const first = await runtime.status(id);
+    const record = await readPidFile(layout.pidFile);
+    assert.equal(record?.pid, first.pid);
+    assert.equal(record?.port, a.port);
+    assert.deepEqual(record?.command.slice(1), [TENANT_BIN, 'serve', '--http', `127.0.0.1:${a.port}`, '--dir', layout.dataDir]);
+    const cmdline = (await readFile(`/proc/${first.pid}/cmdline`, 'utf8')).split('\0').slice(0, -1);
+    assert.deepEqual(cmdline, record?.command);
+    assert.ok(existsSync(join(layout.dataDir, 'data.db')), 'the tenant writes into <id>/data');
+    assert.equal((await stat(layout.specFile)).mode & 0o777, 0o600, 'spec.json holds secrets');
+    assert.ok(existsSync(layout.logFile));
+
+    const crashed = nextState(runtime, id, 'starting');
+    const restarted = nextState(runtime, id, 'running');
+    process.kill(first.pid ?? 0, 'SIGKILL');
+    await crashed;
+    const { status } = await restarted;
+    assert.notEqual(status.pid, first.pid);
+    assert.equal(status.restarts, 1);
+    assert.deepEqual(status.endpoint, a, 'the restart reuses the port');
+    assert.equal(status.lastExit?.signal, 'SIGKILL');
+    assert.equal(counter.pids.length, 2);
+    assert.equal((await httpRequest(`${a.url}/api/health`)).status, 200);
+    const system = (await collectLogs(runtime, id, { tail: 100 })).filter((l) => l.stream === 'system').map((l) => l.text);
+    assert.ok(system.some((t) => t.includes(`pid ${first.pid} exited unexpectedly`)), system.join('\n'));
+    assert.ok(system.some((t) => t.startsWith('restarting in 100 ms')), system.join('\n'));
+
+    await runtime.stop(id);
+    assert.ok(!pidExists(status.pid ?? 0));
+    assert.ok(!existsSync(layout.pidFile));
+  });
+
+  test('after a platform restart a new runtime adopts, supervises and stops the running tenant', async () => {
+    const id = parseInstanceId('survivor');
+    const a = make();
+    const endpoint = await a.start({ id, env: { SURVIVOR_SETTING: 'kept' } });
+    const pid = (await a.status(id)).pid ?? 0;
+    await a.close(); // the platform process "restarts": the tenant keeps running
+
+    const counter = countingSpawn();
+    const b = make({ spawn: counter.spawn, livenessPollMs: 100 });
+    const listed = (await b.list()).filter((i) => i.state !== 'stopped');
+    assert.deepEqual(listed.map((i) => [i.id, i.state, i.pid, i.endpoint?.url]), [[id, 'running', pid, endpoint.url]]);
+    assert.deepEqual(await b.start({ id, env: { SURVIVOR_SETTING: 'kept' } }), endpoint);
+    assert.equal(counter.pids.length, 0, 'no double start');
+
+    // The adopted process is supervised by polling: a crash is noticed and restarted.
+    const restarted = nextState(b, id, 'running');
+    process.kill(pid, 'SIGKILL');
+    const { status } = await restarted;
+    assert.equal(counter.pids.length, 1);
+    assert.notEqual(status.pid, pid);
+    assert.equal((await readProcEnv(status.pid ?? 0)).SURVIVOR_SETTING, 'kept', 'restarted with its spec');
+
+    await b.stop(id);
+    assert.ok(!pidExists(status.pid ?? 0));
+    assert.ok(!existsSync(instanceLayout(rootDir, id).pidFile));
+    assert.equal((await b.status(id)).state, 'stopped');
+  });
+
+  test('stale pid files are removed and recycled pids are not adopted', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid; // exited: its pid is free
+    const cases = { 'stale-dead': dead, 'stale-recycled': process.pid }; // process.pid runs something else
+    for (const [name, pid] of Object.entries(cases)) {
+      const layout = instanceLayout(rootDir, parseInstanceId(name));
+      await mkdir(layout.runtimeDir, { recursive: true });
+      const command = [process.execPath, TENANT_BIN, 'serve', '--http', '127.0.0.1:1', '--dir', layout.dataDir];
+      await writeFile(layout.pidFile, JSON.stringify({ pid, host: '127.0.0.1', port: 1, startedAt: new Date().toISOString(), command }));
+    }
+    await mkdir(join(rootDir, 'Not.An.Id'), { recursive: true });
+    await writeFile(join(rootDir, 'stray-file'), '');
+
+    const runtime = make();
+    const listed = new Map((await runtime.list()).map((i) => [i.id as string, i]));
+    assert.ok(!listed.has('Not.An.Id'));
+    for (const name of Object.keys(cases)) {
+      const layout = instanceLayout(rootDir, parseInstanceId(name));
+      assert.equal(listed.get(name)?.state, 'stopped', name);
+      assert.equal(listed.get(name)?.pid, undefined);
+      assert.ok(!existsSync(layout.pidFile), `${name}: pid file removed`);
+      const system = (await collectLogs(runtime, parseInstanceId(name))).map((l) => l.text);
+      assert.ok(system.some((t) => t.startsWith('removed stale pid file')), system.join('\n'));
+    }
+    assert.ok(pidExists(process.pid));
+    assert.ok(existsSync(join(rootDir, 'Not.An.Id')), 'foreign folders are left alone');
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * The `process` driver: every instance is a detached `burrow-tenant serve` child process with
+ * its own data dir, port and environment, supervised (crash restart with backoff) and found
+ * again from its pid file after the platform restarts.
+ */
+import { existsSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
+import { RuntimeError } from '../errors.js';
+import { isInstanceId, parseInstanceId, type InstanceId } from '../instance_id.js';
+import type {
+  Endpoint,
+  InstanceRuntimeDriver,
+  InstanceSpec,
+  LogLine,
+  LogOptions,
+  RuntimeInstance,
+  RuntimeStatus,
+  StateChange,
+} from '../types.js';
+import { validateInstanceEnv } from './env.js';
+import { InstanceSupervisor } from './instance_supervisor.js';
+import { instanceLayout } from './layout.js';
+import { readLog } from './log_file.js';
+import { resolveProcessOptions, type ProcessRuntimeOptions, type ResolvedProcessOptions } from './options.js';
+
+/** Lines `logs()` yields first when no `tail` is given. */
+const DEFAULT_TAIL = 200;
+
+/**
+ * Runs tenants as child processes under `rootDir/<id>/`. Several runtimes (api, worker,
+ * proxy processes of one host) may share a rootDir: the pid file and a per-instance lock
+ * file keep them from double starts, and each follows the others' starts and stops.
+ */
+export class ProcessRuntime implements InstanceRuntimeDriver {
+  private readonly opts: ResolvedProcessOptions;
+  private readonly supervisors = new Map<InstanceId, InstanceSupervisor>();
+  private readonly listeners = new Set<(change: StateChange) => void>();
+  private readonly closing = new AbortController();
+
+  /** Validates the options; nothing is read or spawned until the first call. */
+  constructor(options: ProcessRuntimeOptions) {
+    this.opts = resolveProcessOptions(options);
+  }
+
+  /** Starts the instance or returns the endpoint it already runs on; concurrent calls share one start. */
+  async start(spec: InstanceSpec): Promise<Endpoint> {
+    const id = parseInstanceId(spec.id);
+    validateSpec(spec);
+    return this.supervisor(id).start({ ...spec, id, env: { ...spec.env } });
+  }
+
+  /** SIGTERM to its process group, SIGKILL after graceMs (default from the options); no restart after. */
+  async stop(id: InstanceId, opts: { graceMs?: number } = {}): Promise<void> {
+    const valid = parseInstanceId(id);
+    await this.supervisor(valid).stop(opts.graceMs ?? this.opts.graceMs);
+  }
+
+  /** Its current state (re-read from its pid file unless this runtime is acting on it). */
+  async status(id: InstanceId): Promise<RuntimeStatus> {
+    const sup = this.supervisor(parseInstanceId(id));
+    await sup.sync();
+    return sup.snapshot();
+  }
+
+  /**
+   * Every instance folder under rootDir with its state: live recorded processes are adopted
+   * (and supervised), stale pid files removed. Absent instances are left out.
+   */
+  async list(): Promise<RuntimeInstance[]> {
+    let names: string[] = [];
+    try {
+      names = (await readdir(this.opts.rootDir, { withFileTypes: true }))
+        .filter((e) => e.isDirectory() && isInstanceId(e.name))
+        .map((e) => e.name);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    const ids = new Set<InstanceId>([...names.map(parseInstanceId), ...this.supervisors.keys()]);
+    const out: RuntimeInstance[] = [];
+    for (const id of [...ids].sort()) {
+      const status = await this.status(id);
+      if (status.state !== 'absent') out.push({ id, ...status });
+    }
+    return out;
+  }
+
+  /**
+   * The log: the last `tail` lines (default 200), then with `follow` new lines until
+   * `signal` aborts or the runtime closes. Tenant stdout and stderr share one file, so their
+   * lines come as `stdout`; the runtime's own lines come as `system`.
+   */
+  async *logs(id: InstanceId, opts: LogOptions = {}): AsyncGenerator<LogLine> {
+    const layout = instanceLayout(this.opts.rootDir, parseInstanceId(id));
+    const signals = [this.closing.signal, ...(opts.signal ? [opts.signal] : [])];
+    yield* readLog(layout.logFile, {
+      tail: opts.tail ?? DEFAULT_TAIL,
+      follow: opts.follow ?? false,
+      signal: AbortSignal.any(signals),
+      pollMs: this.opts.logPollMs,
+    });
+  }
+
+  /** Stops it, then deletes `rootDir/<id>` (with keepVolume only `rootDir/<id>/runtime`). */
+  async remove(id: InstanceId, opts: { keepVolume?: boolean } = {}): Promise<void> {
+    const valid = parseInstanceId(id);
+    const sup = this.supervisor(valid);
+    await sup.stop(this.opts.graceMs);
+    const layout = instanceLayout(this.opts.rootDir, valid);
+    await rm(opts.keepVolume ? layout.runtimeDir : layout.instanceDir, { recursive: true, force: true });
+    sup.forget(existsSync(layout.instanceDir) ? 'stopped' : 'absent');
+  }
+
+  /** Calls `listener` on every state change of any instance; returns the unsubscribe function. */
+  onStateChange(listener: (change: StateChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stops supervising and ends log follows; running tenants keep running for the next runtime. */
+  async close(): Promise<void> {
+    this.closing.abort();
+    for (const sup of this.supervisors.values()) sup.close();
+  }
+
+  private supervisor(id: InstanceId): InstanceSupervisor {
+    if (this.closing.signal.aborted) throw new RuntimeError('closed', 'the runtime is closed');
+    let sup = this.supervisors.get(id);
+    if (sup === undefined) {
+      sup = new InstanceSupervisor(id, instanceLayout(this.opts.rootDir, id), this.opts, (c) => this.emit(c));
+      this.supervisors.set(id, sup);
+    }
+    return sup;
+  }
+
+  private emit(change: StateChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch {
+        // A listener's bug must not break supervision.
+      }
+    }
+  }
+}
+
+/** Checks the parts of a spec other than the id; throws RuntimeError `invalid_spec`. */
+function validateSpec(spec: InstanceSpec): void {
+  if (typeof spec.env !== 'object' || spec.env === null) {
+    throw new RuntimeError('invalid_spec', 'spec.env must be an object of strings');
+  }
+  validateInstanceEnv(spec.env);
+  for (const [name, value] of Object.entries(spec.limits ?? {})) {
+    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+      throw new RuntimeError('invalid_spec', `limit ${name} must be a positive number`);
+    }
+  }
+}

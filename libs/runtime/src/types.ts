@@ -1,0 +1,127 @@
+/** The InstanceRuntime contract (DESIGN.md §4): what every driver (process, docker) offers. */
+import type { InstanceId } from './instance_id.js';
+
+export type { InstanceId } from './instance_id.js';
+
+/** Optional resource limits; the process driver ignores them, the docker driver enforces them. */
+export interface ResourceLimits {
+  /** Memory limit in MiB. */
+  memoryMb?: number;
+  /** CPU share (1.5 = one and a half cores). */
+  cpus?: number;
+  /** Maximum number of processes/threads. */
+  pids?: number;
+}
+
+/** What to run: one instance, its own settings and secrets only. */
+export interface InstanceSpec {
+  /** Which instance. */
+  id: InstanceId;
+  /** The instance's own environment (secrets, settings); never the platform's. */
+  env: Record<string, string>;
+  /** Resource limits (docker driver). */
+  limits?: ResourceLimits;
+  /** The instance runs on LiteFS (docker driver: FUSE allowed). */
+  replicated?: boolean;
+}
+
+/** Where a running instance answers HTTP. */
+export interface Endpoint {
+  /** Loopback (or container network) address. */
+  host: string;
+  /** TCP port. */
+  port: number;
+  /** Base URL, `http://<host>:<port>`. */
+  url: string;
+}
+
+/** Lifecycle states of an instance as the runtime sees it. */
+export type RuntimeState = 'absent' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
+
+/** How the instance's last process ended. */
+export interface ExitInfo {
+  /** Exit code, or null when killed by a signal or unknown (adopted processes). */
+  code: number | null;
+  /** Signal name when killed by one. */
+  signal: string | null;
+  /** When the runtime noticed the exit (ISO). */
+  at: string;
+}
+
+/** A snapshot of one instance's runtime state. */
+export interface RuntimeStatus {
+  /** Current state. */
+  state: RuntimeState;
+  /** Where it answers (running only). */
+  endpoint?: Endpoint;
+  /** Host process id (running/stopping only). */
+  pid?: number;
+  /** Automatic restarts after crashes since the last explicit start. */
+  restarts: number;
+  /** Why it failed (failed only): includes the last log lines. */
+  reason?: string;
+  /** When the current process started (ISO). */
+  startedAt?: string;
+  /** How the last process of this instance ended, as far as this runtime saw it. */
+  lastExit?: ExitInfo;
+}
+
+/** One entry of `list()`. */
+export interface RuntimeInstance extends RuntimeStatus {
+  /** Which instance. */
+  id: InstanceId;
+}
+
+/** One line of an instance's log. */
+export interface LogLine {
+  /** When it was written or, for raw tenant output without a timestamp, read (ISO). */
+  time: string;
+  /** Which stream; `system` lines are written by the runtime itself. */
+  stream: 'stdout' | 'stderr' | 'system';
+  /** The text without its line break. */
+  text: string;
+}
+
+/** Options of `logs()`. */
+export interface LogOptions {
+  /** Keep yielding new lines until `signal` aborts. */
+  follow?: boolean;
+  /** How many past lines to yield first (default 200; 0 for none). */
+  tail?: number;
+  /** Ends a follow (and the iteration) when aborted. */
+  signal?: AbortSignal;
+}
+
+/** The contract every driver implements (DESIGN.md §4). */
+export interface InstanceRuntime {
+  /** Starts the instance, or returns the endpoint it already runs on (idempotent). */
+  start(spec: InstanceSpec): Promise<Endpoint>;
+  /** Stops it gracefully (SIGTERM, then SIGKILL after graceMs); a no-op when not running. */
+  stop(id: InstanceId, opts?: { graceMs?: number }): Promise<void>;
+  /** Its current state. */
+  status(id: InstanceId): Promise<RuntimeStatus>;
+  /** Every instance this runtime finds (running ones are adopted after a restart: no orphans). */
+  list(): Promise<RuntimeInstance[]>;
+  /** Its log: the last `tail` lines, then new ones with `follow`. */
+  logs(id: InstanceId, opts?: LogOptions): AsyncIterable<LogLine>;
+  /** Stops it and deletes its files (only its runtime state with keepVolume). */
+  remove(id: InstanceId, opts?: { keepVolume?: boolean }): Promise<void>;
+}
+
+/** A change of one instance's state, as drivers report it. */
+export interface StateChange {
+  /** Which instance. */
+  id: InstanceId;
+  /** The state before. */
+  from: RuntimeState;
+  /** The status after. */
+  status: RuntimeStatus;
+}
+
+/** What every driver offers beyond the contract: state-change events and a clean detach. */
+export interface InstanceRuntimeDriver extends InstanceRuntime {
+  /** Calls `listener` on every state change; returns the unsubscribe function. */
+  onStateChange(listener: (change: StateChange) => void): () => void;
+  /** Stops supervising (timers, watchers) without stopping any instance. */
+  close(): Promise<void>;
+}
