@@ -43,8 +43,13 @@ export function queryOf(request: FastifyRequest): Record<string, string> {
   return out;
 }
 
-/** Builds the RequestInfo that rules and hooks see. */
-export function requestInfo(request: FastifyRequest, body: Record<string, unknown> = {}, context: RequestContext = 'default'): RequestInfo {
+/** Builds the RequestInfo that rules and hooks see (`auth` overrides the request's own). */
+export function requestInfo(
+  request: FastifyRequest,
+  body: Record<string, unknown> = {},
+  context: RequestContext = 'default',
+  auth: RecordModel | undefined = request.auth,
+): RequestInfo {
   let headers: Record<string, string> | undefined;
   return {
     context,
@@ -56,7 +61,7 @@ export function requestInfo(request: FastifyRequest, body: Record<string, unknow
     },
     query: queryOf(request),
     body,
-    auth: request.auth,
+    auth,
   };
 }
 

@@ -28,14 +28,14 @@ function checkAuthRule(app: TenantApp, record: RecordModel, request: FastifyRequ
   const rule = record.collection.auth?.authRule;
   if (rule === null || rule === undefined) throw forbidden('The authentication of records from this collection is disabled.');
   if (rule === '') return;
-  const info = { ...requestInfo(request, {}, context), auth: record };
+  const info = requestInfo(request, {}, context, record);
   if (!recordMatchesRule(app, record.collection, record.id, rule, info)) {
     throw forbidden("The request doesn't satisfy the collection requirements to authenticate.");
   }
 }
 
 function authResponse(app: TenantApp, request: FastifyRequest, record: RecordModel, token: string, meta?: Record<string, unknown>): Record<string, unknown> {
-  const info = { ...requestInfo(request), auth: record };
+  const info = requestInfo(request, {}, 'default', record);
   let body: Record<string, unknown> = {};
   app.hooks.trigger('OnRecordAuthRequest', { app, record, token, meta, requestInfo: info }, (e) => {
     presentRecords(app, [e.record], info);
