@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadPlatformConfig } from './index.js';
+
+test('defaults are the embedded stack', () => {
+  const c = loadPlatformConfig({}, '/srv/burrow');
+  assert.deepEqual(c, {
+    apiPort: 3000, proxyPort: 8080, dataDir: '/srv/burrow/data', baseDomain: 'localhost', redisUrl: undefined,
+    database: { kind: 'sqlite', file: '/srv/burrow/data/control.db' }, runtime: 'process', idleTimeoutSec: 900,
+    instancesDir: '/srv/burrow/data/instances',
+  });
+});
+
+test('values are parsed and Postgres is chosen by DATABASE_URL', () => {
+  const c = loadPlatformConfig({
+    API_PORT: '3100', PROXY_PORT: '8180', DATA_DIR: '/var/burrow', BASE_DOMAIN: 'Apps.Example.com', REDIS_URL: 'redis://127.0.0.1:6390',
+    DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/burrow', RUNTIME: 'docker', IDLE_TIMEOUT: '60',
+  }, '/x');
+  assert.equal(c.apiPort, 3100);
+  assert.equal(c.baseDomain, 'apps.example.com');
+  assert.deepEqual(c.database, { kind: 'postgres', url: 'postgres://u:p@127.0.0.1:5432/burrow' });
+  assert.equal(c.runtime, 'docker');
+  assert.equal(c.idleTimeoutSec, 60);
+  assert.equal(c.instancesDir, '/var/burrow/instances');
+});
+
+test('every invalid variable is reported at once', () => {
+  try {
+    loadPlatformConfig({ API_PORT: 'x', PROXY_PORT: '70000', RUNTIME: 'vm', REDIS_URL: 'http://x', BASE_DOMAIN: 'bad domain', IDLE_TIMEOUT: '-1' }, '/x');
+    assert.fail('expected ConfigError');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    assert.equal(err.problems.length, 6, err.message);
+    assert.match(err.message, /API_PORT="x"/);
+    assert.match(err.message, /RUNTIME="vm": expected one of process, docker/);
+  }
+  assert.throws(() => loadPlatformConfig({ API_PORT: '9000', PROXY_PORT: '9000' }, '/x'), /must differ/);
+});

@@ -1,0 +1,55 @@
+/** The platform's shared settings (DESIGN.md §4 "Environment"), parsed once per process. */
+import { resolve } from 'node:path';
+import { EnvReader, type Env } from './env.js';
+
+/** Where tenants run. */
+export type RuntimeKind = 'process' | 'docker';
+
+/** Settings every platform app reads. */
+export interface PlatformConfig {
+  /** Control API port (API_PORT, 3000). */
+  apiPort: number;
+  /** Edge proxy port (PROXY_PORT, 8080). */
+  proxyPort: number;
+  /** Root of all platform data (DATA_DIR, ./data), absolute. */
+  dataDir: string;
+  /** Instances are served at `<name>.<baseDomain>` (BASE_DOMAIN, localhost). */
+  baseDomain: string;
+  /** Redis URL (REDIS_URL); undefined: start a local one. */
+  redisUrl: string | undefined;
+  /** Control database (DATABASE_URL); undefined: SQLite in dataDir. */
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  /** Tenant runtime (RUNTIME, process). */
+  runtime: RuntimeKind;
+  /** Seconds without traffic before an instance sleeps (IDLE_TIMEOUT, 900; 0 = never). */
+  idleTimeoutSec: number;
+  /** Where instance directories live. */
+  instancesDir: string;
+}
+
+const BASE_DOMAIN_RE = /^(?=.{1,200}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+
+/** Parses the environment; throws ConfigError listing every invalid variable. */
+export function loadPlatformConfig(env: Env, cwd: string): PlatformConfig {
+  const r = new EnvReader(env);
+  const dataDir = resolve(cwd, r.string('DATA_DIR', './data'));
+  const baseDomain = r.string('BASE_DOMAIN', 'localhost').toLowerCase();
+  if (!BASE_DOMAIN_RE.test(baseDomain)) r.problems.push(`BASE_DOMAIN=${JSON.stringify(baseDomain)}: expected a domain name`);
+  const dbUrl = r.url('DATABASE_URL', ['postgres', 'postgresql', 'file']);
+  const database: PlatformConfig['database'] =
+    dbUrl && !dbUrl.startsWith('file:') ? { kind: 'postgres', url: dbUrl } : { kind: 'sqlite', file: dbUrl ? resolve(cwd, dbUrl.slice(5)) : resolve(dataDir, 'control.db') };
+  const config: PlatformConfig = {
+    apiPort: r.int('API_PORT', 3000, 1, 65535),
+    proxyPort: r.int('PROXY_PORT', 8080, 1, 65535),
+    dataDir,
+    baseDomain,
+    redisUrl: r.url('REDIS_URL', ['redis', 'rediss']),
+    database,
+    runtime: r.oneOf('RUNTIME', ['process', 'docker'] as const, 'process'),
+    idleTimeoutSec: r.int('IDLE_TIMEOUT', 900, 0, 7 * 24 * 3600),
+    instancesDir: resolve(dataDir, 'instances'),
+  };
+  if (config.apiPort === config.proxyPort) r.problems.push(`API_PORT and PROXY_PORT must differ (both ${config.apiPort})`);
+  r.done();
+  return config;
+}

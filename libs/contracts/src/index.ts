@@ -1,0 +1,3 @@
+/** @burrow/contracts: job registry, instance states and names shared by the apps. */
+export * from './instance.js';
+export * from './jobs.js';

@@ -1,0 +1,74 @@
+/**
+ * The one job registry: every queue job's name and payload. Job ids are the intent
+ * (e.g. `provision:<instanceId>`), so adding the same job twice is a no-op (idempotency).
+ */
+
+/** Payload of every job, by name. */
+export interface JobPayloads {
+  'instance.provision': { instanceId: string };
+  'instance.deprovision': { instanceId: string; keepBackups: boolean };
+  'instance.power': { instanceId: string; power: 'on' | 'off' };
+  'instance.backup': { instanceId: string; reason: 'manual' | 'schedule' };
+  'instance.restore': { instanceId: string; backupKey: string; target: 'in-place' | 'new-instance'; newInstanceId?: string };
+  'replica.add': { instanceId: string; replicaId: string };
+  'replica.remove': { instanceId: string; replicaId: string };
+}
+
+/** A job name. */
+export type JobName = keyof JobPayloads;
+
+/** Every job name, in a stable order (the worker checks it has one handler for each). */
+export const JOB_NAMES = [
+  'instance.provision', 'instance.deprovision', 'instance.power', 'instance.backup', 'instance.restore', 'replica.add', 'replica.remove',
+] as const satisfies readonly JobName[];
+
+/** Jobs bound to the host that runs the instance (they go to that host's queue). */
+export const HOST_BOUND_JOBS: ReadonlySet<JobName> = new Set<JobName>([
+  'instance.provision', 'instance.deprovision', 'instance.power', 'instance.backup', 'instance.restore', 'replica.add', 'replica.remove',
+]);
+
+/** The idempotency key of a job: one intent, one job id. */
+export function jobId<N extends JobName>(name: N, payload: JobPayloads[N]): string {
+  switch (name) {
+    case 'instance.power':
+      return `${name}:${payload.instanceId}:${(payload as JobPayloads['instance.power']).power}`;
+    case 'instance.restore':
+      return `${name}:${payload.instanceId}:${(payload as JobPayloads['instance.restore']).backupKey}`;
+    case 'replica.add':
+    case 'replica.remove':
+      return `${name}:${payload.instanceId}:${(payload as JobPayloads['replica.add']).replicaId}`;
+    default:
+      return `${name}:${payload.instanceId}`;
+  }
+}
+
+/** Progress a job reports (0-100 plus the step the console shows). */
+export interface JobProgress {
+  percent: number;
+  step: string;
+}
+
+/** A job handler: gets the payload and a progress reporter. */
+export type JobHandler<N extends JobName> = (payload: JobPayloads[N], progress: (p: JobProgress) => Promise<void>) => Promise<void>;
+
+/** One registration of a handler for a job name. */
+export interface HandlerRegistration {
+  name: string;
+  source: string;
+}
+
+/**
+ * Checks at worker boot that every job name has exactly one handler and that no handler
+ * is registered for an unknown name; returns the problems (empty = fine).
+ */
+export function handlerProblems(registrations: readonly HandlerRegistration[]): string[] {
+  const problems: string[] = [];
+  const known = new Set<string>(JOB_NAMES);
+  for (const name of JOB_NAMES) {
+    const found = registrations.filter((r) => r.name === name);
+    if (found.length === 0) problems.push(`job "${name}" has no handler`);
+    if (found.length > 1) problems.push(`job "${name}" has ${found.length} handlers: ${found.map((f) => f.source).join(', ')}`);
+  }
+  for (const r of registrations) if (!known.has(r.name)) problems.push(`handler ${r.source} is registered for unknown job "${r.name}"`);
+  return problems;
+}
