@@ -71,3 +71,8 @@ export class EnvReader {
     if (this.problems.length) throw new ConfigError(this.problems);
   }
 }
+
+/** The process environment: read here only, so that no other module touches it. */
+export function processEnv(): Env {
+  return process.env;
+}

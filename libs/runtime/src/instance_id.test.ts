@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { INVALID_IDS } from './contract.js';
+import { INVALID_IDS } from './test/contract.js';
 import { isInstanceId, parseInstanceId } from './instance_id.js';
 
 test('accepts PocketBase ids, instance names and UUIDs', () => {

@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runtimeContract } from '../contract.js';
-import { collectLogs, nextState, pidExists, readProcEnv } from '../contract_helpers.js';
+import { runtimeContract } from '../test/contract.js';
+import { collectLogs, nextState, pidExists, readProcEnv } from '../test/contract_helpers.js';
 import { httpRequest } from '../http_probe.js';
 import { parseInstanceId } from '../instance_id.js';
 import {
@@ -15,7 +15,7 @@ import {
   countingSpawn,
   TENANT_BIN,
   tempRoot,
-} from '../test_support/process_harness.js';
+} from '../test/process_harness.js';
 import { instanceLayout } from './layout.js';
 import { readPidFile } from './pid_file.js';
 import { ProcessRuntime } from './process_runtime.js';

@@ -1,10 +1,10 @@
 /** Two live ProcessRuntimes on one root (api, worker and proxy of a host): no double starts, no fights. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { nextState, pidExists } from '../contract_helpers.js';
+import { nextState, pidExists } from '../test/contract_helpers.js';
 import { httpRequest } from '../http_probe.js';
 import { parseInstanceId } from '../instance_id.js';
-import { cleanupRuntime, countingSpawn, tempRoot, writeFakeTenant, type SpawnCounter } from '../test_support/process_harness.js';
+import { cleanupRuntime, countingSpawn, tempRoot, writeFakeTenant, type SpawnCounter } from '../test/process_harness.js';
 import { ProcessRuntime } from './process_runtime.js';
 
 describe('ProcessRuntimes sharing a root directory (fake tenant)', { timeout: 60_000 }, () => {

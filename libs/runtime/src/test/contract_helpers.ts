@@ -1,7 +1,7 @@
 /** Helpers for runtime tests (the contract suite and driver tests): events, logs, /proc. */
 import { readFile } from 'node:fs/promises';
-import type { InstanceId } from './instance_id.js';
-import type { InstanceRuntime, InstanceRuntimeDriver, LogLine, LogOptions, RuntimeState, StateChange } from './types.js';
+import type { InstanceId } from '../instance_id.js';
+import type { InstanceRuntime, InstanceRuntimeDriver, LogLine, LogOptions, RuntimeState, StateChange } from '../types.js';
 
 /**
  * Resolves on the next change of `id` into `state` (call it before the action that causes

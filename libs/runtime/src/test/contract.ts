@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { collectLogs, nextState, readProcEnv } from './contract_helpers.js';
-import { RuntimeError } from './errors.js';
-import { parseInstanceId, type InstanceId } from './instance_id.js';
-import { httpRequest } from './http_probe.js';
-import type { InstanceRuntimeDriver, InstanceSpec, RuntimeStatus, StateChange } from './types.js';
+import { RuntimeError } from '../errors.js';
+import { parseInstanceId, type InstanceId } from '../instance_id.js';
+import { httpRequest } from '../http_probe.js';
+import type { InstanceRuntimeDriver, InstanceSpec, RuntimeStatus, StateChange } from '../types.js';
 
 /** What a driver's test provides to the contract. */
 export interface ContractHarness {

@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadProxyConfig } from './config.js';
+
+test('loadProxyConfig applies the platform defaults', () => {
+  assert.deepEqual(loadProxyConfig({}, '/srv'), {
+    port: 8080, host: '127.0.0.1', baseDomain: 'localhost', idleTimeoutMs: 900_000, dataDir: '/srv/data', instancesDir: '/srv/data/instances',
+  });
+});
+
+test('loadProxyConfig parses values and rejects bad ones', () => {
+  const config = loadProxyConfig({ PROXY_PORT: '9000', BASE_DOMAIN: 'Burrow.Test', IDLE_TIMEOUT: '0', DATA_DIR: '/tmp/x' }, '/srv');
+  assert.equal(config.port, 9000);
+  assert.equal(config.baseDomain, 'burrow.test');
+  assert.equal(config.idleTimeoutMs, 0);
+  assert.equal(config.instancesDir, '/tmp/x/instances');
+  assert.throws(() => loadProxyConfig({ PROXY_PORT: '70000' }, '/srv'), ConfigError);
+  assert.throws(() => loadProxyConfig({ IDLE_TIMEOUT: '5s' }, '/srv'), ConfigError);
+  assert.throws(() => loadProxyConfig({ BASE_DOMAIN: 'bad/domain' }, '/srv'), ConfigError);
+});

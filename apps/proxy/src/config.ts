@@ -1,0 +1,26 @@
+/** The proxy's settings, derived from the platform configuration (@burrow/config parses the env). */
+import { ConfigError, loadPlatformConfig, type Env } from '@burrow/config';
+
+export { ConfigError };
+
+/** Everything the proxy needs, parsed and validated. */
+export interface ProxyConfig {
+  /** Port the proxy listens on (`PROXY_PORT`, default 8080). */
+  port: number;
+  /** Address the proxy binds (always loopback for now). */
+  host: string;
+  /** Domain under which instances are named, `<name>.<baseDomain>` (`BASE_DOMAIN`, default `localhost`). */
+  baseDomain: string;
+  /** Idle time before an instance sleeps, in ms (`IDLE_TIMEOUT` seconds; 0 disables sleeping). */
+  idleTimeoutMs: number;
+  /** Platform data directory (`DATA_DIR`, default `./data`), absolute. */
+  dataDir: string;
+  /** Where tenants live (`<dataDir>/instances`). */
+  instancesDir: string;
+}
+
+/** Builds the proxy's settings from an environment; throws ConfigError listing every bad variable. */
+export function loadProxyConfig(env: Env, cwd: string): ProxyConfig {
+  const c = loadPlatformConfig(env, cwd);
+  return { port: c.proxyPort, host: '127.0.0.1', baseDomain: c.baseDomain, idleTimeoutMs: c.idleTimeoutSec * 1000, dataDir: c.dataDir, instancesDir: c.instancesDir };
+}

@@ -1,0 +1,128 @@
+/** Streaming reverse proxy for one request (node:http, no buffering, no compression). */
+import { request as httpRequest, type Agent, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
+import type { Endpoint } from '@burrow/runtime';
+import { ProxyError, sendError } from './api_error.js';
+
+/** Headers that describe one connection, not the message (RFC 9110 §7.6.1), never forwarded. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** How one exchange ended. */
+export interface ForwardResult {
+  /** Upstream status code, or the proxy's own (502) when the upstream could not be reached. */
+  status: number;
+  /** The client or the upstream went away before the response was complete. */
+  aborted: boolean;
+  /** The upstream connection error, when there was one. */
+  error?: Error;
+}
+
+/** Options of `forwardRequest`. */
+export interface ForwardOptions {
+  /** Keep-alive agent for upstream connections. */
+  agent: Agent;
+  /** Scheme the client used (`X-Forwarded-Proto`). */
+  proto: 'http' | 'https';
+}
+
+/** A copy of `headers` without hop-by-hop headers, including those the `Connection` header names. */
+export function stripHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const named = new Set(
+    String(headers.connection ?? '')
+      .split(',')
+      .map((token) => token.trim().toLowerCase())
+      .filter((token) => token !== ''),
+  );
+  const out: IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+/** The headers sent upstream: the client's minus hop-by-hop, plus `X-Forwarded-For/Proto/Host`. */
+export function upstreamHeaders(req: IncomingMessage, proto: 'http' | 'https'): IncomingHttpHeaders {
+  const headers = stripHopByHop(req.headers);
+  const client = req.socket.remoteAddress ?? '';
+  const prior = headers['x-forwarded-for'];
+  const chain = Array.isArray(prior) ? prior.join(', ') : prior;
+  headers['x-forwarded-for'] = chain !== undefined && chain.trim() !== '' ? `${chain}, ${client}` : client;
+  headers['x-forwarded-proto'] = proto;
+  if (req.headers.host !== undefined) headers['x-forwarded-host'] = req.headers.host;
+  return headers;
+}
+
+/**
+ * Forwards `req` to `endpoint` and streams the answer back into `res`. Bodies are piped both
+ * ways (backpressure included); response headers are flushed at once so SSE reaches the client
+ * as it is written. Either side going away aborts the other. An upstream that cannot be
+ * reached is answered with 502 JSON. Resolves when the exchange is over; never rejects.
+ */
+export function forwardRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  endpoint: Endpoint,
+  opts: ForwardOptions,
+): Promise<ForwardResult> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (result: ForwardResult): void => {
+      if (settled) return;
+      settled = true;
+      resolve(result);
+    };
+
+    const upstream = httpRequest({
+      host: endpoint.host,
+      port: endpoint.port,
+      method: req.method,
+      path: req.url,
+      headers: upstreamHeaders(req, opts.proto),
+      agent: opts.agent,
+    });
+
+    upstream.on('response', (upRes) => {
+      const status = upRes.statusCode ?? 502;
+      res.writeHead(status, upRes.statusMessage, stripHopByHop(upRes.headers));
+      res.flushHeaders();
+      res.socket?.setNoDelay(true);
+      pipeline(upRes, res, (err) => finish({ status, aborted: err !== undefined && err !== null }));
+    });
+
+    upstream.on('error', (err) => {
+      if (res.headersSent) {
+        res.destroy();
+        finish({ status: res.statusCode, aborted: true, error: err });
+        return;
+      }
+      if (req.destroyed && !req.complete) {
+        finish({ status: 499, aborted: true, error: err });
+        return;
+      }
+      sendError(res, new ProxyError(502, 'The instance did not answer.', undefined, { cause: err }));
+      finish({ status: 502, aborted: false, error: err });
+    });
+
+    // The client going away (mid-upload or mid-download) aborts the upstream exchange.
+    res.on('close', () => {
+      if (!res.writableFinished) {
+        upstream.destroy();
+        finish({ status: res.headersSent ? res.statusCode : 499, aborted: true });
+      }
+    });
+
+    // pipe, not pipeline: an upstream error must not destroy the client socket before the 502 goes out.
+    req.pipe(upstream);
+  });
+}

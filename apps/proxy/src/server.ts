@@ -1,0 +1,165 @@
+/** The edge server: Host header -> instance -> (wake if asleep) -> streamed forward. */
+import { Agent, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Endpoint, InstanceId, InstanceRuntime } from '@burrow/runtime';
+import { ProxyError, sendError } from './api_error.js';
+import type { InstanceDirectory, InstanceRecord } from './directory.js';
+import { forwardRequest } from './forward.js';
+import { instanceNameFromHost } from './host.js';
+import { IdleTracker } from './idle.js';
+import { silentLogger, type ProxyLogger } from './logger.js';
+import { InstanceWaker } from './wake.js';
+
+/** What `createProxyServer` takes. */
+export interface ProxyServerOptions {
+  /** Instance lookup by name and status recording. */
+  directory: InstanceDirectory;
+  /** Where instances run (started on wake, stopped on idle). */
+  runtime: InstanceRuntime;
+  /** `<name>.<baseDomain>` addresses instance `<name>`. */
+  baseDomain: string;
+  /** Idle time before an instance is stopped and marked sleeping (ms; 0 disables). */
+  idleTimeoutMs: number;
+  /** How often idle instances are looked for (default: derived from idleTimeoutMs). */
+  idleSweepMs?: number;
+  /** How long a request waits for a wake before a 503 (default 30 000 ms). */
+  wakeTimeoutMs?: number;
+  /** Grace given to a sleeping instance's SIGTERM (default: the runtime's). */
+  sleepGraceMs?: number;
+  /** Request and error log (default: silent). */
+  logger?: ProxyLogger;
+  /** Called after every idle sweep (observability; tests count sweeps). */
+  onIdleSweep?: () => void;
+}
+
+/** A created, not yet listening, proxy. */
+export interface ProxyServer {
+  /** Listens on `host` (default 127.0.0.1) and `port` (0 = any free one); resolves the bound port. */
+  listen(port: number, host?: string): Promise<{ port: number }>;
+  /** Stops accepting, cuts open connections (SSE too), stops the idle sweep. Instances keep running. */
+  close(): Promise<void>;
+}
+
+/** Retry-After seconds per unavailable status. */
+const RETRY_AFTER = { failed: 30, busy: 5, stopped: 60 } as const;
+
+/** Builds the proxy; see DESIGN.md §4 "Proxy" for the behaviour. */
+export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
+  const logger = opts.logger ?? silentLogger;
+  const agent = new Agent({ keepAlive: true, maxFreeSockets: 16 });
+  const waker = new InstanceWaker(opts.runtime, opts.directory, opts.wakeTimeoutMs ?? 30_000);
+  const idle = new IdleTracker({
+    idleTimeoutMs: opts.idleTimeoutMs,
+    sweepMs: opts.idleSweepMs,
+    onSweep: opts.onIdleSweep,
+    sleep: async (id) => {
+      await opts.runtime.stop(id, opts.sleepGraceMs === undefined ? {} : { graceMs: opts.sleepGraceMs });
+      await opts.directory.markStatus(id, 'sleeping');
+      logger.info('instance asleep', { instance: id });
+    },
+    onError: (id, error) => logger.error('idle stop failed', { instance: id, error: describe(error) }),
+  });
+
+  /** The endpoint to forward to: asked of the runtime every time (it changes after a restart). */
+  async function resolveEndpoint(record: InstanceRecord): Promise<Endpoint> {
+    const status = await opts.runtime.status(record.id);
+    if (status.state === 'running' && status.endpoint !== undefined) return status.endpoint;
+    if (status.state === 'failed') {
+      throw new ProxyError(503, `The instance "${record.name}" has failed.`, RETRY_AFTER.failed);
+    }
+    // Asleep, stopped by the idle sweep (here or by another proxy), starting or stopping: wake it.
+    return waker.wake(record);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const startedAt = performance.now();
+    const host = req.headers.host;
+    let instance: InstanceId | undefined;
+    res.once('close', () => {
+      logger.info('request', {
+        method: req.method,
+        host,
+        path: req.url,
+        status: res.statusCode,
+        instance,
+        ms: Math.round(performance.now() - startedAt),
+        aborted: !res.writableFinished,
+      });
+    });
+    try {
+      const name = instanceNameFromHost(host, opts.baseDomain);
+      const record = name === undefined ? undefined : await opts.directory.findByName(name);
+      if (record === undefined) throw new ProxyError(404, 'The requested instance was not found.');
+      instance = record.id;
+      checkServable(record);
+      if (res.destroyed || req.socket.destroyed) return; // gone while we looked it up: no 'close' to come
+      const release = idle.begin(record.id);
+      res.once('close', release);
+      await idle.settled(record.id);
+      const endpoint = await resolveEndpoint(record);
+      if (res.destroyed) return;
+      const result = await forwardRequest(req, res, endpoint, { agent, proto: 'http' });
+      if (result.error !== undefined && !result.aborted) {
+        logger.error('upstream unreachable', { instance, endpoint: endpoint.url, error: describe(result.error) });
+      }
+    } catch (err) {
+      const error = err instanceof ProxyError ? err : new ProxyError(500, 'Something went wrong.', undefined, { cause: err });
+      if (error.status >= 500) {
+        logger.error(error.message, { instance, error: describe(error.cause ?? error) });
+      }
+      sendError(res, error);
+    }
+  }
+
+  const server = createServer({ noDelay: true }, (req, res) => {
+    void handle(req, res);
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  return {
+    listen(port, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          idle.start();
+          resolve({ port: (server.address() as AddressInfo).port });
+        });
+      });
+    },
+    close() {
+      idle.stop();
+      return new Promise((resolve) => {
+        server.close(() => {
+          agent.destroy();
+          resolve();
+        });
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** Throws the 503 for statuses that cannot be served; sleeping and running ones can. */
+function checkServable(record: InstanceRecord): void {
+  switch (record.status) {
+    case 'running':
+    case 'sleeping':
+      return;
+    case 'failed':
+      throw new ProxyError(503, `The instance "${record.name}" has failed.`, RETRY_AFTER.failed);
+    case 'provisioning':
+      throw new ProxyError(503, `The instance "${record.name}" is being set up.`, RETRY_AFTER.busy);
+    case 'deleting':
+      throw new ProxyError(503, `The instance "${record.name}" is being deleted.`, RETRY_AFTER.busy);
+    case 'stopped':
+      throw new ProxyError(503, `The instance "${record.name}" is stopped by its owner.`, RETRY_AFTER.stopped);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,70 @@
+/** Single-flight wake: concurrent requests for a sleeping instance share one `runtime.start`. */
+import type { Endpoint, InstanceId, InstanceRuntime } from '@burrow/runtime';
+import { ProxyError } from './api_error.js';
+import type { InstanceDirectory, InstanceRecord } from './directory.js';
+
+/** Seconds a client is told to wait after a failed wake. */
+const WAKE_RETRY_AFTER_SECONDS = 10;
+
+/** Starts instances on demand, once per instance however many requests wait. */
+export class InstanceWaker {
+  private readonly inflight = new Map<InstanceId, Promise<Endpoint>>();
+
+  /** `timeoutMs` bounds how long one request waits for a wake. */
+  constructor(
+    private readonly runtime: InstanceRuntime,
+    private readonly directory: InstanceDirectory,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Number of wakes in progress (for logs and tests). */
+  get pending(): number {
+    return this.inflight.size;
+  }
+
+  /**
+   * Starts the instance (or joins the start in progress) and resolves its endpoint; rejects with
+   * a 503 ProxyError when the start fails or takes longer than the timeout for this caller (the
+   * start itself carries on, so later requests find it running).
+   */
+  wake(record: InstanceRecord): Promise<Endpoint> {
+    let start = this.inflight.get(record.id);
+    if (start === undefined) {
+      start = this.startOnce(record).finally(() => this.inflight.delete(record.id));
+      this.inflight.set(record.id, start);
+    }
+    return withTimeout(start, this.timeoutMs, record.name);
+  }
+
+  private async startOnce(record: InstanceRecord): Promise<Endpoint> {
+    let endpoint: Endpoint;
+    try {
+      endpoint = await this.runtime.start({ id: record.id, env: record.env });
+    } catch (cause) {
+      throw new ProxyError(503, `The instance "${record.name}" could not be started.`, WAKE_RETRY_AFTER_SECONDS, {
+        cause,
+      });
+    }
+    // Always recorded: an idle sleep may have marked it `sleeping` after this record was read.
+    await this.directory.markStatus(record.id, 'running');
+    return endpoint;
+  }
+}
+
+function withTimeout(promise: Promise<Endpoint>, ms: number, name: string): Promise<Endpoint> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new ProxyError(503, `The instance "${name}" is still starting.`, WAKE_RETRY_AFTER_SECONDS));
+    }, ms);
+    promise.then(
+      (endpoint) => {
+        clearTimeout(timer);
+        resolve(endpoint);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
+}
