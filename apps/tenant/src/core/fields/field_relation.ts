@@ -2,9 +2,7 @@
 import type { RelationField } from '../collection_model.js';
 import { toUniqueStringSlice } from './cast.js';
 import { errMinThreshold, errRequired, fieldError, type OptionErrors } from './errors.js';
-import {
-  modifyStrings, multiColumn, normalizeStrings, stringsToDb, stringsToJson, type StringOrList,
-} from './multi_value.js';
+import { stringListMethods, type StringOrList } from './multi_value.js';
 import { BASE_SPEC, defaultFieldId, readOptions, validateBase } from './options.js';
 import type { FieldHandler, OptionsContext } from './types.js';
 
@@ -16,7 +14,6 @@ function relationDefaults(name: string, id?: string): RelationField {
 }
 
 const SPEC = { ...BASE_SPEC, collectionId: 'string', cascadeDelete: 'bool', minSelect: 'int', maxSelect: 'int' } as const;
-const multiple = (f: RelationField): boolean => f.maxSelect > 1;
 
 function checkCollectionId(field: RelationField, ctx: OptionsContext): OptionErrors[string] | undefined {
   if (field.collectionId === '') return errRequired();
@@ -44,6 +41,7 @@ function checkCollectionId(field: RelationField, ctx: OptionsContext): OptionErr
 export const relationField: FieldHandler<RelationField, StringOrList> = {
   type: 'relation',
   settable: true,
+  ...stringListMethods<RelationField>(),
   defaults: relationDefaults,
   normalizeOptions: (raw) => readOptions(raw, relationDefaults('', ''), SPEC),
   validateOptions(field, ctx) {
@@ -55,11 +53,6 @@ export const relationField: FieldHandler<RelationField, StringOrList> = {
     else if (field.maxSelect !== 0 && field.maxSelect < field.minSelect) errors.maxSelect = errMinThreshold(field.minSelect);
     return errors;
   },
-  columnDefinition: (field) => multiColumn(multiple(field)),
-  zeroValue: (field) => (multiple(field) ? [] : ''),
-  fromDb: (field, raw) => normalizeStrings(multiple(field), raw),
-  prepare: (field, input) => normalizeStrings(multiple(field), input),
-  modify: (field, current, modifier, input) => modifyStrings(multiple(field), current, modifier, input),
   validateValue(field, value, ctx) {
     const ids = toUniqueStringSlice(value);
     if (ids.length === 0) return field.required ? errRequired() : null;
@@ -78,6 +71,4 @@ export const relationField: FieldHandler<RelationField, StringOrList> = {
     }
     return null;
   },
-  toDb: (field, value) => stringsToDb(multiple(field), value),
-  toJSON: (field, value) => stringsToJson(multiple(field), value),
 };

@@ -2,9 +2,7 @@
 import type { SelectField } from '../collection_model.js';
 import { toUniqueStringSlice } from './cast.js';
 import { errMaxThreshold, errMinThreshold, errRequired, fieldError } from './errors.js';
-import {
-  modifyStrings, multiColumn, normalizeStrings, stringsToDb, stringsToJson, type StringOrList,
-} from './multi_value.js';
+import { stringListMethods, type StringOrList } from './multi_value.js';
 import { BASE_SPEC, defaultFieldId, readOptions, validateBase } from './options.js';
 import type { FieldHandler } from './types.js';
 
@@ -16,7 +14,6 @@ function selectDefaults(name: string, id?: string): SelectField {
 }
 
 const SPEC = { ...BASE_SPEC, values: 'strings', maxSelect: 'int' } as const;
-const multiple = (f: SelectField): boolean => f.maxSelect > 1;
 
 /**
  * Handler of "select" fields; values are a string (maxSelect <= 1) or a string list.
@@ -25,6 +22,7 @@ const multiple = (f: SelectField): boolean => f.maxSelect > 1;
 export const selectField: FieldHandler<SelectField, StringOrList> = {
   type: 'select',
   settable: true,
+  ...stringListMethods<SelectField>(),
   defaults: selectDefaults,
   normalizeOptions: (raw) => readOptions(raw, selectDefaults('', ''), SPEC),
   validateOptions(field) {
@@ -35,11 +33,6 @@ export const selectField: FieldHandler<SelectField, StringOrList> = {
     else if (field.maxSelect > max) errors.maxSelect = errMaxThreshold(max);
     return errors;
   },
-  columnDefinition: (field) => multiColumn(multiple(field)),
-  zeroValue: (field) => (multiple(field) ? [] : ''),
-  fromDb: (field, raw) => normalizeStrings(multiple(field), raw),
-  prepare: (field, input) => normalizeStrings(multiple(field), input),
-  modify: (field, current, modifier, input) => modifyStrings(multiple(field), current, modifier, input),
   validateValue(field, value) {
     // Re-split like PocketBase: a single value that looks like a JSON array counts as several.
     const list = toUniqueStringSlice(value);
@@ -52,6 +45,4 @@ export const selectField: FieldHandler<SelectField, StringOrList> = {
     if (invalid !== undefined) return fieldError('validation_invalid_value', 'Invalid value {{.value}}', { value: invalid });
     return null;
   },
-  toDb: (field, value) => stringsToDb(multiple(field), value),
-  toJSON: (field, value) => stringsToJson(multiple(field), value),
 };

@@ -42,3 +42,25 @@ export function stringsToJson(multiple: boolean, value: StringOrList): string | 
 export function multiColumn(multiple: boolean): string {
   return multiple ? "JSON DEFAULT '[]' NOT NULL" : "TEXT DEFAULT '' NOT NULL";
 }
+
+/** A select or relation field: multiple when maxSelect > 1. */
+interface MaxSelectField {
+  maxSelect: number;
+}
+
+/**
+ * The value methods select and relation handlers share (column, zero value, casting,
+ * modifiers, storage and JSON), all driven by whether the field holds a list.
+ */
+export function stringListMethods<F extends MaxSelectField>() {
+  const multiple = (f: F): boolean => f.maxSelect > 1;
+  return {
+    columnDefinition: (field: F) => multiColumn(multiple(field)),
+    zeroValue: (field: F): StringOrList => (multiple(field) ? [] : ''),
+    fromDb: (field: F, raw: unknown) => normalizeStrings(multiple(field), raw),
+    prepare: (field: F, input: unknown) => normalizeStrings(multiple(field), input),
+    modify: (field: F, current: StringOrList, modifier: FieldModifier, input: unknown) => modifyStrings(multiple(field), current, modifier, input),
+    toDb: (field: F, value: StringOrList) => stringsToDb(multiple(field), value),
+    toJSON: (field: F, value: StringOrList) => stringsToJson(multiple(field), value),
+  };
+}
