@@ -47,12 +47,10 @@ export async function createServer(app: TenantApp, opts: ServerOptions = {}): Pr
   const server = Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT,
-    ignoreTrailingSlash: false,
-    maxParamLength: 1000,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     // ids and names come from the path; keep the raw query parser simple and safe
-    routerOptions: { ignoreDuplicateSlashes: false },
+    routerOptions: { ignoreDuplicateSlashes: false, ignoreTrailingSlash: false, maxParamLength: 1000 },
     // Malformed URLs and other router-level failures answer in PocketBase's error shape too.
     frameworkErrors: (err, _request, reply) => {
       const apiErr = toApiError(err);
