@@ -5,6 +5,7 @@ import { formatDate } from '../../tools/types/datetime.js';
 import { toPbDateString } from './go_time.js';
 import { defaultFieldId, readOptions, validateBase } from './options.js';
 import type { FieldHandler } from './types.js';
+import { textValueMethods } from './text_values.js';
 
 function autodateDefaults(name: string, id?: string): AutodateField {
   return {
@@ -34,6 +35,7 @@ export function autodateOnSave(field: AutodateField, current: string, original: 
 export const autodateField: FieldHandler<AutodateField, string> = {
   type: 'autodate',
   settable: false,
+  ...textValueMethods(toPbDateString),
   defaults: autodateDefaults,
   normalizeOptions: (raw) => readOptions(raw, autodateDefaults('', ''), SPEC),
   validateOptions(field, ctx): OptionErrors {
@@ -47,12 +49,5 @@ export const autodateField: FieldHandler<AutodateField, string> = {
     return errors;
   },
   // SQLite cannot add a column whose default is not constant, hence '' rather than now.
-  columnDefinition: () => "TEXT DEFAULT '' NOT NULL",
-  zeroValue: () => '',
-  fromDb: (_field, raw) => toPbDateString(raw),
-  prepare: (_field, input) => toPbDateString(input),
-  modify: () => undefined,
   validateValue: () => null,
-  toDb: (_field, value) => value,
-  toJSON: (_field, value) => value,
 };

@@ -4,6 +4,7 @@ import { errMaxThreshold, errMinThreshold, errRequired } from './errors.js';
 import { GoTime, parseGoDateString, toPbDateString } from './go_time.js';
 import { BASE_SPEC, defaultFieldId, readOptions, validateBase } from './options.js';
 import type { FieldHandler } from './types.js';
+import { textValueMethods } from './text_values.js';
 
 function dateDefaults(name: string, id?: string): DateField {
   return {
@@ -21,15 +22,11 @@ const SPEC = { ...BASE_SPEC, min: 'date', max: 'date' } as const;
 export const dateField: FieldHandler<DateField, string> = {
   type: 'date',
   settable: true,
+  ...textValueMethods(toPbDateString),
   defaults: dateDefaults,
   normalizeOptions: (raw) => readOptions(raw, dateDefaults('', ''), SPEC),
   // PocketBase's min <= max check on the options is a no-op, so only the common checks apply.
   validateOptions: (field) => validateBase(field, {}),
-  columnDefinition: () => "TEXT DEFAULT '' NOT NULL",
-  zeroValue: () => '',
-  fromDb: (_field, raw) => toPbDateString(raw),
-  prepare: (_field, input) => toPbDateString(input),
-  modify: () => undefined,
   validateValue(field, value) {
     const date = parseGoDateString(value);
     if (!date) return field.required ? errRequired() : null;
@@ -39,6 +36,4 @@ export const dateField: FieldHandler<DateField, string> = {
     if (max && date > max) return errMaxThreshold(new GoTime(max));
     return null;
   },
-  toDb: (_field, value) => value,
-  toJSON: (_field, value) => value,
 };

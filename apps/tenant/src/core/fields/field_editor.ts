@@ -5,6 +5,7 @@ import { errMaxThreshold, errMinThreshold, errRequired, fieldError } from './err
 import { MAX_SAFE_JSON_INT } from './field_text.js';
 import { BASE_SPEC, defaultFieldId, readOptions, validateBase } from './options.js';
 import type { FieldHandler } from './types.js';
+import { textValueMethods } from './text_values.js';
 
 /** The size limit (bytes) applied when maxSize is 0: 5 MiB. */
 export const DEFAULT_EDITOR_MAX_SIZE = 5 << 20;
@@ -27,6 +28,7 @@ export function editorMaxSize(field: EditorField): number {
 export const editorField: FieldHandler<EditorField, string> = {
   type: 'editor',
   settable: true,
+  ...textValueMethods(toGoString),
   defaults: editorDefaults,
   normalizeOptions: (raw) => readOptions(raw, editorDefaults('', ''), SPEC),
   validateOptions(field) {
@@ -35,11 +37,6 @@ export const editorField: FieldHandler<EditorField, string> = {
     else if (field.maxSize > MAX_SAFE_JSON_INT) errors.maxSize = errMaxThreshold(MAX_SAFE_JSON_INT);
     return errors;
   },
-  columnDefinition: () => "TEXT DEFAULT '' NOT NULL",
-  zeroValue: () => '',
-  fromDb: (_field, raw) => toGoString(raw),
-  prepare: (_field, input) => toGoString(input),
-  modify: () => undefined,
   validateValue(field, value) {
     if (field.required && value === '') return errRequired();
     const maxSize = editorMaxSize(field);
@@ -48,6 +45,4 @@ export const editorField: FieldHandler<EditorField, string> = {
     }
     return null;
   },
-  toDb: (_field, value) => value,
-  toJSON: (_field, value) => value,
 };

@@ -6,6 +6,7 @@ import { errRequired, fieldError } from './errors.js';
 import { BASE_SPEC, defaultFieldId, readOptions, validateBase } from './options.js';
 import type { FieldHandler } from './types.js';
 import { isEmailFormat } from './validators.js';
+import { textValueMethods } from './text_values.js';
 
 function emailDefaults(name: string, id?: string): EmailField {
   return {
@@ -23,14 +24,10 @@ const SPEC = { ...BASE_SPEC, exceptDomains: 'strings?', onlyDomains: 'strings?' 
 export const emailField: FieldHandler<EmailField, string> = {
   type: 'email',
   settable: true,
+  ...textValueMethods(toGoString),
   defaults: emailDefaults,
   normalizeOptions: (raw) => readOptions(raw, emailDefaults('', ''), SPEC),
   validateOptions: (field) => validateDomainLists(field, validateBase(field, {})),
-  columnDefinition: () => "TEXT DEFAULT '' NOT NULL",
-  zeroValue: () => '',
-  fromDb: (_field, raw) => toGoString(raw),
-  prepare: (_field, input) => toGoString(input),
-  modify: () => undefined,
   validateValue(field, value) {
     if (value === '') return field.required ? errRequired() : null;
     if (!isEmailFormat(value)) return fieldError('validation_is_email', 'must be a valid email address');
@@ -38,6 +35,4 @@ export const emailField: FieldHandler<EmailField, string> = {
     if (!domainAllowed(field, domain)) return fieldError('validation_email_domain_not_allowed', 'Email domain is not allowed');
     return null;
   },
-  toDb: (_field, value) => value,
-  toJSON: (_field, value) => value,
 };

@@ -6,6 +6,7 @@ import { errRequired, fieldError } from './errors.js';
 import { BASE_SPEC, defaultFieldId, readOptions, validateBase } from './options.js';
 import type { FieldHandler } from './types.js';
 import { isUrl, urlHost } from './validators.js';
+import { textValueMethods } from './text_values.js';
 
 function urlDefaults(name: string, id?: string): UrlField {
   return {
@@ -20,20 +21,14 @@ const SPEC = { ...BASE_SPEC, exceptDomains: 'strings?', onlyDomains: 'strings?' 
 export const urlField: FieldHandler<UrlField, string> = {
   type: 'url',
   settable: true,
+  ...textValueMethods(toGoString),
   defaults: urlDefaults,
   normalizeOptions: (raw) => readOptions(raw, urlDefaults('', ''), SPEC),
   validateOptions: (field) => validateDomainLists(field, validateBase(field, {})),
-  columnDefinition: () => "TEXT DEFAULT '' NOT NULL",
-  zeroValue: () => '',
-  fromDb: (_field, raw) => toGoString(raw),
-  prepare: (_field, input) => toGoString(input),
-  modify: () => undefined,
   validateValue(field, value) {
     if (value === '') return field.required ? errRequired() : null;
     if (!isUrl(value)) return fieldError('validation_invalid_url', 'Must be a valid url');
     if (!domainAllowed(field, urlHost(value))) return fieldError('validation_url_domain_not_allowed', 'Url domain is not allowed');
     return null;
   },
-  toDb: (_field, value) => value,
-  toJSON: (_field, value) => value,
 };
