@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generatePrismaClients } from './prisma_generate.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const forTests = process.argv.includes('--test');
@@ -56,7 +57,33 @@ function checkNative() {
   run('npm', ['rebuild', 'better-sqlite3']);
 }
 
+function isRootOnDebian() {
+  return process.getuid?.() === 0 && existsSync('/etc/debian_version');
+}
+
+/** System packages the stack (and, with --test, the suite) needs, by the file that proves each is there. */
+function systemPackages() {
+  const pkgs = [{ pkg: 'redis-server', present: () => hasCommand('redis-server') }];
+  if (forTests) pkgs.push({ pkg: 'postgresql', present: () => existsSync('/usr/lib/postgresql') });
+  return pkgs;
+}
+
+function installSystemPackages() {
+  const missing = systemPackages().filter((p) => !p.present()).map((p) => p.pkg);
+  if (!missing.length) return;
+  if (!isRootOnDebian()) {
+    throw new Error(`missing system packages: ${missing.join(', ')} (install them with your package manager, e.g. apt-get install -y ${missing.join(' ')})`);
+  }
+  step(`installing ${missing.join(', ')} with apt-get`);
+  run('apt-get', ['update', '-qq']);
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  // Debian's postinst starts a system-wide server; Burrow starts its own on free ports.
+  if (missing.includes('redis-server')) spawnSync('sh', ['-c', 'service redis-server stop || true'], { stdio: 'ignore' });
+  if (missing.includes('postgresql')) spawnSync('sh', ['-c', 'service postgresql stop || true'], { stdio: 'ignore' });
+}
+
 function build() {
+  generatePrismaClients({ log: step });
   step('compiling TypeScript');
   run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b']);
 }
@@ -84,6 +111,7 @@ try {
   checkNode();
   installDeps();
   checkNative();
+  installSystemPackages();
   build();
   if (forTests) installPocketBase();
 } catch (err) {

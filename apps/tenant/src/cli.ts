@@ -1,15 +1,27 @@
 #!/usr/bin/env node
-/** The `burrow-tenant` command line (mirrors PocketBase's): serve, superuser upsert|delete. */
+/**
+ * The `burrow-tenant` command line (mirrors PocketBase's): serve, superuser upsert|delete|sync.
+ * The tenant's only config module: the one place that reads the environment.
+ */
 import { resolve } from 'node:path';
 import { TenantApp } from './core/app.js';
-import { deleteSuperuser, upsertSuperuser } from './core/superusers.js';
+import { deleteSuperuser, syncPlatformSuperuser, upsertSuperuser } from './core/superusers.js';
 import { ApiError } from './tools/router/api_error.js';
 import { serve } from './serve.js';
+
+const PLATFORM_KEY_ENV = 'BURROW_PLATFORM_KEY';
+// A shorter key is a placeholder or too weak: one captured request allows an offline guess.
+const MIN_PLATFORM_KEY_LENGTH = 32;
 
 const USAGE = `Usage:
   burrow-tenant serve [--http 127.0.0.1:8090] [--dir ./pb_data] [--db-dir DIR] [--dev]
   burrow-tenant superuser upsert EMAIL PASSWORD [--dir ./pb_data]
   burrow-tenant superuser delete EMAIL [--dir ./pb_data]
+  burrow-tenant superuser sync EMAIL [--dir ./pb_data] [--db-dir DIR] [--previous-email X] < bcrypt-hash
+
+Environment:
+  BURROW_PLATFORM_KEY  (serve) control-plane secret, at least ${MIN_PLATFORM_KEY_LENGTH} characters; enables
+                       POST /api/_burrow/superuser-token
 `;
 
 interface ParsedArgs {
@@ -50,6 +62,24 @@ function parseHttp(value: string): { host: string; port: number } {
   return { host: m[1].replace(/^\[|\]$/g, '') || '127.0.0.1', port };
 }
 
+// The platform key, validated at startup (a bad key fails loudly instead of disabling login).
+function platformKeyFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  const key = env[PLATFORM_KEY_ENV];
+  // Removed from the environment so that nothing else in the process (or its children) reads it.
+  delete env[PLATFORM_KEY_ENV];
+  if (key === undefined || key === '') return undefined;
+  if (key.length < MIN_PLATFORM_KEY_LENGTH) fail(`${PLATFORM_KEY_ENV} must be at least ${MIN_PLATFORM_KEY_LENGTH} characters long`);
+  return key;
+}
+
+// The hash comes on stdin so it never shows in `ps` or the shell history.
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) fail('superuser sync reads the bcrypt hash from stdin: pipe it in');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8').trim();
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const [command, sub, ...rest] = args.positional;
@@ -60,10 +90,20 @@ async function main(): Promise<void> {
   switch (command) {
     case 'serve': {
       const { host, port } = parseHttp(flag(args, 'http', '127.0.0.1:8090'));
-      await serve({ dir, dbDir, host, port, dev: args.flags.has('dev') });
+      await serve({ dir, dbDir, host, port, dev: args.flags.has('dev'), platformKey: platformKeyFromEnv(process.env) });
       return;
     }
     case 'superuser': {
+      if (sub === 'sync') {
+        const [email] = rest;
+        const previous = args.flags.get('previous-email');
+        if (!email || previous === true) fail(USAGE);
+        const passwordHash = await readStdin();
+        const result = syncPlatformSuperuser({ dir, dbDir, email, passwordHash, previousEmail: previous });
+        const what = result.created ? 'created' : result.changed ? 'updated' : 'unchanged';
+        process.stdout.write(`Successfully synced superuser "${email}" (${what})!\n`);
+        return;
+      }
       const app = TenantApp.open({ dir, dbDir });
       try {
         if (sub === 'upsert' || sub === 'create') {

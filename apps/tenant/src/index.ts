@@ -3,7 +3,14 @@ export { TenantApp, type TenantAppOptions } from './core/app.js';
 export { createServer, type ServerOptions } from './apis/server.js';
 export { serve, type ServeOptions } from './serve.js';
 export { HOOK_NAMES, Hooks, type HookName, type HookEvent, type HookHandler } from './core/hooks.js';
-export { upsertSuperuser } from './core/superusers.js';
+export {
+  syncPlatformSuperuser,
+  syncSuperuser,
+  upsertSuperuser,
+  type SuperuserSyncInput,
+  type SuperuserSyncResult,
+  type SyncPlatformSuperuserOptions,
+} from './core/superusers.js';
 export { ApiError } from './tools/router/api_error.js';
 export type { Collection, Field } from './core/collection_model.js';
 export { RecordModel } from './core/record_model.js';

@@ -9,12 +9,14 @@ export interface ServeOptions {
   host: string;
   port: number;
   dev?: boolean;
+  /** Control-plane secret enabling the platform-signed routes (see ServerOptions.platformKey). */
+  platformKey?: string;
 }
 
 /** Opens the data dir, listens, and resolves once the server has stopped after a signal. */
 export async function serve(opts: ServeOptions): Promise<void> {
   const app = TenantApp.open({ dir: opts.dir, dbDir: opts.dbDir, dev: opts.dev });
-  const server = await createServer(app);
+  const server = await createServer(app, { platformKey: opts.platformKey });
   app.hooks.trigger('OnBootstrap', { app });
   await server.listen({ host: opts.host, port: opts.port });
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;

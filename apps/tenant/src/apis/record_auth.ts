@@ -23,8 +23,8 @@ function authCollection(app: TenantApp, idOrName: string): Collection {
   return c;
 }
 
-// The auth rule (null = nobody may authenticate, "" = everyone) checked for the record itself.
-function checkAuthRule(app: TenantApp, record: RecordModel, request: FastifyRequest, context: RequestContext = 'default'): void {
+/** Throws 403 unless the collection's auth rule (null = nobody, "" = everyone) lets `record` authenticate. */
+export function checkAuthRule(app: TenantApp, record: RecordModel, request: FastifyRequest, context: RequestContext = 'default'): void {
   const rule = record.collection.auth?.authRule;
   if (rule === null || rule === undefined) throw forbidden('The authentication of records from this collection is disabled.');
   if (rule === '') return;
@@ -34,7 +34,8 @@ function checkAuthRule(app: TenantApp, record: RecordModel, request: FastifyRequ
   }
 }
 
-function authResponse(app: TenantApp, request: FastifyRequest, record: RecordModel, token: string, meta?: Record<string, unknown>): Record<string, unknown> {
+/** The `{token, record}` body of every auth route, after OnRecordAuthRequest hooks ran. */
+export function authResponse(app: TenantApp, request: FastifyRequest, record: RecordModel, token: string, meta?: Record<string, unknown>): Record<string, unknown> {
   const info = requestInfo(request, {}, 'default', record);
   let body: Record<string, unknown> = {};
   app.hooks.trigger('OnRecordAuthRequest', { app, record, token, meta, requestInfo: info }, (e) => {

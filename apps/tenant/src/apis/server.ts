@@ -7,6 +7,7 @@ import { loadAuth } from './context.js';
 import { bindBatchApi } from './batch.js';
 import { bindCollectionApi } from './collections.js';
 import { bindHealthApi } from './health.js';
+import { bindPlatformApi } from './platform.js';
 import { bindRecordAuthApi } from './record_auth.js';
 import { bindRecordCrudApi } from './record_crud.js';
 import { bindSettingsApi } from './settings.js';
@@ -15,6 +16,11 @@ import { bindSettingsApi } from './settings.js';
 export interface ServerOptions {
   /** Logs internal errors (never sent to clients). */
   logError?: (err: unknown, context: string) => void;
+  /**
+   * Shared secret of the Burrow control plane; when set, the platform-signed routes
+   * (POST /api/_burrow/superuser-token) exist, otherwise they answer 404.
+   */
+  platformKey?: string;
 }
 
 // Maps Fastify's own errors (parsers, limits) to PocketBase-shaped API errors.
@@ -99,5 +105,6 @@ export async function createServer(app: TenantApp, opts: ServerOptions = {}): Pr
   bindRecordCrudApi(app, server);
   bindRecordAuthApi(app, server);
   bindBatchApi(app, server);
+  if (opts.platformKey) await bindPlatformApi(app, server, opts.platformKey);
   return server;
 }

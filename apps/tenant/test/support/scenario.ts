@@ -8,7 +8,8 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { createServer } from '../../src/apis/server.js';
+import type { FastifyInstance } from 'fastify';
+import { createServer, type ServerOptions } from '../../src/apis/server.js';
 import { TenantApp } from '../../src/core/app.js';
 import type { HookName } from '../../src/core/hooks.js';
 
@@ -29,8 +30,10 @@ export interface ApiScenario {
   expectedEvents?: Partial<Record<HookName | '*', number>>;
   /** Runs on the scenario's app before the request (e.g. to change settings). */
   beforeTest?: (app: TenantApp) => void;
-  /** Runs after the request with the app and the parsed body (extra assertions). */
-  afterTest?: (app: TenantApp, body: unknown) => void;
+  /** Runs after the request with the app, the parsed body and the server (extra assertions, follow-up requests). */
+  afterTest?: (app: TenantApp, body: unknown, server: FastifyInstance) => void | Promise<void>;
+  /** Server options of this scenario (e.g. a platform key). */
+  serverOptions?: Omit<ServerOptions, 'logError'>;
 }
 
 /** Copies a fixture dir into a new temp dir. */
@@ -46,7 +49,7 @@ export async function runScenario(fixtureDir: string, s: ApiScenario): Promise<v
   const app = TenantApp.open({ dir });
   const fired = new Map<string, number>();
   app.hooks.observe((name) => fired.set(name, (fired.get(name) ?? 0) + 1));
-  const server = await createServer(app, { logError: () => undefined });
+  const server = await createServer(app, { ...s.serverOptions, logError: () => undefined });
   try {
     s.beforeTest?.(app);
     fired.clear();
@@ -77,7 +80,7 @@ export async function runScenario(fixtureDir: string, s: ApiScenario): Promise<v
         assert.deepEqual(extra, [], `${s.name}: unexpected events`);
       }
     }
-    s.afterTest?.(app, text ? safeJson(text) : undefined);
+    await s.afterTest?.(app, text ? safeJson(text) : undefined, server);
   } finally {
     await server.close();
     app.close();

@@ -1,0 +1,7 @@
+/** @burrow/db: the control database (Prisma client for SQLite or Postgres) and its boot-time migrator. */
+export { openControlDb, type ControlDb, type DatabaseTarget } from './client.js';
+export { migrate, type MigrateResult } from './migrator.js';
+export { readMigrations, defaultPrismaDir, type Migration } from './migrations_dir.js';
+export { isRecordNotFound, uniqueViolation } from './errors.js';
+export { newId, parseId, type ControlInstanceId, type HostId, type JobRunId, type SessionId, type UserId } from './ids.js';
+export type { Host, Instance, JobRun, LoginThrottle, Secret, Session, User } from './generated/sqlite/client.js';

@@ -1,0 +1,4 @@
+/** @burrow/testing: real infrastructure for integration and end-to-end tests. */
+export { freePort, waitForPort } from './ports.js';
+export { startRedis, type RedisHandle } from './redis.js';
+export { startPostgres, type PostgresHandle } from './postgres.js';
