@@ -7,8 +7,10 @@ test('defaults are the embedded stack', () => {
   assert.deepEqual(c, {
     apiPort: 3000, proxyPort: 8080, dataDir: '/srv/burrow/data', baseDomain: 'localhost', redisUrl: undefined,
     database: { kind: 'sqlite', file: '/srv/burrow/data/control.db' }, runtime: 'process', idleTimeoutSec: 900,
-    instancesDir: '/srv/burrow/data/instances',
+    instancesDir: '/srv/burrow/data/instances', hostId: 'local', instanceQuota: 10, sessionTtlHours: 720, secretsKey: undefined,
+    tenantBin: c.tenantBin,
   });
+  assert.match(c.tenantBin, /apps\/tenant\/bin\/burrow-tenant\.mjs$/);
 });
 
 test('values are parsed and Postgres is chosen by DATABASE_URL', () => {
@@ -22,6 +24,11 @@ test('values are parsed and Postgres is chosen by DATABASE_URL', () => {
   assert.equal(c.runtime, 'docker');
   assert.equal(c.idleTimeoutSec, 60);
   assert.equal(c.instancesDir, '/var/burrow/instances');
+  const withKey = loadPlatformConfig({ SECRETS_KEY: 'ab'.repeat(32), INSTANCE_QUOTA: '3', BURROW_HOST: 'Host-2' }, '/x');
+  assert.equal(withKey.secretsKey?.length, 32);
+  assert.equal(withKey.instanceQuota, 3);
+  assert.equal(withKey.hostId, 'host-2');
+  assert.throws(() => loadPlatformConfig({ SECRETS_KEY: 'short' }, '/x'), /SECRETS_KEY: expected 32 bytes/);
 });
 
 test('every invalid variable is reported at once', () => {

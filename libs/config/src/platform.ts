@@ -1,5 +1,6 @@
 /** The platform's shared settings (DESIGN.md §4 "Environment"), parsed once per process. */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { EnvReader, type Env } from './env.js';
 
 /** Where tenants run. */
@@ -25,7 +26,23 @@ export interface PlatformConfig {
   idleTimeoutSec: number;
   /** Where instance directories live. */
   instancesDir: string;
+  /** This machine's host id; host-bound jobs for it go to its own queue (BURROW_HOST, local). */
+  hostId: string;
+  /** Instances one account may own (INSTANCE_QUOTA, 10). */
+  instanceQuota: number;
+  /** How long a console session lasts without use, in hours (SESSION_TTL_HOURS, 720). */
+  sessionTtlHours: number;
+  /**
+   * Key that encrypts instance secrets at rest (SECRETS_KEY, 32 bytes as base64 or hex);
+   * undefined: a key file created once under dataDir.
+   */
+  secretsKey: Buffer | undefined;
+  /** The tenant CLI the process runtime starts (TENANT_BIN, this repository's apps/tenant/bin/burrow-tenant.mjs). */
+  tenantBin: string;
 }
+
+/** This repository's tenant CLI (libs/config/{src,dist} -> apps/tenant/bin). */
+const REPO_TENANT_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'apps', 'tenant', 'bin', 'burrow-tenant.mjs');
 
 const BASE_DOMAIN_RE = /^(?=.{1,200}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
 
@@ -48,8 +65,25 @@ export function loadPlatformConfig(env: Env, cwd: string): PlatformConfig {
     runtime: r.oneOf('RUNTIME', ['process', 'docker'] as const, 'process'),
     idleTimeoutSec: r.int('IDLE_TIMEOUT', 900, 0, 7 * 24 * 3600),
     instancesDir: resolve(dataDir, 'instances'),
+    hostId: r.string('BURROW_HOST', 'local').toLowerCase(),
+    instanceQuota: r.int('INSTANCE_QUOTA', 10, 0, 100_000),
+    sessionTtlHours: r.int('SESSION_TTL_HOURS', 720, 1, 24 * 365),
+    secretsKey: parseKey(r, 'SECRETS_KEY'),
+    tenantBin: resolve(cwd, r.string('TENANT_BIN', REPO_TENANT_BIN)),
   };
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/.test(config.hostId)) r.problems.push(`BURROW_HOST=${JSON.stringify(config.hostId)}: expected 1-32 lowercase letters, digits or inner hyphens`);
   if (config.apiPort === config.proxyPort) r.problems.push(`API_PORT and PROXY_PORT must differ (both ${config.apiPort})`);
   r.done();
   return config;
+}
+
+function parseKey(r: EnvReader, name: string): Buffer | undefined {
+  const raw = r.optional(name);
+  if (raw === undefined) return undefined;
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (key.length !== 32) {
+    r.problems.push(`${name}: expected 32 bytes as 64 hex digits or base64`);
+    return undefined;
+  }
+  return key;
 }

@@ -18,7 +18,7 @@ test('job ids are the intent: same intent, same id', () => {
   assert.equal(jobId('instance.provision', { instanceId: 'i1' }), 'instance.provision:i1');
   assert.equal(jobId('instance.power', { instanceId: 'i1', power: 'off' }), 'instance.power:i1:off');
   assert.notEqual(jobId('instance.power', { instanceId: 'i1', power: 'on' }), jobId('instance.power', { instanceId: 'i1', power: 'off' }));
-  assert.equal(jobId('replica.add', { instanceId: 'i1', replicaId: 'r2' }), 'replica.add:i1:r2');
+  assert.equal(jobId('instance.admin-sync', { instanceId: 'i1' }), 'instance.admin-sync:i1');
 });
 
 test('handlerProblems: exactly one handler per job, none for unknown jobs', () => {

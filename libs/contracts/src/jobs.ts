@@ -3,40 +3,35 @@
  * (e.g. `provision:<instanceId>`), so adding the same job twice is a no-op (idempotency).
  */
 
-/** Payload of every job, by name. */
+/**
+ * Payload of every job, by name. Only jobs the worker handles are listed (it refuses to
+ * boot otherwise); backups and replicas add theirs when they land.
+ */
 export interface JobPayloads {
+  /** Create the data dir, sync the owner as superuser, start the tenant, mark it running. */
   'instance.provision': { instanceId: string };
-  'instance.deprovision': { instanceId: string; keepBackups: boolean };
+  /** Stop the tenant, remove its data and its rows. */
+  'instance.deprovision': { instanceId: string };
+  /** Start or stop the tenant to match the desired power. */
   'instance.power': { instanceId: string; power: 'on' | 'off' };
-  'instance.backup': { instanceId: string; reason: 'manual' | 'schedule' };
-  'instance.restore': { instanceId: string; backupKey: string; target: 'in-place' | 'new-instance'; newInstanceId?: string };
-  'replica.add': { instanceId: string; replicaId: string };
-  'replica.remove': { instanceId: string; replicaId: string };
+  /** Copy the owner's console credentials into the instance's `_superusers`. */
+  'instance.admin-sync': { instanceId: string };
 }
 
 /** A job name. */
 export type JobName = keyof JobPayloads;
 
 /** Every job name, in a stable order (the worker checks it has one handler for each). */
-export const JOB_NAMES = [
-  'instance.provision', 'instance.deprovision', 'instance.power', 'instance.backup', 'instance.restore', 'replica.add', 'replica.remove',
-] as const satisfies readonly JobName[];
+export const JOB_NAMES = ['instance.provision', 'instance.deprovision', 'instance.power', 'instance.admin-sync'] as const satisfies readonly JobName[];
 
 /** Jobs bound to the host that runs the instance (they go to that host's queue). */
-export const HOST_BOUND_JOBS: ReadonlySet<JobName> = new Set<JobName>([
-  'instance.provision', 'instance.deprovision', 'instance.power', 'instance.backup', 'instance.restore', 'replica.add', 'replica.remove',
-]);
+export const HOST_BOUND_JOBS: ReadonlySet<JobName> = new Set<JobName>(['instance.provision', 'instance.deprovision', 'instance.power', 'instance.admin-sync']);
 
 /** The idempotency key of a job: one intent, one job id. */
 export function jobId<N extends JobName>(name: N, payload: JobPayloads[N]): string {
   switch (name) {
     case 'instance.power':
       return `${name}:${payload.instanceId}:${(payload as JobPayloads['instance.power']).power}`;
-    case 'instance.restore':
-      return `${name}:${payload.instanceId}:${(payload as JobPayloads['instance.restore']).backupKey}`;
-    case 'replica.add':
-    case 'replica.remove':
-      return `${name}:${payload.instanceId}:${(payload as JobPayloads['replica.add']).replicaId}`;
     default:
       return `${name}:${payload.instanceId}`;
   }

@@ -5,3 +5,7 @@ export { readMigrations, defaultPrismaDir, type Migration } from './migrations_d
 export { isRecordNotFound, uniqueViolation } from './errors.js';
 export { newId, parseId, type ControlInstanceId, type HostId, type JobRunId, type SessionId, type UserId } from './ids.js';
 export type { Host, Instance, JobRun, LoginThrottle, Secret, Session, User } from './generated/sqlite/client.js';
+export { SecretBox, loadOrCreateSecretKey } from './secret_box.js';
+export { InstanceStore, PLATFORM_KEY_ENV } from './instance_store.js';
+export { JobRunStore, type JobRunState } from './job_run_store.js';
+export { registerHost } from './hosts.js';

@@ -1,0 +1,76 @@
+/**
+ * The only way platform code queues work. A job's id is its intent, so queueing the same
+ * intent while it is pending is a no-op; finished jobs are removed from Redis at once (their
+ * outcome lives in the control DB), so the same intent can run again later.
+ */
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { JobName, JobPayloads } from '@burrow/contracts';
+import type { ControlInstanceId, JobRunStore } from '@burrow/db';
+import { bullJobId, queueFor, type JobData } from './names.js';
+import { QueueUnavailableError } from './redis.js';
+
+/** Retry policy of every job (transient failures; permanent ones throw UnrecoverableError). */
+export const JOB_ATTEMPTS = 5;
+
+/** Queues jobs for the worker. */
+export class JobProducer {
+  private readonly queues = new Map<string, Queue>();
+
+  constructor(private readonly connection: Redis, private readonly runs: JobRunStore) {}
+
+  /** True when Redis answers now. */
+  async available(): Promise<boolean> {
+    if (this.connection.status !== 'ready') return false;
+    try {
+      await this.connection.ping();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Queues `name` for the host; returns the run id. Throws QueueUnavailableError when Redis is down. */
+  async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], hostId: string): Promise<string> {
+    if (!(await this.available())) throw new QueueUnavailableError(new Error(`redis status ${this.connection.status}`));
+    const id = bullJobId(name, payload);
+    await this.runs.queued(id, name, (payload.instanceId as ControlInstanceId | undefined) ?? null);
+    const data: JobData<N> = { payload };
+    try {
+      await this.queue(queueFor(name, hostId)).add(name, data, {
+        jobId: id,
+        attempts: JOB_ATTEMPTS,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: true,
+        removeOnFail: true,
+      });
+    } catch (err) {
+      throw new QueueUnavailableError(err);
+    }
+    return id;
+  }
+
+  /** Waiting/active/delayed/failed counts per queue this producer used (for /metrics). */
+  async counts(): Promise<Record<string, Record<string, number>>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const [name, q] of this.queues) out[name] = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
+    return out;
+  }
+
+  /** Closes the queues (not the connection, which the caller owns). */
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.queues.clear();
+  }
+
+  private queue(name: string): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.connection });
+      // Errors surface on the add() that hit them; the connection retries by itself.
+      q.on('error', () => undefined);
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+}
