@@ -39,5 +39,7 @@ if (files.length === 0) {
 }
 
 const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files];
-const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+// tsx takes its compiler options from here (the Nest apps need legacy decorators).
+const env = { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.tsx.json') };
+const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env });
 process.exit(r.status ?? 1);
