@@ -3,9 +3,21 @@ import { test } from 'node:test';
 import { ConfigError, loadProxyConfig } from './config.js';
 
 test('loadProxyConfig applies the platform defaults', () => {
-  assert.deepEqual(loadProxyConfig({}, '/srv'), {
+  const { tenantBin, ...rest } = loadProxyConfig({}, '/srv');
+  assert.deepEqual(rest, {
     port: 8080, host: '127.0.0.1', baseDomain: 'localhost', idleTimeoutMs: 900_000, dataDir: '/srv/data', instancesDir: '/srv/data/instances',
+    database: { kind: 'sqlite', file: '/srv/data/control.db' }, secretsKey: undefined,
   });
+  assert.match(tenantBin, /\/apps\/tenant\/bin\/burrow-tenant\.mjs$/);
+});
+
+test('loadProxyConfig passes the control DB, secrets key and tenant binary through', () => {
+  const key = 'ab'.repeat(32);
+  const config = loadProxyConfig({ DATABASE_URL: 'postgres://u:p@db:5432/burrow', SECRETS_KEY: key, TENANT_BIN: 'bin/t.mjs' }, '/srv');
+  assert.deepEqual(config.database, { kind: 'postgres', url: 'postgres://u:p@db:5432/burrow' });
+  assert.deepEqual(config.secretsKey, Buffer.from(key, 'hex'));
+  assert.equal(config.tenantBin, '/srv/bin/t.mjs');
+  assert.throws(() => loadProxyConfig({ SECRETS_KEY: 'short' }, '/srv'), ConfigError);
 });
 
 test('loadProxyConfig parses values and rejects bad ones', () => {

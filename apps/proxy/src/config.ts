@@ -1,5 +1,5 @@
 /** The proxy's settings, derived from the platform configuration (@burrow/config parses the env). */
-import { ConfigError, loadPlatformConfig, type Env } from '@burrow/config';
+import { ConfigError, loadPlatformConfig, type Env, type PlatformConfig } from '@burrow/config';
 
 export { ConfigError };
 
@@ -17,10 +17,26 @@ export interface ProxyConfig {
   dataDir: string;
   /** Where tenants live (`<dataDir>/instances`). */
   instancesDir: string;
+  /** The control database (`DATABASE_URL`; default SQLite `<dataDir>/control.db`). */
+  database: PlatformConfig['database'];
+  /** Key of the instance secrets (`SECRETS_KEY`); undefined: `<dataDir>/secrets.key`, created once. */
+  secretsKey: Buffer | undefined;
+  /** The tenant CLI woken instances run (`TENANT_BIN`, default this repository's). */
+  tenantBin: string;
 }
 
 /** Builds the proxy's settings from an environment; throws ConfigError listing every bad variable. */
 export function loadProxyConfig(env: Env, cwd: string): ProxyConfig {
   const c = loadPlatformConfig(env, cwd);
-  return { port: c.proxyPort, host: '127.0.0.1', baseDomain: c.baseDomain, idleTimeoutMs: c.idleTimeoutSec * 1000, dataDir: c.dataDir, instancesDir: c.instancesDir };
+  return {
+    port: c.proxyPort,
+    host: '127.0.0.1',
+    baseDomain: c.baseDomain,
+    idleTimeoutMs: c.idleTimeoutSec * 1000,
+    dataDir: c.dataDir,
+    instancesDir: c.instancesDir,
+    database: c.database,
+    secretsKey: c.secretsKey,
+    tenantBin: c.tenantBin,
+  };
 }

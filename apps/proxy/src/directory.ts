@@ -1,8 +1,9 @@
-/** Where the proxy looks instances up by name (the control DB later; in memory for now). */
+/** Where the proxy looks instances up by name, and the only status writes it may make. */
+import type { InstanceStatus } from '@burrow/contracts';
 import type { InstanceId } from '@burrow/runtime';
 
-/** Instance status as the control plane records it (DESIGN.md §4). */
-export type InstanceStatus = 'provisioning' | 'running' | 'sleeping' | 'stopped' | 'failed' | 'deleting';
+/** Instance status as the control plane records it (DESIGN.md §4), re-exported from @burrow/contracts. */
+export type { InstanceStatus };
 
 /** What the proxy needs to know about one instance. */
 export interface InstanceRecord {
@@ -16,15 +17,34 @@ export interface InstanceRecord {
   env: Record<string, string>;
 }
 
+/** The statuses the proxy writes: after a wake, after an idle stop, after the runtime gave up. */
+export type ProxyWrittenStatus = 'running' | 'sleeping' | 'failed';
+
+/**
+ * The only status each proxy write may replace. The api and the worker own every other move
+ * (provisioning, stopped, deleting), so a proxy write that races one of theirs loses.
+ */
+export const PROXY_TRANSITIONS: Readonly<Record<ProxyWrittenStatus, readonly InstanceStatus[]>> = {
+  running: ['sleeping'],
+  sleeping: ['running'],
+  failed: ['running', 'sleeping'],
+};
+
+/** Options of one lookup. */
+export interface FindOptions {
+  /** Bypass any cache (the wake path: a start must not act on a status that changed meanwhile). */
+  fresh?: boolean;
+}
+
 /** Lookup and status recording used by the proxy. */
 export interface InstanceDirectory {
   /** The instance named `name`, or undefined. */
-  findByName(name: string): Promise<InstanceRecord | undefined>;
-  /** Records a new status (the proxy marks `sleeping` after an idle stop and `running` after a wake). */
-  markStatus(id: InstanceId, status: InstanceStatus): Promise<void>;
+  findByName(name: string, opts?: FindOptions): Promise<InstanceRecord | undefined>;
+  /** Moves the status along PROXY_TRANSITIONS; resolves false (and writes nothing) from any other status. */
+  markStatus(id: InstanceId, status: ProxyWrittenStatus, reason?: string): Promise<boolean>;
 }
 
-/** An in-memory directory, for tests and the dev entry until the control DB is wired in. */
+/** An in-memory directory with the same transition rules as the control DB, for tests. */
 export class MemoryInstanceDirectory implements InstanceDirectory {
   private readonly byName = new Map<string, InstanceRecord>();
 
@@ -33,19 +53,24 @@ export class MemoryInstanceDirectory implements InstanceDirectory {
     for (const record of records) this.put(record);
   }
 
-  /** Adds or replaces a record (keyed by name). */
+  /** Adds or replaces a record (keyed by name), as the api or worker would write it. */
   put(record: InstanceRecord): void {
     this.byName.set(record.name, { ...record, env: { ...record.env } });
   }
 
-  /** A copy of the record named `name`. */
-  async findByName(name: string): Promise<InstanceRecord | undefined> {
+  /** A copy of the record named `name` (there is no cache to bypass). */
+  async findByName(name: string, _opts?: FindOptions): Promise<InstanceRecord | undefined> {
     const record = this.byName.get(name);
     return record === undefined ? undefined : { ...record, env: { ...record.env } };
   }
 
-  /** Sets the status of the record with this id (unknown ids are ignored). */
-  async markStatus(id: InstanceId, status: InstanceStatus): Promise<void> {
-    for (const record of this.byName.values()) if (record.id === id) record.status = status;
+  /** Moves the status of the record with this id along PROXY_TRANSITIONS. */
+  async markStatus(id: InstanceId, status: ProxyWrittenStatus): Promise<boolean> {
+    for (const record of this.byName.values()) {
+      if (record.id !== id || !PROXY_TRANSITIONS[status].includes(record.status)) continue;
+      record.status = status;
+      return true;
+    }
+    return false;
   }
 }

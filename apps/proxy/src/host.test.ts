@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { instanceNameFromHost } from './host.js';
+import { instanceNameFromHost, isPlatformHost } from './host.js';
 
 test('instanceNameFromHost maps <name>.<domain>[:port] and rejects everything else', () => {
   const cases: Array<[string | undefined, string, string | undefined]> = [
@@ -23,5 +23,27 @@ test('instanceNameFromHost maps <name>.<domain>[:port] and rejects everything el
   ];
   for (const [host, domain, expected] of cases) {
     assert.equal(instanceNameFromHost(host, domain), expected, `${host} @ ${domain}`);
+  }
+});
+
+test('isPlatformHost accepts the bare domain, localhost and IP literals only', () => {
+  const cases: Array<[string | undefined, string, boolean]> = [
+    ['localhost:8080', 'localhost', true],
+    ['LOCALHOST', 'localhost', true],
+    ['127.0.0.1:8080', 'localhost', true],
+    ['127.0.0.1', 'burrow.example.com', true],
+    ['[::1]:8080', 'localhost', true],
+    ['burrow.example.com', 'burrow.example.com', true],
+    ['burrow.example.com.:443', 'burrow.example.com', true],
+    ['localhost', 'burrow.example.com', true],
+    ['acme.localhost:8080', 'localhost', false],
+    ['acme.burrow.example.com', 'burrow.example.com', false],
+    ['example.com', 'burrow.example.com', false],
+    ['[nonsense]:8080', 'localhost', false],
+    ['999.0.0.1', 'localhost', false],
+    [undefined, 'localhost', false],
+  ];
+  for (const [host, domain, expected] of cases) {
+    assert.equal(isPlatformHost(host, domain), expected, `${host} @ ${domain}`);
   }
 });

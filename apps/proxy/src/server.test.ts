@@ -8,9 +8,9 @@ import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ProcessRuntime, parseInstanceId, type InstanceId } from '@burrow/runtime';
-import { MemoryInstanceDirectory, type InstanceRecord } from './directory.js';
+import { MemoryInstanceDirectory, type FindOptions, type InstanceRecord } from './directory.js';
 import { createProxyServer, type ProxyServer } from './server.js';
-import { openEventStream, send } from './test_support/client.js';
+import { metricValue, openEventStream, send } from './test_support/client.js';
 import { Counter, ObservedDirectory, RuntimeEvents } from './test_support/runtime_events.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -19,6 +19,14 @@ const ECHO_BIN = join(here, 'test_support', 'echo_tenant.mjs');
 
 function record(name: string, status: InstanceRecord['status'], env: Record<string, string> = {}): InstanceRecord {
   return { id: parseInstanceId(name), name, status, env };
+}
+
+/** Answers cached-style lookups of `stale` as `sleeping` while a fresh read has the real status. */
+class StaleDirectory extends MemoryInstanceDirectory {
+  override async findByName(name: string, opts: FindOptions = {}): Promise<InstanceRecord | undefined> {
+    const found = await super.findByName(name);
+    return found !== undefined && name === 'stale' && opts.fresh !== true ? { ...found, status: 'sleeping' } : found;
+  }
 }
 
 /** A runtime in a fresh temp root, stopped and removed after the suite. */
@@ -40,7 +48,8 @@ describe('proxy in front of the real tenant', () => {
   let cleanup: (ids: InstanceId[]) => Promise<void>;
   let proxy: ProxyServer;
   let port: number;
-  const directory = new MemoryInstanceDirectory([
+  const directory = new StaleDirectory([
+    record('stale', 'stopped'),
     record('acme', 'running'),
     record('broken', 'failed'),
     record('newbie', 'provisioning'),
@@ -59,7 +68,7 @@ describe('proxy in front of the real tenant', () => {
 
   after(async () => {
     await proxy.close();
-    await cleanup([parseInstanceId('acme')]);
+    await cleanup([parseInstanceId('acme'), parseInstanceId('stale'), parseInstanceId('off')]);
   });
 
   test('GET /api/health of a running instance answers 200 through the proxy', async () => {
@@ -80,13 +89,24 @@ describe('proxy in front of the real tenant', () => {
     }
   });
 
-  test('failed, provisioning, deleting and stopped instances are 503 with Retry-After', async () => {
-    for (const name of ['broken', 'newbie', 'leaving', 'off']) {
+  test('failed, provisioning and stopped instances are 503 with Retry-After; deleting ones are 404', async () => {
+    for (const name of ['broken', 'newbie', 'off']) {
       const res = await send(port, `${name}.localhost:${port}`, { path: '/api/health' });
       assert.equal(res.status, 503, name);
       assert.match(String(res.headers['retry-after']), /^\d+$/, name);
       assert.equal((res.json() as { status: number }).status, 503);
     }
+    const leaving = await send(port, `leaving.localhost:${port}`, { path: '/api/health' });
+    assert.equal(leaving.status, 404);
+    assert.equal(leaving.headers['retry-after'], undefined);
+    assert.equal((await runtime.status(parseInstanceId('off'))).state, 'absent', 'a stopped instance is not woken');
+  });
+
+  test('a wake re-reads the directory: a stale cached `sleeping` does not start a stopped instance', async () => {
+    const res = await send(port, `stale.localhost:${port}`, { path: '/api/health' });
+    assert.equal(res.status, 503);
+    assert.match((res.json() as { message: string }).message, /is stopped/);
+    assert.equal((await runtime.status(parseInstanceId('stale'))).state, 'absent');
   });
 
   test('a wake that fails is a 503 JSON, not a hang or a 500', async () => {
@@ -143,6 +163,11 @@ describe('sleep and wake (real tenant)', () => {
     assert.equal(res.status, 200);
     assert.equal(events.count(id, 'starting'), 2);
     assert.equal((await directory.findByName('sleepy'))?.status, 'running');
+    const text = (await send(port, `localhost:${port}`, { path: '/metrics' })).body.toString();
+    assert.equal(metricValue(text, 'burrow_proxy_sleeps_total'), 1);
+    assert.equal(metricValue(text, 'burrow_proxy_wakes_total{outcome="ok"}'), 2);
+    assert.equal(metricValue(text, 'burrow_proxy_wake_seconds_count'), 2);
+    assert.equal(metricValue(text, 'burrow_proxy_requests_total{status="200"}'), 9);
   });
 });
 

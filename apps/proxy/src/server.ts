@@ -3,11 +3,13 @@ import { Agent, createServer, type IncomingMessage, type ServerResponse } from '
 import type { AddressInfo } from 'node:net';
 import type { Endpoint, InstanceId, InstanceRuntime } from '@burrow/runtime';
 import { ProxyError, sendError } from './api_error.js';
+import { failed, notFound, unavailable } from './availability.js';
 import type { InstanceDirectory, InstanceRecord } from './directory.js';
 import { forwardRequest } from './forward.js';
-import { instanceNameFromHost } from './host.js';
+import { instanceNameFromHost, isPlatformHost } from './host.js';
 import { IdleTracker } from './idle.js';
 import { silentLogger, type ProxyLogger } from './logger.js';
+import { ProxyMetrics } from './metrics.js';
 import { InstanceWaker } from './wake.js';
 
 /** What `createProxyServer` takes. */
@@ -30,6 +32,8 @@ export interface ProxyServerOptions {
   logger?: ProxyLogger;
   /** Called after every idle sweep (observability; tests count sweeps). */
   onIdleSweep?: () => void;
+  /** Where requests, wakes and sleeps are counted (default: a fresh ProxyMetrics). */
+  metrics?: ProxyMetrics;
 }
 
 /** A created, not yet listening, proxy. */
@@ -38,22 +42,23 @@ export interface ProxyServer {
   listen(port: number, host?: string): Promise<{ port: number }>;
   /** Stops accepting, cuts open connections (SSE too), stops the idle sweep. Instances keep running. */
   close(): Promise<void>;
+  /** The metrics served at `GET /metrics` on the proxy's own host. */
+  readonly metrics: ProxyMetrics;
 }
-
-/** Retry-After seconds per unavailable status. */
-const RETRY_AFTER = { failed: 30, busy: 5, stopped: 60 } as const;
 
 /** Builds the proxy; see DESIGN.md §4 "Proxy" for the behaviour. */
 export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
   const logger = opts.logger ?? silentLogger;
+  const metrics = opts.metrics ?? new ProxyMetrics();
   const agent = new Agent({ keepAlive: true, maxFreeSockets: 16 });
-  const waker = new InstanceWaker(opts.runtime, opts.directory, opts.wakeTimeoutMs ?? 30_000);
+  const waker = new InstanceWaker(opts.runtime, opts.directory, opts.wakeTimeoutMs ?? 30_000, metrics);
   const idle = new IdleTracker({
     idleTimeoutMs: opts.idleTimeoutMs,
     sweepMs: opts.idleSweepMs,
     onSweep: opts.onIdleSweep,
     sleep: async (id) => {
       await opts.runtime.stop(id, opts.sleepGraceMs === undefined ? {} : { graceMs: opts.sleepGraceMs });
+      metrics.sleeps.inc();
       await opts.directory.markStatus(id, 'sleeping');
       logger.info('instance asleep', { instance: id });
     },
@@ -64,18 +69,32 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
   async function resolveEndpoint(record: InstanceRecord): Promise<Endpoint> {
     const status = await opts.runtime.status(record.id);
     if (status.state === 'running' && status.endpoint !== undefined) return status.endpoint;
-    if (status.state === 'failed') {
-      throw new ProxyError(503, `The instance "${record.name}" has failed.`, RETRY_AFTER.failed);
-    }
+    if (status.state === 'failed') throw failed(record.name);
     // Asleep, stopped by the idle sweep (here or by another proxy), starting or stopping: wake it.
     return waker.wake(record);
+  }
+
+  /** `GET /metrics` on the proxy's own host (not on an instance's, whose `/metrics` is the tenant's). */
+  async function serveMetrics(res: ServerResponse): Promise<void> {
+    const { contentType, body } = await metrics.render();
+    res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+    res.end(body);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedAt = performance.now();
     const host = req.headers.host;
+    const name = instanceNameFromHost(host, opts.baseDomain);
+    if (name === undefined && isMetricsRequest(req) && isPlatformHost(host, opts.baseDomain)) {
+      // Scrapes are not counted as requests: the counter would measure the scraper.
+      return serveMetrics(res).catch((err: unknown) => {
+        logger.error('metrics failed', { error: describe(err) });
+        sendError(res, new ProxyError(500, 'Something went wrong.'));
+      });
+    }
     let instance: InstanceId | undefined;
     res.once('close', () => {
+      metrics.requests.inc({ status: res.headersSent ? String(res.statusCode) : '499' });
       logger.info('request', {
         method: req.method,
         host,
@@ -87,11 +106,11 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
       });
     });
     try {
-      const name = instanceNameFromHost(host, opts.baseDomain);
       const record = name === undefined ? undefined : await opts.directory.findByName(name);
-      if (record === undefined) throw new ProxyError(404, 'The requested instance was not found.');
+      if (record === undefined) throw notFound();
       instance = record.id;
-      checkServable(record);
+      const refused = unavailable(record);
+      if (refused !== undefined) throw refused;
       if (res.destroyed || req.socket.destroyed) return; // gone while we looked it up: no 'close' to come
       const release = idle.begin(record.id);
       res.once('close', release);
@@ -120,6 +139,7 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
   });
 
   return {
+    metrics,
     listen(port, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -143,21 +163,8 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
   };
 }
 
-/** Throws the 503 for statuses that cannot be served; sleeping and running ones can. */
-function checkServable(record: InstanceRecord): void {
-  switch (record.status) {
-    case 'running':
-    case 'sleeping':
-      return;
-    case 'failed':
-      throw new ProxyError(503, `The instance "${record.name}" has failed.`, RETRY_AFTER.failed);
-    case 'provisioning':
-      throw new ProxyError(503, `The instance "${record.name}" is being set up.`, RETRY_AFTER.busy);
-    case 'deleting':
-      throw new ProxyError(503, `The instance "${record.name}" is being deleted.`, RETRY_AFTER.busy);
-    case 'stopped':
-      throw new ProxyError(503, `The instance "${record.name}" is stopped by its owner.`, RETRY_AFTER.stopped);
-  }
+function isMetricsRequest(req: IncomingMessage): boolean {
+  return (req.method === 'GET' || req.method === 'HEAD') && (req.url === '/metrics' || req.url?.startsWith('/metrics?') === true);
 }
 
 function describe(error: unknown): string {

@@ -81,3 +81,9 @@ export function openEventStream(port: number, host: string, path: string): Promi
     req.end();
   });
 }
+
+/** The value of one series in a Prometheus text exposition (`name{labels}` as printed), or undefined. */
+export function metricValue(exposition: string, series: string): number | undefined {
+  const line = exposition.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}

@@ -1,6 +1,6 @@
 /** Records a runtime's state changes so tests await them instead of sleeping. */
 import type { InstanceId, InstanceRuntimeDriver, RuntimeState } from '@burrow/runtime';
-import { MemoryInstanceDirectory, type InstanceStatus } from '../directory.js';
+import { MemoryInstanceDirectory, type InstanceStatus, type ProxyWrittenStatus } from '../directory.js';
 
 /** A log of state changes with awaitable positions. */
 export class RuntimeEvents {
@@ -67,9 +67,10 @@ export class Counter {
 export class ObservedDirectory extends MemoryInstanceDirectory {
   private readonly waiters = new Set<() => void>();
 
-  override async markStatus(id: InstanceId, status: InstanceStatus): Promise<void> {
-    await super.markStatus(id, status);
+  override async markStatus(id: InstanceId, status: ProxyWrittenStatus): Promise<boolean> {
+    const moved = await super.markStatus(id, status);
     for (const wake of [...this.waiters]) wake();
+    return moved;
   }
 
   /** Resolves once the record named `name` has `status`. */

@@ -1,0 +1,37 @@
+/** Which recorded statuses the proxy serves, and the answer for those it does not. */
+import { ProxyError } from './api_error.js';
+import type { InstanceRecord } from './directory.js';
+
+/** Retry-After seconds per unavailable status. */
+export const RETRY_AFTER = { failed: 30, provisioning: 2, stopped: 60 } as const;
+
+/** The answer for an unknown name, and for an instance being deleted (it is gone for its users). */
+export function notFound(): ProxyError {
+  return new ProxyError(404, 'The requested instance was not found.');
+}
+
+/** The answer for an instance the runtime (or the control DB) reports failed. */
+export function failed(name: string): ProxyError {
+  return new ProxyError(503, `The instance "${name}" has failed.`, RETRY_AFTER.failed);
+}
+
+/**
+ * Undefined when requests for `record` may be forwarded (and it woken or restarted):
+ * `running` and `sleeping`. Every other status is answered by the proxy and never woken:
+ * `stopped` is the owner's power-off, `provisioning` and `deleting` belong to the worker.
+ */
+export function unavailable(record: InstanceRecord): ProxyError | undefined {
+  switch (record.status) {
+    case 'running':
+    case 'sleeping':
+      return undefined;
+    case 'failed':
+      return failed(record.name);
+    case 'provisioning':
+      return new ProxyError(503, `The instance "${record.name}" is being provisioned.`, RETRY_AFTER.provisioning);
+    case 'stopped':
+      return new ProxyError(503, `The instance "${record.name}" is stopped.`, RETRY_AFTER.stopped);
+    case 'deleting':
+      return notFound();
+  }
+}
