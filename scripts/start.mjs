@@ -1,20 +1,33 @@
 #!/usr/bin/env node
-// `npm start`: until the control plane lands, serves one development tenant at
-// http://127.0.0.1:8090 with its data in ./data/dev-tenant.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// `npm start`: the whole platform on embedded defaults (SQLite control DB, its own Redis,
+// tenants as child processes), configured by the same env vars as production (see README).
+import { startStack } from './stack.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dataDir = join(root, 'data', 'dev-tenant');
-const bin = join(root, 'apps', 'tenant', 'bin', 'burrow-tenant.mjs');
-const http = '127.0.0.1:8090';
+const COLORS = { api: 36, worker: 35, proxy: 33, redis: 31, stack: 32 };
+const log = (role, line) => process.stdout.write(`\x1b[${COLORS[role] ?? 0}m${role.padEnd(6)}\x1b[0m ${line}\n`);
 
-const fresh = !existsSync(join(dataDir, 'data.db'));
-process.stdout.write(`Starting the development tenant (data in ./data/dev-tenant${fresh ? ', new' : ''})\n`);
-process.stdout.write(`Create a superuser with:\n  npx burrow-tenant superuser upsert you@example.com 'a-long-password' --dir ./data/dev-tenant\n\n`);
+let stack;
+try {
+  stack = await startStack({ log });
+} catch (err) {
+  process.stderr.write(`burrow: ${err.message}\n`);
+  process.exit(1);
+}
+const domain = process.env.BASE_DOMAIN || 'localhost';
+process.stdout.write(`
+  Burrow is running.
+    control API   ${stack.apiUrl}   (OpenAPI: ${stack.apiUrl}/api/docs, metrics: ${stack.apiUrl}/metrics)
+    instances     http://<name>.${domain}:${stack.proxyPort}
+    data          ${stack.dataDir}
+  Ctrl-C stops the platform; running tenants are adopted again at the next start.
 
-const child = spawn(process.execPath, [bin, 'serve', '--http', http, '--dir', dataDir], { stdio: 'inherit' });
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+`);
+let stopping = false;
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    if (stopping) return;
+    stopping = true;
+    log('stack', 'stopping');
+    void stack.stop().then(() => process.exit(0));
+  });
+}

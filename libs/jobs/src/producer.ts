@@ -10,6 +10,8 @@ import type { ControlInstanceId, JobRunStore } from '@burrow/db';
 import { bullJobId, queueFor, type JobData } from './names.js';
 import { QueueUnavailableError } from './redis.js';
 
+const PENDING_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+
 /** Retry policy of every job (transient failures; permanent ones throw UnrecoverableError). */
 export const JOB_ATTEMPTS = 5;
 
@@ -34,10 +36,13 @@ export class JobProducer {
   async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], hostId: string): Promise<string> {
     if (!(await this.available())) throw new QueueUnavailableError(new Error(`redis status ${this.connection.status}`));
     const id = bullJobId(name, payload);
+    const queue = this.queue(queueFor(name, hostId));
+    // The same intent still pending: nothing to add, and its recorded progress stays as it is.
+    if (PENDING_STATES.has(await queue.getJobState(id).catch((err: unknown) => { throw new QueueUnavailableError(err); }))) return id;
     await this.runs.queued(id, name, (payload.instanceId as ControlInstanceId | undefined) ?? null);
     const data: JobData<N> = { payload };
     try {
-      await this.queue(queueFor(name, hostId)).add(name, data, {
+      await queue.add(name, data, {
         jobId: id,
         attempts: JOB_ATTEMPTS,
         backoff: { type: 'exponential', delay: 1000 },

@@ -22,6 +22,8 @@ export async function startRedis(): Promise<RedisHandle> {
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
+      // The child is unref'd while it runs; hold the loop open until it has exited.
+      child.ref();
       child.kill('SIGKILL');
       await exited;
     },

@@ -1,0 +1,45 @@
+/** instance.deprovision: stop the tenant, delete its files, then its rows. */
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { InstanceStore } from '@burrow/db';
+import type { InstanceRuntime } from '@burrow/runtime';
+import { ControlRows } from '../control_rows.js';
+import type { CheckedPayload } from '../job_payload.js';
+import { runtimeId } from './instance_steps.js';
+import type { JobHandler, ProgressReporter } from './job_handler.js';
+import { INSTANCES, RUNTIME } from '../tokens.js';
+
+/**
+ * Removes an instance the api marked `deleting`. The row goes last, so a crash at any point
+ * leaves it `deleting` and the re-run (retry or reconciler) finishes the job.
+ */
+@Injectable()
+export class DeprovisionHandler implements JobHandler<'instance.deprovision'> {
+  /** The job this class handles. */
+  readonly job = 'instance.deprovision';
+  private readonly log = new Logger(DeprovisionHandler.name);
+
+  /** Takes the stores and the runtime. */
+  constructor(
+    @Inject(INSTANCES) private readonly instances: InstanceStore,
+    @Inject(ControlRows) private readonly rows: ControlRows,
+    @Inject(RUNTIME) private readonly runtime: InstanceRuntime,
+  ) {}
+
+  /** Deletes the instance; a row already gone is done, one not `deleting` was not asked to go. */
+  async handle({ instanceId }: CheckedPayload<'instance.deprovision'>, progress: ProgressReporter): Promise<void> {
+    const row = await this.instances.byId(instanceId);
+    if (!row || row.status !== 'deleting') {
+      await progress({ percent: 100, step: row ? `Nothing to do (instance is ${row.status})` : 'Already deleted' });
+      return;
+    }
+    const id = runtimeId(instanceId);
+    await progress({ percent: 20, step: 'Stopping the instance' });
+    await this.runtime.stop(id);
+    await progress({ percent: 60, step: 'Removing its data' });
+    await this.runtime.remove(id);
+    await progress({ percent: 90, step: 'Deleting its records' });
+    await this.rows.deleteIfDeleting(instanceId);
+    this.log.log(`instance ${row.name} (${instanceId}) deleted`);
+    await progress({ percent: 100, step: 'Deleted' });
+  }
+}

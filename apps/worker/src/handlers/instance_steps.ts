@@ -1,0 +1,29 @@
+/** Steps several handlers share, with the permanent failures they can hit made explicit. */
+import { UnrecoverableError } from 'bullmq';
+import type { ControlInstanceId, Instance, InstanceStore } from '@burrow/db';
+import { parseInstanceId, type InstanceId } from '@burrow/runtime';
+import type { ControlRows } from '../control_rows.js';
+import type { TenantAdmin } from '../tenant_admin.js';
+
+/** The runtime's id of an instance (control ids are valid runtime ids: 15 lowercase characters). */
+export function runtimeId(id: ControlInstanceId): InstanceId {
+  return parseInstanceId(id);
+}
+
+/** Syncs the owner's current email and password hash into the tenant's `_superusers`. */
+export async function syncOwner(rows: ControlRows, admin: TenantAdmin, instance: Instance, id: ControlInstanceId): Promise<void> {
+  const owner = await rows.ownerCredentials(instance.ownerId);
+  // The owner cannot come back by retrying: nobody could log in as this instance's admin.
+  if (!owner) throw new UnrecoverableError(`the owner account of instance "${instance.name}" no longer exists`);
+  admin.sync(id, owner);
+}
+
+/** The tenant's environment (its decrypted secrets and platform key). */
+export async function tenantEnv(instances: InstanceStore, instance: Instance): Promise<Record<string, string>> {
+  try {
+    return await instances.runtimeEnv(instance);
+  } catch (err) {
+    // A value that does not open was sealed with another key (SECRETS_KEY changed): retrying cannot help.
+    throw new UnrecoverableError(`the secrets of instance "${instance.name}" cannot be decrypted (${err instanceof Error ? err.message : String(err)})`);
+  }
+}

@@ -1,0 +1,63 @@
+/** instance.power: start or stop the tenant to match the instance's desired power. */
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { InstanceStatus } from '@burrow/contracts';
+import type { InstanceStore } from '@burrow/db';
+import type { InstanceRuntime } from '@burrow/runtime';
+import { ControlRows } from '../control_rows.js';
+import type { CheckedPayload } from '../job_payload.js';
+import { TenantAdmin } from '../tenant_admin.js';
+import { TenantProbe } from '../tenant_probe.js';
+import { runtimeId, syncOwner, tenantEnv } from './instance_steps.js';
+import type { JobHandler, ProgressReporter } from './job_handler.js';
+import { INSTANCES, RUNTIME } from '../tokens.js';
+
+/** States a power change applies to (provisioning applies the power itself when it finishes). */
+const POWERABLE: readonly InstanceStatus[] = ['running', 'sleeping', 'stopped', 'failed'];
+
+/**
+ * Converges the tenant to the row's `power`, which is at least as new as the payload (the api
+ * writes the row, then queues): after a quick on/off/on only the last wish counts, whichever
+ * job runs last.
+ */
+@Injectable()
+export class PowerHandler implements JobHandler<'instance.power'> {
+  /** The job this class handles. */
+  readonly job = 'instance.power';
+  private readonly log = new Logger(PowerHandler.name);
+
+  /** Takes the stores, the tenant's admin sync, the runtime and the health probe. */
+  constructor(
+    @Inject(INSTANCES) private readonly instances: InstanceStore,
+    @Inject(ControlRows) private readonly rows: ControlRows,
+    @Inject(TenantAdmin) private readonly admin: TenantAdmin,
+    @Inject(RUNTIME) private readonly runtime: InstanceRuntime,
+    @Inject(TenantProbe) private readonly probe: TenantProbe,
+  ) {}
+
+  /** Starts (and re-syncs the admin) or stops the tenant; missing, deleting or provisioning: nothing. */
+  async handle({ instanceId, power }: CheckedPayload<'instance.power'>, progress: ProgressReporter): Promise<void> {
+    const row = await this.instances.byId(instanceId);
+    if (!row || !POWERABLE.includes(row.status as InstanceStatus)) {
+      await progress({ percent: 100, step: row ? `Nothing to do (instance is ${row.status})` : 'Nothing to do (instance is gone)' });
+      return;
+    }
+    const desired = row.power === 'off' ? 'off' : 'on';
+    if (desired !== power) this.log.log(`instance ${row.name}: power job said ${power}, the row now says ${desired}; applying ${desired}`);
+    const id = runtimeId(instanceId);
+    if (desired === 'off') {
+      await progress({ percent: 30, step: 'Stopping the instance' });
+      await this.runtime.stop(id);
+      await this.instances.moveStatus(instanceId, POWERABLE, 'stopped');
+      await progress({ percent: 100, step: 'Stopped' });
+      return;
+    }
+    await progress({ percent: 20, step: 'Syncing the admin account' });
+    await syncOwner(this.rows, this.admin, row, instanceId);
+    await progress({ percent: 50, step: 'Starting the instance' });
+    const endpoint = await this.runtime.start({ id, env: await tenantEnv(this.instances, row) });
+    await progress({ percent: 80, step: 'Waiting for it to answer' });
+    await this.probe.waitHealthy(endpoint);
+    await this.instances.moveStatus(instanceId, POWERABLE, 'running');
+    await progress({ percent: 100, step: 'Running' });
+  }
+}

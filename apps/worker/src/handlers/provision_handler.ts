@@ -1,0 +1,67 @@
+/** instance.provision: data dir, owner as superuser, tenant started and answering, then `running`. */
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { InstanceStatus } from '@burrow/contracts';
+import type { InstanceStore } from '@burrow/db';
+import type { InstanceRuntime } from '@burrow/runtime';
+import { ControlRows } from '../control_rows.js';
+import type { CheckedPayload } from '../job_payload.js';
+import { TenantAdmin } from '../tenant_admin.js';
+import { TenantProbe } from '../tenant_probe.js';
+import { runtimeId, syncOwner, tenantEnv } from './instance_steps.js';
+import type { JobHandler, ProgressReporter } from './job_handler.js';
+import { INSTANCES, RUNTIME } from '../tokens.js';
+
+/** States a provision may (re)start from; `failed` lets a failed instance be provisioned again. */
+const PROVISIONABLE: readonly InstanceStatus[] = ['provisioning', 'failed'];
+
+/** Brings a new instance up. Every step is idempotent, so a re-run after a crash just finishes. */
+@Injectable()
+export class ProvisionHandler implements JobHandler<'instance.provision'> {
+  /** The job this class handles. */
+  readonly job = 'instance.provision';
+  private readonly log = new Logger(ProvisionHandler.name);
+
+  /** Takes the stores, the tenant's admin sync, the runtime and the health probe. */
+  constructor(
+    @Inject(INSTANCES) private readonly instances: InstanceStore,
+    @Inject(ControlRows) private readonly rows: ControlRows,
+    @Inject(TenantAdmin) private readonly admin: TenantAdmin,
+    @Inject(RUNTIME) private readonly runtime: InstanceRuntime,
+    @Inject(TenantProbe) private readonly probe: TenantProbe,
+  ) {}
+
+  /** Provisions the instance; a missing, deleting or already provisioned one needs nothing. */
+  async handle({ instanceId }: CheckedPayload<'instance.provision'>, progress: ProgressReporter): Promise<void> {
+    const row = await this.instances.byId(instanceId);
+    if (!row || !PROVISIONABLE.includes(row.status as InstanceStatus)) {
+      // Gone or being deleted: nothing to build. running/stopped/sleeping: a previous run finished.
+      await progress({ percent: 100, step: row ? `Nothing to do (instance is ${row.status})` : 'Nothing to do (instance is gone)' });
+      return;
+    }
+    await progress({ percent: 10, step: 'Preparing data directory' });
+    await this.admin.prepare(instanceId);
+    await progress({ percent: 40, step: 'Creating the admin account' });
+    await syncOwner(this.rows, this.admin, row, instanceId);
+    await progress({ percent: 70, step: 'Starting the instance' });
+    const endpoint = await this.runtime.start({ id: runtimeId(instanceId), env: await tenantEnv(this.instances, row) });
+    await progress({ percent: 90, step: 'Waiting for it to answer' });
+    await this.probe.waitHealthy(endpoint);
+    if (!(await this.instances.moveStatus(instanceId, PROVISIONABLE, 'running'))) {
+      // A delete arrived meanwhile: its deprovision job stops and removes what was started.
+      await progress({ percent: 100, step: 'Superseded (instance is being deleted)' });
+      return;
+    }
+    // Re-read after the move: a power change written before it is seen here, one written
+    // after it finds `running` and is applied by its own power job.
+    const fresh = await this.instances.byId(instanceId);
+    if (fresh?.power === 'off') {
+      await progress({ percent: 95, step: 'Stopping (power is off)' });
+      await this.runtime.stop(runtimeId(instanceId));
+      await this.instances.moveStatus(instanceId, ['running'], 'stopped');
+      await progress({ percent: 100, step: 'Stopped' });
+      return;
+    }
+    this.log.log(`instance ${row.name} (${instanceId}) is running at ${endpoint.url}`);
+    await progress({ percent: 100, step: 'Running' });
+  }
+}

@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { UnrecoverableError } from 'bullmq';
+import { checkJob } from './job_payload.js';
+
+const ID = 'abcdefghijklmno';
+
+test('checkJob accepts the payloads of the registry', () => {
+  assert.deepEqual(checkJob('instance.provision', { payload: { instanceId: ID } }), { name: 'instance.provision', payload: { instanceId: ID } });
+  assert.deepEqual(checkJob('instance.power', { payload: { instanceId: ID, power: 'off' } }), { name: 'instance.power', payload: { instanceId: ID, power: 'off' } });
+});
+
+test('checkJob refuses unknown names and malformed payloads as unrecoverable', () => {
+  const bad: Array<[string, unknown]> = [
+    ['instance.backup', { payload: { instanceId: ID } }],
+    ['instance.provision', null],
+    ['instance.provision', { payload: 'x' }],
+    ['instance.provision', { payload: { instanceId: '../etc' } }],
+    ['instance.provision', { payload: { instanceId: 42 } }],
+    ['instance.power', { payload: { instanceId: ID, power: 'maybe' } }],
+  ];
+  for (const [name, data] of bad) assert.throws(() => checkJob(name, data), UnrecoverableError, `${name} ${JSON.stringify(data)}`);
+});

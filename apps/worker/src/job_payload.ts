@@ -1,0 +1,38 @@
+/** Validation of what arrives from Redis: a job is only handled once its name and payload check out. */
+import { UnrecoverableError } from 'bullmq';
+import { JOB_NAMES, type JobName, type JobPayloads } from '@burrow/contracts';
+import { parseId, type ControlInstanceId } from '@burrow/db';
+
+/** A payload after validation: the contract's fields, with the instance id branded. */
+export type CheckedPayload<N extends JobName> = Omit<JobPayloads[N], 'instanceId'> & { instanceId: ControlInstanceId };
+
+/** A job whose name is known and whose payload matches it. */
+export type CheckedJob = { [N in JobName]: { name: N; payload: CheckedPayload<N> } }[JobName];
+
+function isJobName(name: string): name is JobName {
+  return (JOB_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * Checks a job's name and data (`{payload}` as @burrow/jobs queues it). Throws BullMQ's
+ * UnrecoverableError: retrying a malformed job can never succeed.
+ */
+export function checkJob(name: string, data: unknown): CheckedJob {
+  if (!isJobName(name)) throw new UnrecoverableError(`unknown job "${name}"`);
+  const payload = typeof data === 'object' && data !== null ? (data as { payload?: unknown }).payload : undefined;
+  if (typeof payload !== 'object' || payload === null) throw new UnrecoverableError(`job "${name}" has no payload object`);
+  const fields = payload as Record<string, unknown>;
+  const instanceId = parseId<ControlInstanceId>(fields.instanceId);
+  if (instanceId === undefined) throw new UnrecoverableError(`job "${name}": payload.instanceId is not an instance id`);
+  switch (name) {
+    case 'instance.power': {
+      const power = fields.power;
+      if (power !== 'on' && power !== 'off') throw new UnrecoverableError(`job "${name}": payload.power must be "on" or "off"`);
+      return { name, payload: { instanceId, power } };
+    }
+    case 'instance.provision':
+    case 'instance.deprovision':
+    case 'instance.admin-sync':
+      return { name, payload: { instanceId } } as CheckedJob;
+  }
+}

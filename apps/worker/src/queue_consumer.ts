@@ -1,0 +1,52 @@
+/** The BullMQ workers: one per queue this host consumes, all feeding the job processor. */
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { JobProcessor } from './job_processor.js';
+import type { WorkerSettings } from './settings.js';
+import { SETTINGS, WORKER_REDIS } from './tokens.js';
+
+/** Starts consuming at application bootstrap; drains at shutdown. */
+@Injectable()
+export class QueueConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly log = new Logger(QueueConsumer.name);
+  private workers: Worker[] = [];
+  private stopping: Promise<void> | undefined;
+
+  /** Consumes `settings.queues` over `connection` (shared: BullMQ duplicates it for blocking reads). */
+  constructor(
+    @Inject(SETTINGS) private readonly settings: WorkerSettings,
+    @Inject(WORKER_REDIS) private readonly connection: Redis,
+    @Inject(JobProcessor) private readonly processor: JobProcessor,
+  ) {}
+
+  /** Nest lifecycle: every provider is built (and the handler check passed), so start taking jobs. */
+  onApplicationBootstrap(): void {
+    this.workers = this.settings.queues.map((queue) => {
+      const worker = new Worker(queue, (job) => this.processor.process(job), {
+        connection: this.connection,
+        concurrency: this.settings.concurrency,
+        lockDuration: this.settings.lockDurationMs,
+        stalledInterval: this.settings.stalledIntervalMs,
+      });
+      // Without a listener an 'error' event would throw; BullMQ reconnects by itself.
+      worker.on('error', (err) => this.log.error(`queue ${queue}: ${err.message}`));
+      return worker;
+    });
+    this.log.log(`consuming ${this.settings.queues.join(', ')} (concurrency ${this.settings.concurrency})`);
+  }
+
+  /** Nest lifecycle: stop taking jobs and let the active ones finish. */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.stop(false);
+  }
+
+  /**
+   * Stops the workers. `abandon` does not wait for active jobs: their locks expire and another
+   * worker takes them over, as after a crash (tests use it to simulate one).
+   */
+  stop(abandon: boolean): Promise<void> {
+    this.stopping ??= Promise.all(this.workers.map((w) => w.close(abandon))).then(() => undefined);
+    return this.stopping;
+  }
+}

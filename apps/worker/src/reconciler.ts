@@ -1,0 +1,62 @@
+/**
+ * Re-queues work the control DB asks for but no queue holds: an api that wrote `provisioning`
+ * or `deleting` and died before queueing, or a Redis that lost its jobs. Runs at boot and then
+ * every `reconcileIntervalMs`.
+ */
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { InstanceStore } from '@burrow/db';
+import type { JobProducer } from '@burrow/jobs';
+import { PendingJobs } from './pending_jobs.js';
+import type { WorkerSettings } from './settings.js';
+import { INSTANCES, PRODUCER, SETTINGS } from './tokens.js';
+
+/** Periodic pass over this host's instances. */
+@Injectable()
+export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly log = new Logger(Reconciler.name);
+  private timer: NodeJS.Timeout | undefined;
+  private pass: Promise<void> | undefined;
+
+  /** Takes the settings, the instance rows, the producer and the queue view. */
+  constructor(
+    @Inject(SETTINGS) private readonly settings: WorkerSettings,
+    @Inject(INSTANCES) private readonly instances: InstanceStore,
+    @Inject(PRODUCER) private readonly producer: JobProducer,
+    @Inject(PendingJobs) private readonly pending: PendingJobs,
+  ) {}
+
+  /** Nest lifecycle: first pass now, then on a timer that does not keep the process alive. */
+  onApplicationBootstrap(): void {
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.settings.reconcileIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Nest lifecycle: no new pass; wait for the current one. */
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.pass;
+  }
+
+  /** One pass; returns the ids of the jobs it queued. */
+  async reconcile(): Promise<string[]> {
+    const queued: string[] = [];
+    for (const row of await this.instances.listByHost(this.settings.hostId)) {
+      const payload = { instanceId: row.id };
+      const name = row.status === 'provisioning' ? 'instance.provision' : row.status === 'deleting' ? 'instance.deprovision' : undefined;
+      // enqueue() is a no-op in Redis for a pending intent, but it would reset the run's
+      // recorded progress to "queued"; asking first keeps a running job's progress intact.
+      if (!name || (await this.pending.has(name, payload))) continue;
+      queued.push(await this.producer.enqueue(name, payload, this.settings.hostId));
+    }
+    if (queued.length > 0) this.log.log(`re-queued ${queued.join(', ')}`);
+    return queued;
+  }
+
+  private tick(): void {
+    if (this.pass) return;
+    this.pass = this.reconcile()
+      .then(() => undefined, (err: unknown) => this.log.warn(`reconcile failed (next pass in ${this.settings.reconcileIntervalMs} ms): ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => { this.pass = undefined; });
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * The worker end to end: real Redis, a real SQLite control DB, real tenants started by the
+ * process runtime. Run `npx tsc -b` first (the tenant runs from apps/tenant/dist).
+ */
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import bcrypt from 'bcryptjs';
+import { httpRequest, parseInstanceId } from '@burrow/runtime';
+import { HandlerRegistryError } from './handler_registry.js';
+import { Injectable } from '@nestjs/common';
+import { HANDLER_CLASSES } from './handlers/index.js';
+import type { ProgressEvent } from './hooks.js';
+import { startWorker, type RunningWorker } from './start_worker.js';
+import { WorkerFixture, type TestInstance } from './test_support/fixture.js';
+
+describe('worker', () => {
+  let f: WorkerFixture;
+  let worker: RunningWorker | undefined;
+  const events: ProgressEvent[] = [];
+  let inst: TestInstance;
+  let url: string;
+
+  /** The worker most tests share; it records every progress report in `events`. */
+  const startShared = async (): Promise<RunningWorker> => startWorker(f.config, { logger: false, hooks: { afterProgress: async (e) => { events.push(e); } } });
+
+  before(async () => {
+    f = await WorkerFixture.start();
+  });
+
+  after(async () => {
+    await worker?.close();
+    await f?.stop();
+  });
+
+  test('boot refuses when a job has no handler or two, and releases what it opened', async () => {
+    const clientsBefore = await f.redisClients();
+    await assert.rejects(startWorker(f.config, { logger: false, handlers: HANDLER_CLASSES.slice(1) }), (err: unknown) => {
+      assert.ok(err instanceof HandlerRegistryError, String(err));
+      assert.deepEqual(err.problems, ['job "instance.provision" has no handler']);
+      return true;
+    });
+    @Injectable()
+    class SecondProvision {
+      readonly job = 'instance.provision';
+      async handle(): Promise<void> {}
+    }
+    const doubled = [...HANDLER_CLASSES, SecondProvision];
+    await assert.rejects(startWorker(f.config, { logger: false, handlers: doubled }), /"instance\.provision" has 2 handlers: ProvisionHandler, SecondProvision/);
+    await f.until(() => f.redisClients(), (n) => n === clientsBefore, 5_000, 'the refused workers to close their Redis connections');
+  });
+
+  test('provision: admin synced, tenant started and answering, instance running, progress recorded', async () => {
+    worker = await startShared();
+    inst = await f.createInstance();
+    const runId = await f.enqueue('instance.provision', { instanceId: inst.id });
+    const run = await f.finishedRun(runId);
+    assert.equal(run.state, 'completed', run.error ?? '');
+    assert.equal(run.percent, 100);
+    assert.equal(run.step, 'Running');
+    const row = await f.db.instance.findUniqueOrThrow({ where: { id: inst.id } });
+    assert.equal(row.status, 'running');
+    const mine = events.filter((e) => e.instanceId === inst.id && e.job === 'instance.provision');
+    assert.deepEqual(mine.map((e) => `${e.percent} ${e.step}`), ['10 Preparing data directory', '40 Creating the admin account', '70 Starting the instance', '90 Waiting for it to answer', '100 Running']);
+
+    url = f.recordedUrl(inst.id);
+    assert.deepEqual(f.tenantPids(inst.id), [f.recordedPid(inst.id)]);
+    assert.equal((await httpRequest(`${url}/api/health`)).status, 200);
+    const auth = await httpRequest(`${url}/api/collections/_superusers/auth-with-password`, { method: 'POST', json: { identity: inst.email, password: inst.password } });
+    assert.equal(auth.status, 200, auth.body);
+    assert.equal((JSON.parse(auth.body) as { record: { email: string } }).record.email, inst.email);
+    const wrong = await httpRequest(`${url}/api/collections/_superusers/auth-with-password`, { method: 'POST', json: { identity: inst.email, password: 'not-it' } });
+    assert.equal(wrong.status, 400);
+  });
+
+  test('a second provision of a running instance changes nothing', async () => {
+    const pid = f.recordedPid(inst.id);
+    const run = await f.finishedRun(await f.enqueue('instance.provision', { instanceId: inst.id }));
+    assert.equal(run.state, 'completed');
+    assert.match(run.step, /Nothing to do \(instance is running\)/);
+    assert.equal(f.recordedPid(inst.id), pid);
+  });
+
+  test('the reconciler queues the job of an instance whose api died before queueing it', async () => {
+    const forgotten = await f.createInstance();
+    const queued = await worker!.reconcile();
+    assert.equal(queued.length, 1);
+    const run = await f.finishedRun(queued[0]);
+    assert.equal(run.state, 'completed', run.error ?? '');
+    assert.equal((await f.db.instance.findUniqueOrThrow({ where: { id: forgotten.id } })).status, 'running');
+    assert.deepEqual(await worker!.reconcile(), [], 'nothing left to re-queue');
+  });
+
+  test('power off stops the tenant (its port refuses), power on brings it back', async () => {
+    await f.db.instance.update({ where: { id: inst.id }, data: { power: 'off' } });
+    const off = await f.finishedRun(await f.enqueue('instance.power', { instanceId: inst.id, power: 'off' }));
+    assert.equal(off.state, 'completed', off.error ?? '');
+    assert.equal((await f.db.instance.findUniqueOrThrow({ where: { id: inst.id } })).status, 'stopped');
+    await assert.rejects(httpRequest(`${url}/api/health`), /ECONNREFUSED/);
+    assert.deepEqual(f.tenantPids(inst.id), []);
+
+    await f.db.instance.update({ where: { id: inst.id }, data: { power: 'on' } });
+    const on = await f.finishedRun(await f.enqueue('instance.power', { instanceId: inst.id, power: 'on' }));
+    assert.equal(on.state, 'completed', on.error ?? '');
+    assert.equal((await f.db.instance.findUniqueOrThrow({ where: { id: inst.id } })).status, 'running');
+    assert.equal((await httpRequest(`${f.recordedUrl(inst.id)}/api/health`)).status, 200);
+    assert.deepEqual(f.tenantPids(inst.id), [f.recordedPid(inst.id)]);
+  });
+
+  test('admin sync: a new console password works on the instance, the old one no longer', async () => {
+    const password = 'a-new-password-123';
+    await f.db.user.update({ where: { id: inst.ownerId }, data: { passwordHash: await bcrypt.hash(password, 4) } });
+    const run = await f.finishedRun(await f.enqueue('instance.admin-sync', { instanceId: inst.id }));
+    assert.equal(run.state, 'completed', run.error ?? '');
+    const login = (pw: string) => httpRequest(`${f.recordedUrl(inst.id)}/api/collections/_superusers/auth-with-password`, { method: 'POST', json: { identity: inst.email, password: pw } });
+    assert.equal((await login(password)).status, 200);
+    assert.equal((await login(inst.password)).status, 400);
+  });
+
+  test('graceful close lets the active job finish first', async () => {
+    const slow = await f.createInstance();
+    let release = (): void => undefined;
+    let held = (): void => undefined;
+    const reached = new Promise<void>((resolve) => { held = resolve; });
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const w = await startWorker(f.config, {
+      logger: false,
+      hooks: { afterProgress: async (e) => { if (e.instanceId === slow.id && e.percent === 10) { held(); await gate; } } },
+    });
+    // The shared worker must not take this job: only `w` consumes while it runs.
+    await worker?.close();
+    const runId = await f.enqueue('instance.provision', { instanceId: slow.id });
+    await reached;
+    let closed = false;
+    const closing = w.close().then(() => { closed = true; });
+    await f.until(async () => (await f.db.jobRun.findUniqueOrThrow({ where: { id: runId } })).state, (s) => s === 'active', 5_000, 'the run to be active');
+    assert.equal(closed, false, 'close waits for the active job');
+    release();
+    await closing;
+    assert.equal((await f.db.jobRun.findUniqueOrThrow({ where: { id: runId } })).state, 'completed');
+    assert.equal((await f.db.instance.findUniqueOrThrow({ where: { id: slow.id } })).status, 'running');
+    worker = await startShared();
+  });
+
+  test('deprovision removes the tenant, its directory and its row', async () => {
+    await f.db.instance.update({ where: { id: inst.id }, data: { status: 'deleting' } });
+    const runId = await f.enqueue('instance.deprovision', { instanceId: inst.id });
+    const run = await f.finishedRun(runId);
+    assert.equal(run.state, 'completed', run.error ?? '');
+    assert.equal(await f.db.instance.findUnique({ where: { id: inst.id } }), null);
+    assert.equal(existsDir(f.dataDir(inst.id)), false);
+    assert.deepEqual(f.tenantPids(inst.id), []);
+  });
+
+  test('a worker killed mid-job: another one takes the job over and finishes it once', async () => {
+    await worker?.close();
+    worker = undefined;
+    const victim = await f.createInstance();
+    // Worker A holds the job right after the tenant started, until it is abandoned.
+    let held: (pid: number | undefined) => void = () => undefined;
+    const reachedHold = new Promise<number | undefined>((resolve) => { held = resolve; });
+    const a = await startWorker(f.config, {
+      logger: false,
+      hooks: {
+        afterProgress: async (e) => {
+          if (e.instanceId !== victim.id || e.step !== 'Waiting for it to answer') return;
+          held(f.recordedPid(victim.id));
+          await new Promise<never>(() => undefined);
+        },
+      },
+    });
+    const runId = await f.enqueue('instance.provision', { instanceId: victim.id });
+    const pidAtCrash = await reachedHold;
+    assert.ok(pidAtCrash, 'the tenant was started before the crash');
+    await a.close({ abandonJobs: true });
+
+    const seenByB: ProgressEvent[] = [];
+    worker = await startWorker(f.config, { logger: false, hooks: { afterProgress: async (e) => { seenByB.push(e); } } });
+    const run = await f.finishedRun(runId, 20_000);
+    assert.equal(run.state, 'completed', run.error ?? '');
+    assert.equal((await f.db.instance.findUniqueOrThrow({ where: { id: victim.id } })).status, 'running');
+    const mine = seenByB.filter((e) => e.instanceId === victim.id);
+    assert.equal(mine.filter((e) => e.step === 'Running').length, 1, 'finished once');
+    assert.deepEqual(f.tenantPids(victim.id), [pidAtCrash], 'the tenant A started was adopted, not started twice');
+  });
+
+  test('a permanent failure fails the run at once and marks the instance failed with the reason', async () => {
+    assert.ok(worker);
+    const orphan = await f.createInstance();
+    // An owner cannot vanish through the api (foreign key); force it to provoke the permanent failure.
+    await f.db.$executeRawUnsafe('PRAGMA foreign_keys = OFF');
+    await f.db.user.delete({ where: { id: orphan.ownerId } });
+    await f.db.$executeRawUnsafe('PRAGMA foreign_keys = ON');
+    const run = await f.finishedRun(await f.enqueue('instance.provision', { instanceId: orphan.id }));
+    assert.equal(run.state, 'failed');
+    assert.equal(run.attempts, 1, 'not retried');
+    assert.match(run.error ?? '', /owner account .* no longer exists/);
+    const row = await f.db.instance.findUniqueOrThrow({ where: { id: orphan.id } });
+    assert.equal(row.status, 'failed');
+    assert.match(row.statusReason ?? '', /^Creating the admin account: the owner account .* no longer exists/);
+    assert.deepEqual(f.tenantPids(orphan.id), []);
+
+    // Deleting it after a crash that already removed its files still finishes.
+    await f.db.instance.update({ where: { id: orphan.id }, data: { status: 'deleting' } });
+    await f.runtime.remove(parseInstanceId(orphan.id));
+    const removal = await f.finishedRun(await f.enqueue('instance.deprovision', { instanceId: orphan.id }));
+    assert.equal(removal.state, 'completed', removal.error ?? '');
+    assert.equal(await f.db.instance.findUnique({ where: { id: orphan.id } }), null);
+  });
+});
+
+function existsDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
