@@ -33,6 +33,11 @@ export interface ForwardOptions {
   agent: Agent;
   /** Scheme the client used (`X-Forwarded-Proto`). */
   proto: 'http' | 'https';
+  /**
+   * Asked when the upstream could not be reached before any response: a better answer than
+   * 502 when there is one (e.g. the instance was stopped a moment ago).
+   */
+  explainFailure?: (error: Error) => Promise<ProxyError | undefined>;
 }
 
 /** A copy of `headers` without hop-by-hop headers, including those the `Connection` header names. */
@@ -110,8 +115,14 @@ export function forwardRequest(
         finish({ status: 499, aborted: true, error: err });
         return;
       }
-      sendError(res, new ProxyError(502, 'The instance did not answer.', undefined, { cause: err }));
-      finish({ status: 502, aborted: false, error: err });
+      const fallback = new ProxyError(502, 'The instance did not answer.', undefined, { cause: err });
+      void (opts.explainFailure?.(err) ?? Promise.resolve(undefined))
+        .catch(() => undefined)
+        .then((explained) => {
+          const answer = explained ?? fallback;
+          if (!res.headersSent && !res.destroyed) sendError(res, answer);
+          finish({ status: answer.status, aborted: false, error: err });
+        });
     });
 
     // The client going away (mid-upload or mid-download) aborts the upstream exchange.

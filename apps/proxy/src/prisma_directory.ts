@@ -11,6 +11,9 @@ import {
 } from './directory.js';
 import { TtlCache } from './ttl_cache.js';
 
+
+/** Statuses whose lookups are cached (the hot path); other statuses are read fresh. */
+const CACHED_STATUSES: ReadonlySet<string> = new Set(['running', 'sleeping']);
 /** The part of InstanceStore the proxy uses (tests wrap it to count reads). */
 export type InstanceRows = Pick<InstanceStore, 'byName' | 'moveStatus' | 'runtimeEnv'>;
 
@@ -80,7 +83,9 @@ export class PrismaInstanceDirectory implements InstanceDirectory {
       row === null
         ? undefined
         : { id: parseInstanceId(row.id), name: row.name, status: parseStatus(row.status, row.name), env: await this.rows.runtimeEnv(row) };
-    if (generation === this.generation) this.cache.set(name, record);
+    // Servable instances and unknown names are cached; a refusal (stopped, provisioning,
+    // failed...) is re-read every time, so the moment the worker marks it running it is served.
+    if (generation === this.generation && (record === undefined || CACHED_STATUSES.has(record.status))) this.cache.set(name, record);
     return record;
   }
 

@@ -117,7 +117,16 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
       await idle.settled(record.id);
       const endpoint = await resolveEndpoint(record);
       if (res.destroyed) return;
-      const result = await forwardRequest(req, res, endpoint, { agent, proto: 'http' });
+      const result = await forwardRequest(req, res, endpoint, {
+        agent,
+        proto: 'http',
+        // A cached record can be a second old: if the api/worker stopped or deleted the
+        // instance meanwhile, say so rather than answer a bare 502.
+        explainFailure: async () => {
+          const fresh = await opts.directory.findByName(record.name, { fresh: true });
+          return fresh === undefined ? notFound() : unavailable(fresh);
+        },
+      });
       if (result.error !== undefined && !result.aborted) {
         logger.error('upstream unreachable', { instance, endpoint: endpoint.url, error: describe(result.error) });
       }

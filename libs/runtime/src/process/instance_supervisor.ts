@@ -29,6 +29,8 @@ interface RunningProcess {
   adopted: boolean;
   /** Stops the liveness poll of an adopted process. */
   dispose(): void;
+  /** Adopted processes: checks liveness at once rather than at the next poll. */
+  checkNow?: () => void;
 }
 
 /** How long status() waits for a process that another runtime is stopping. */
@@ -87,7 +89,9 @@ export class InstanceSupervisor {
    * or one another runtime started), removes a stale pid file, notices a removed instance.
    */
   sync(): Promise<void> {
-    if (this.busy()) return Promise.resolve();
+    // A process we hold is re-checked too: another runtime on this root may have stopped or
+    // replaced it (power off/on by the worker while the proxy holds the old one).
+    if (this.starting || this.stopping || this.restartTimer || this.judgingExit) return Promise.resolve();
     this.syncing ??= this.syncFromDisk().finally(() => {
       this.syncing = undefined;
     });
@@ -146,6 +150,9 @@ export class InstanceSupervisor {
 
   private async syncFromDisk(): Promise<void> {
     const record = await readPidFile(this.layout.pidFile);
+    const held = this.proc;
+    // Fast path (every proxied request asks for status): our process is still the recorded one.
+    if (held && record !== undefined && record.pid === held.record.pid && !record.stopping) return;
     const live = record !== undefined && (await isRecordedProcess(record));
     const spec = await readSpecFile(this.layout.specFile);
     const proc = this.proc;
@@ -153,14 +160,17 @@ export class InstanceSupervisor {
       // Another runtime on this root is stopping (or has stopped) our process: its exit is
       // imminent, so wait for it (bounded) instead of reporting a stale "running".
       const ours = record !== undefined && record.pid === proc.record.pid && !record.stopping;
-      if (!ours) await Promise.race([proc.exited, new Promise((r) => setTimeout(r, EXIT_WAIT_MS).unref())]);
+      if (!ours) {
+        proc.checkNow?.();
+        await Promise.race([proc.exited, new Promise((r) => setTimeout(r, EXIT_WAIT_MS).unref())]);
+      }
     }
     if (this.proc || this.starting || this.stopping || this.restartTimer || this.closed) return;
     this.spec = spec ?? this.spec;
     if (record !== undefined && live && !record.stopping) {
       const watch = watchPid(record.pid, this.opts.livenessPollMs);
       const url = `http://${record.host}:${record.port}`;
-      this.adoptProcess({ record, endpoint: { host: record.host, port: record.port, url }, exited: watch.exited, adopted: true, dispose: watch.dispose });
+      this.adoptProcess({ record, endpoint: { host: record.host, port: record.port, url }, exited: watch.exited, adopted: true, dispose: watch.dispose, checkNow: watch.checkNow });
       this.reason = undefined;
       this.setState('running', true); // also when it was running before: the process changed
       return;
@@ -205,8 +215,8 @@ export class InstanceSupervisor {
           now: () => new Date(this.opts.clock.now()),
           signal: abort.signal,
         });
-        const { endpoint, exited, joined, dispose, ...record } = spawned;
-        this.adoptProcess({ record, endpoint, exited, adopted: joined, dispose });
+        const { endpoint, exited, joined, dispose, checkNow, ...record } = spawned;
+        this.adoptProcess({ record, endpoint, exited, adopted: joined, dispose, checkNow });
         if (epoch === this.epoch && !this.stopRequested) this.setState('running');
         return { ...endpoint };
       } catch (err) {

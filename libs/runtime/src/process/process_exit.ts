@@ -30,15 +30,18 @@ export interface PidWatch {
   exited: Promise<ProcessExit>;
   /** Stops polling. */
   dispose(): void;
+  /** Checks at once instead of at the next poll (someone has reason to think it is gone). */
+  checkNow(): void;
 }
 
 /** Polls `kill(pid, 0)` every `intervalMs` on an unref'd timer (it never keeps the process up). */
 export function watchPid(pid: number, intervalMs: number): PidWatch {
   let timer: NodeJS.Timeout | undefined;
   let checking = false;
+  let check = (): void => undefined;
   const exited = new Promise<ProcessExit>((resolve) => {
-    timer = setInterval(() => {
-      if (checking) return;
+    check = () => {
+      if (checking || timer === undefined) return;
       checking = true;
       void isAlive(pid).then((alive) => {
         checking = false;
@@ -47,7 +50,8 @@ export function watchPid(pid: number, intervalMs: number): PidWatch {
         timer = undefined;
         resolve({ code: null, signal: null });
       });
-    }, intervalMs);
+    };
+    timer = setInterval(check, intervalMs);
     timer.unref();
   });
   return {
@@ -56,6 +60,7 @@ export function watchPid(pid: number, intervalMs: number): PidWatch {
       if (timer !== undefined) clearInterval(timer);
       timer = undefined;
     },
+    checkNow: () => check(),
   };
 }
 

@@ -49,6 +49,19 @@ describe('ProcessRuntimes sharing a root directory (fake tenant)', { timeout: 60
     assert.equal((await owner.status(id)).state, 'stopped');
   });
 
+  test('a power cycle through one runtime is seen at once by the other that held the old process', async () => {
+    // b holds (adopts) a's process, then a stops it and starts a new one on another port.
+    const first = await a.start({ id, env: {} });
+    assert.equal((await b.status(id)).endpoint?.url, first.url);
+    await a.stop(id);
+    assert.equal((await b.status(id)).state, 'stopped', 'no stale "running" after the stop');
+    const second = await a.start({ id, env: {} });
+    const seen = await b.status(id);
+    assert.equal(seen.state, 'running');
+    assert.equal(seen.endpoint?.url, second.url, 'the new endpoint, not the old one');
+    await a.stop(id);
+  });
+
   test('a start through one runtime is seen by the other; a crash is restarted once', async () => {
     const endpoint = await a.start({ id, env: {} });
     const seen = await b.status(id);

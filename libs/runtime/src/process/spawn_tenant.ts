@@ -49,6 +49,8 @@ export interface SpawnedTenant extends PidRecord {
   exited: Promise<ProcessExit>;
   /** Found running (another runtime's process), not spawned here: watch it by polling. */
   joined: boolean;
+  /** Joined processes: checks liveness at once rather than at the next poll. */
+  checkNow?: () => void;
   /** Stops watching a joined process. */
   dispose(): void;
 }
@@ -147,7 +149,7 @@ async function joinExisting(input: SpawnTenantInput, record: PidRecord): Promise
   const url = `http://${record.host}:${record.port}`;
   const failure = await waitHealthy(url, watch.exited, input.healthTimeoutMs, input.signal);
   if (failure === undefined) {
-    return { ...record, endpoint: { host: record.host, port: record.port, url }, exited: watch.exited, joined: true, dispose: watch.dispose };
+    return { ...record, endpoint: { host: record.host, port: record.port, url }, exited: watch.exited, joined: true, dispose: watch.dispose, checkNow: watch.checkNow };
   }
   watch.dispose();
   if (failure.kind === 'aborted') throw new RuntimeError('aborted', 'start aborted by stop');

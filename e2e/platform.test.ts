@@ -1,0 +1,195 @@
+/**
+ * The whole journey across real processes: the stack of `npm start` (api, worker, proxy,
+ * its own Redis, SQLite control DB), tenants as child processes, the official pocketbase SDK
+ * reaching an instance by its hostname through the proxy.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import PocketBase from 'pocketbase';
+import { freePort, resolveLocalhostSubdomains } from '@burrow/testing';
+// @ts-expect-error: plain ESM launcher script without type declarations
+import { startStack } from '../scripts/stack.mjs';
+
+interface Stack {
+  apiUrl: string;
+  proxyPort: number;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+const EMAIL = 'journey@example.com';
+const PASSWORD = 'correct horse battery';
+let stack: Stack;
+let dataDir: string;
+let token: string;
+const lines: string[] = [];
+
+async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${stack.apiUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Polls `check` until it returns a value (bounded), so no test waits a fixed time. */
+async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: not reached in ${timeoutMs} ms (${String(last ?? '')})\n${lines.slice(-30).join('\n')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function statusOf(id: string, wanted: string): Promise<any> {
+  return eventually(`instance ${id} ${wanted}`, async () => {
+    const r = await api('GET', `/api/instances/${id}`);
+    return r.body?.status === wanted ? r.body : undefined;
+  });
+}
+
+const instanceUrl = (name: string) => `http://${name}.localhost:${stack.proxyPort}`;
+
+before(async () => {
+  resolveLocalhostSubdomains();
+  dataDir = mkdtempSync(join(tmpdir(), 'burrow-e2e-'));
+  stack = await startStack({
+    env: { DATA_DIR: dataDir, API_PORT: String(await freePort()), PROXY_PORT: String(await freePort()), IDLE_TIMEOUT: '3', BASE_DOMAIN: 'localhost', REDIS_URL: '', DATABASE_URL: '' },
+    log: (role: string, line: string) => { lines.push(`${role} ${line}`); if (lines.length > 2000) lines.shift(); },
+  });
+  const signup = await fetch(`${stack.apiUrl}/api/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: EMAIL, password: PASSWORD }) });
+  assert.equal(signup.status, 201);
+  token = ((await signup.json()) as { token: string }).token;
+});
+
+after(async () => {
+  // Leave no tenant behind: delete what is left through the api, then stop the stack.
+  if (stack) {
+    const left = await api('GET', '/api/instances').catch(() => ({ body: [] }));
+    for (const i of (left.body ?? []) as Array<{ id: string }>) await api('DELETE', `/api/instances/${i.id}`).catch(() => undefined);
+    for (const i of (left.body ?? []) as Array<{ id: string }>) await eventually('cleanup', async () => ((await api('GET', `/api/instances/${i.id}`)).status === 404 ? true : undefined)).catch(() => undefined);
+    await stack.stop();
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('sign up, create, use with the SDK, rename, power, sleep and wake, crash, delete', async (t) => {
+  const created = await api('POST', '/api/instances', { name: 'journey' });
+  assert.equal(created.status, 202);
+  assert.equal(created.body.status, 'provisioning');
+  const id: string = created.body.id;
+
+  await t.test('provisioning reaches running with its job at 100%', async () => {
+    const running = await statusOf(id, 'running');
+    assert.equal(running.job.name, 'instance.provision');
+    assert.equal(running.job.state, 'completed');
+    assert.equal(running.job.percent, 100);
+  });
+
+  await t.test('the owner is a superuser (admin sync) and the SDK works through the proxy', async () => {
+    const pb = new PocketBase(instanceUrl('journey'));
+    await pb.collection('_superusers').authWithPassword(EMAIL, PASSWORD);
+    await pb.collections.create({ name: 'posts', type: 'base', listRule: '', viewRule: '', createRule: '', fields: [{ name: 'title', type: 'text', required: true }] });
+    for (const title of ['one', 'two', 'three']) await pb.collection('posts').create({ title });
+    const list = await pb.collection('posts').getList(1, 10, { sort: 'title' });
+    assert.deepEqual(list.items.map((r) => r.title), ['one', 'three', 'two']);
+  });
+
+  await t.test('superuser-token gives a working dashboard login', async () => {
+    const r = await api('POST', `/api/instances/${id}/superuser-token`);
+    assert.equal(r.status, 200);
+    assert.match(r.body.dashboardUrl, /^http:\/\/journey\.localhost:\d+\/_\/#token=/);
+    const pb = new PocketBase(instanceUrl('journey'));
+    pb.authStore.save(r.body.token);
+    const collections = await pb.collections.getFullList();
+    assert.ok(collections.some((c) => c.name === 'posts'));
+  });
+
+  await t.test('rename: the new name answers, the old one is 404', async () => {
+    assert.equal((await api('PATCH', `/api/instances/${id}`, { name: 'journey-two' })).status, 200);
+    const pb = new PocketBase(instanceUrl('journey-two'));
+    assert.equal((await pb.collection('posts').getList(1, 10)).totalItems, 3);
+    const old = await eventually('old name 404', async () => {
+      const res = await fetch(`${instanceUrl('journey')}/api/health`);
+      return res.status === 404 ? res : undefined;
+    });
+    assert.equal(old.status, 404);
+  });
+
+  await t.test('power off stops it (503, not woken); power on brings it back', async () => {
+    assert.equal((await api('PATCH', `/api/instances/${id}`, { power: 'off' })).status, 200);
+    await statusOf(id, 'stopped');
+    const res = await fetch(`${instanceUrl('journey-two')}/api/health`);
+    assert.equal(res.status, 503);
+    assert.equal((await api('GET', `/api/instances/${id}`)).body.status, 'stopped', 'a request does not wake a stopped instance');
+    assert.equal((await api('PATCH', `/api/instances/${id}`, { power: 'on' })).status, 200);
+    await statusOf(id, 'running');
+    const back = await fetch(`${instanceUrl('journey-two')}/api/collections/posts/records`);
+    assert.equal(back.status, 200, `${await back.text()}\n${lines.slice(-25).join('\n')}`);
+  });
+
+  await t.test('idle: it sleeps, and the next request wakes it', async () => {
+    await statusOf(id, 'sleeping');
+    const pidFile = join(dataDir, 'instances', id, 'runtime', 'pid.json');
+    await eventually('tenant process gone', async () => (existsSync(pidFile) ? undefined : true));
+    const started = Date.now();
+    const res = await fetch(`${instanceUrl('journey-two')}/api/collections/posts/records`);
+    assert.equal(res.status, 200, 'the request is held during the wake, not failed');
+    assert.equal(((await res.json()) as { totalItems: number }).totalItems, 3);
+    assert.ok(Date.now() - started < 15_000);
+    await statusOf(id, 'running');
+  });
+
+  await t.test('a killed tenant process comes back', async () => {
+    const pidFile = join(dataDir, 'instances', id, 'runtime', 'pid.json');
+    const before = JSON.parse(readFileSync(pidFile, 'utf8')).pid as number;
+    process.kill(before, 'SIGKILL');
+    const after = await eventually('restarted tenant', async () => {
+      if (!existsSync(pidFile)) return undefined;
+      const pid = JSON.parse(readFileSync(pidFile, 'utf8')).pid as number;
+      if (pid === before) return undefined;
+      const res = await fetch(`${instanceUrl('journey-two')}/api/health`);
+      return res.status === 200 ? pid : undefined;
+    });
+    assert.notEqual(after, before);
+  });
+
+  await t.test('logs stream as server-sent events', async () => {
+    const ac = new AbortController();
+    const res = await fetch(`${stack.apiUrl}/api/instances/${id}/logs`, { headers: { authorization: `Bearer ${token}` }, signal: ac.signal });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('event: log')) text += new TextDecoder().decode((await reader.read()).value);
+    ac.abort();
+    assert.match(text, /"stream":"(stdout|system)"/);
+  });
+
+  await t.test('metrics cover instances, jobs and proxied requests', async () => {
+    const text = await (await fetch(`${stack.apiUrl}/metrics`)).text();
+    assert.match(text, /burrow_instances\{status="running"\} 1/);
+    assert.match(text, /burrow_proxy_up 1/);
+    assert.match(text, /burrow_proxy_requests_total/);
+    assert.match(text, /burrow_proxy_wake_seconds_count/);
+  });
+
+  await t.test('delete: the subdomain answers 404 and the data dir is gone', async () => {
+    assert.equal((await api('DELETE', `/api/instances/${id}`)).status, 202);
+    await eventually('instance row gone', async () => ((await api('GET', `/api/instances/${id}`)).status === 404 ? true : undefined));
+    assert.equal((await fetch(`${instanceUrl('journey-two')}/api/health`)).status, 404);
+    assert.equal(existsSync(join(dataDir, 'instances', id)), false);
+  });
+});
