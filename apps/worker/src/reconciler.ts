@@ -6,7 +6,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { InstanceStore } from '@burrow/db';
 import type { JobProducer } from '@burrow/jobs';
-import { PendingJobs } from './pending_jobs.js';
 import type { WorkerSettings } from './settings.js';
 import { INSTANCES, PRODUCER, SETTINGS } from './tokens.js';
 
@@ -17,12 +16,11 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
   private pass: Promise<void> | undefined;
 
-  /** Takes the settings, the instance rows, the producer and the queue view. */
+  /** Takes the settings, the instance rows and the producer. */
   constructor(
     @Inject(SETTINGS) private readonly settings: WorkerSettings,
     @Inject(INSTANCES) private readonly instances: InstanceStore,
     @Inject(PRODUCER) private readonly producer: JobProducer,
-    @Inject(PendingJobs) private readonly pending: PendingJobs,
   ) {}
 
   /** Nest lifecycle: first pass now, then on a timer that does not keep the process alive. */
@@ -44,9 +42,8 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     for (const row of await this.instances.listByHost(this.settings.hostId)) {
       const payload = { instanceId: row.id };
       const name = row.status === 'provisioning' ? 'instance.provision' : row.status === 'deleting' ? 'instance.deprovision' : undefined;
-      // enqueue() is a no-op in Redis for a pending intent, but it would reset the run's
-      // recorded progress to "queued"; asking first keeps a running job's progress intact.
-      if (!name || (await this.pending.has(name, payload))) continue;
+      // Only what is not pending counts as re-queued (enqueue would skip it anyway).
+      if (!name || (await this.producer.isPending(name, payload, this.settings.hostId))) continue;
       queued.push(await this.producer.enqueue(name, payload, this.settings.hostId));
     }
     if (queued.length > 0) this.log.log(`re-queued ${queued.join(', ')}`);

@@ -5,7 +5,6 @@ import { HandlerRegistry } from './handler_registry.js';
 import type { AnyJobHandler } from './handlers/job_handler.js';
 import { InstanceLocks } from './instance_locks.js';
 import { JobProcessor } from './job_processor.js';
-import { PendingJobs } from './pending_jobs.js';
 import { QueueConsumer } from './queue_consumer.js';
 import { Reconciler } from './reconciler.js';
 import { RuntimeWatcher } from './runtime_watcher.js';
@@ -34,7 +33,6 @@ export class WorkerModule {
         TenantProbe,
         ControlRows,
         InstanceLocks,
-        PendingJobs,
         ...handlers,
         // Collects the handler instances for the registry, which checks them against the job list.
         { provide: HANDLERS, useFactory: (...all: AnyJobHandler[]) => all, inject: [...handlers] },

@@ -38,7 +38,7 @@ export class JobProducer {
     const id = bullJobId(name, payload);
     const queue = this.queue(queueFor(name, hostId));
     // The same intent still pending: nothing to add, and its recorded progress stays as it is.
-    if (PENDING_STATES.has(await queue.getJobState(id).catch((err: unknown) => { throw new QueueUnavailableError(err); }))) return id;
+    if (await this.isPending(name, payload, hostId)) return id;
     await this.runs.queued(id, name, (payload.instanceId as ControlInstanceId | undefined) ?? null);
     const data: JobData<N> = { payload };
     try {
@@ -53,6 +53,15 @@ export class JobProducer {
       throw new QueueUnavailableError(err);
     }
     return id;
+  }
+
+  /** True while the job of this intent is queued or running. */
+  async isPending<N extends JobName>(name: N, payload: JobPayloads[N], hostId: string): Promise<boolean> {
+    try {
+      return PENDING_STATES.has(await this.queue(queueFor(name, hostId)).getJobState(bullJobId(name, payload)));
+    } catch (err) {
+      throw new QueueUnavailableError(err);
+    }
   }
 
   /** Waiting/active/delayed/failed counts per queue this producer used (for /metrics). */

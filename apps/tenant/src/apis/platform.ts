@@ -9,7 +9,7 @@ import { SUPERUSERS_ID } from '../core/collection_model.js';
 import { findAuthRecordByIdentity } from '../core/record_find.js';
 import { newRecordToken } from '../core/tokens.js';
 import { badRequest, fieldError, notFound, unauthorized, ValidationError } from '../tools/router/api_error.js';
-import { verifyPlatformSignature } from '../tools/security/platform_signature.js';
+import { verifyPlatformSignature } from '@burrow/contracts';
 import { isPlainObject } from '../tools/types/objects.js';
 import { authResponse, checkAuthRule } from './record_auth.js';
 import { sendJSON } from './context.js';

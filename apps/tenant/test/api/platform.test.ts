@@ -4,7 +4,7 @@
  * own code), so these scenarios also pin the wire format between the two.
  */
 import assert from 'node:assert/strict';
-import { signPlatformRequest } from '../../../../libs/contracts/src/platform_signature.js';
+import { signPlatformRequest } from '@burrow/contracts';
 import { fixture } from '../support/fixture.js';
 import { scenarios } from '../support/scenario.js';
 

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { signPlatformRequest } from '../../../../libs/contracts/src/platform_signature.js';
+import { signPlatformRequest } from '@burrow/contracts';
 import { DEFAULT_SUPERUSER, freePort, startTenant, TENANT_BIN } from '../support/processes.js';
 
 const dirs: string[] = [];
