@@ -30,6 +30,8 @@ export interface PidFile {
   pid: number;
   host: string;
   port: number;
+  /** When the runtime spawned it (ISO). */
+  startedAt: string;
 }
 
 const EMAIL = 'bench-control@example.com';

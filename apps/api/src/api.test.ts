@@ -170,6 +170,18 @@ describe('control api (SQLite, real Redis)', () => {
     }
     assert.equal(status, 202, 'the api reconnects by itself');
   });
+
+  test('login throttling: one IP is locked after 20 failures, whatever the accounts (runs last)', async () => {
+    let status = 0;
+    let attempts = 0;
+    for (; attempts < 25 && status !== 429; attempts++) {
+      status = (await h.call('POST', '/api/auth/login', { body: { email: `spray-${attempts}@example.com`, password: 'guess guess' } })).status;
+    }
+    assert.equal(status, 429);
+    assert.ok(attempts <= 21, `locked after ${attempts} attempts`);
+    const owner = await h.call('POST', '/api/auth/login', { body: { email: 'owner@example.com', password: 'correct horse battery' } });
+    assert.equal(owner.status, 429, 'the IP stays locked for every account');
+  });
 });
 
 describe('control api on Postgres', () => {
