@@ -63,7 +63,8 @@ function isRootOnDebian() {
 
 /** System packages the stack (and, with --test, the suite) needs, by the file that proves each is there. */
 function systemPackages() {
-  const pkgs = [{ pkg: 'redis-server', present: () => hasCommand('redis-server') }];
+  // `npm start` with an external Redis (REDIS_URL) needs no local redis-server; the tests always do.
+  const pkgs = [{ pkg: 'redis-server', present: () => hasCommand('redis-server') || (!forTests && Boolean(process.env.REDIS_URL)) }];
   if (forTests) pkgs.push({ pkg: 'postgresql', present: () => existsSync('/usr/lib/postgresql') });
   return pkgs;
 }
