@@ -15,7 +15,7 @@ import { withInstanceLock } from './instance_lock.js';
 import type { InstanceLayout } from './layout.js';
 import { appendSystemLine, fileSize, lastLines } from './log_file.js';
 import type { ResolvedProcessOptions } from './options.js';
-import { isRecordedProcess, markStopping, readPidFile, removePidFile, type PidRecord } from './pid_file.js';
+import { isRecordedProcess, markStopping, pidFileStamp, readPidFile, removePidFile, type PidRecord } from './pid_file.js';
 import { pidGone, terminate, watchPid, type ProcessExit } from './process_exit.js';
 import { spawnTenant } from './spawn_tenant.js';
 import { readSpecFile, writeSpecFile } from './spec_file.js';
@@ -59,6 +59,8 @@ export class InstanceSupervisor {
   private restartTimer: NodeJS.Timeout | undefined;
   private judgingExit = false;
   private syncing: Promise<void> | undefined;
+  /** pidFileStamp of the pid file when it was last found to record the process we hold. */
+  private heldStamp: string | undefined;
   private closed = false;
   /** Bumped by every explicit start/stop: async crash handling of an older epoch gives up. */
   private epoch = 0;
@@ -92,6 +94,8 @@ export class InstanceSupervisor {
     // A process we hold is re-checked too: another runtime on this root may have stopped or
     // replaced it (power off/on by the worker while the proxy holds the old one).
     if (this.starting || this.stopping || this.restartTimer || this.judgingExit) return Promise.resolve();
+    // Unchanged pid file: the process we hold is still the recorded one (one stat, no read).
+    if (this.proc && this.heldStamp !== undefined && pidFileStamp(this.layout.pidFile) === this.heldStamp) return Promise.resolve();
     this.syncing ??= this.syncFromDisk().finally(() => {
       this.syncing = undefined;
     });
@@ -149,10 +153,15 @@ export class InstanceSupervisor {
   }
 
   private async syncFromDisk(): Promise<void> {
+    const stamp = pidFileStamp(this.layout.pidFile);
     const record = await readPidFile(this.layout.pidFile);
     const held = this.proc;
-    // Fast path (every proxied request asks for status): our process is still the recorded one.
-    if (held && record !== undefined && record.pid === held.record.pid && !record.stopping) return;
+    // Our process is still the recorded one: remember this version of the file for sync()'s fast path.
+    if (held && record !== undefined && record.pid === held.record.pid && !record.stopping) {
+      this.heldStamp = stamp;
+      return;
+    }
+    this.heldStamp = undefined;
     const live = record !== undefined && (await isRecordedProcess(record));
     const spec = await readSpecFile(this.layout.specFile);
     const proc = this.proc;
@@ -185,6 +194,7 @@ export class InstanceSupervisor {
 
   private adoptProcess(proc: RunningProcess): void {
     this.proc = proc;
+    this.heldStamp = undefined;
     void proc.exited.then((exit) => this.onExit(proc, exit));
   }
 

@@ -1,4 +1,5 @@
 /** The pid file of a running tenant, and how to tell whether a recorded pid is still ours. */
+import { statSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 
 /** What `runtime/pid.json` records about a spawned tenant. */
@@ -25,6 +26,19 @@ export async function writePidFile(path: string, record: PidRecord): Promise<voi
 }
 
 /** Reads a pid file; undefined when missing, corrupt or of the wrong shape. */
+/**
+ * A cheap identity of the pid file's current version (inode, mtime, size), or undefined when
+ * there is none: one stat instead of a read, for the per-request status checks.
+ */
+export function pidFileStamp(path: string): string | undefined {
+  try {
+    const st = statSync(path, { bigint: true });
+    return `${st.ino}:${st.mtimeNs}:${st.size}`;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function readPidFile(path: string): Promise<PidRecord | undefined> {
   let text: string;
   try {
