@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleTenant } from './bundle_tenant.mjs';
 import { generatePrismaClients } from './prisma_generate.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -114,6 +115,7 @@ try {
   checkNative();
   installSystemPackages();
   build();
+  await bundleTenant();
   if (forTests) installPocketBase();
 } catch (err) {
   process.stderr.write(`[setup] ${err instanceof Error ? err.message : String(err)}\n`);
