@@ -72,6 +72,15 @@ export class IdleTracker {
     };
   }
 
+  /**
+   * Starts the idle clock of a running instance that has had no traffic through this proxy
+   * (just provisioned, powered on, or running before the proxy started), so it sleeps too.
+   */
+  notice(id: InstanceId): void {
+    if (this.activity.has(id) || this.sleeping.has(id)) return;
+    this.activity.set(id, { active: 0, lastActiveAt: this.now() });
+  }
+
   /** Exchanges in flight for this instance. */
   inFlight(id: InstanceId): number {
     return this.activity.get(id)?.active ?? 0;

@@ -171,6 +171,32 @@ describe('sleep and wake (real tenant)', () => {
   });
 });
 
+describe('idle clock without traffic (real tenant)', () => {
+  const id = parseInstanceId('unvisited');
+  const directory = new ObservedDirectory([record('unvisited', 'running')]);
+  let runtime: ProcessRuntime;
+  let cleanup: (ids: InstanceId[]) => Promise<void>;
+  let proxy: ProxyServer;
+
+  before(async () => {
+    ({ runtime, cleanup } = await tempRuntime(TENANT_BIN));
+    // Started by someone else (the worker, after provisioning); no request ever reaches the proxy.
+    await runtime.start({ id, env: {} });
+    proxy = createProxyServer({ directory, runtime, baseDomain: 'localhost', idleTimeoutMs: 300, idleSweepMs: 50 });
+    await proxy.listen(0);
+  });
+
+  after(async () => {
+    await proxy.close();
+    await cleanup([id]);
+  });
+
+  test('a running instance that never had traffic sleeps after the idle timeout', async () => {
+    await directory.waitForStatus('unvisited', 'sleeping');
+    assert.equal((await runtime.status(id)).state, 'stopped');
+  });
+});
+
 describe('streaming and headers (echo tenant)', () => {
   const directory = new ObservedDirectory([record('echo', 'sleeping'), record('stream', 'sleeping')]);
   let runtime: ProcessRuntime;

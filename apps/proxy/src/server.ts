@@ -55,7 +55,10 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
   const idle = new IdleTracker({
     idleTimeoutMs: opts.idleTimeoutMs,
     sweepMs: opts.idleSweepMs,
-    onSweep: opts.onIdleSweep,
+    onSweep: () => {
+      noticeRunning();
+      opts.onIdleSweep?.();
+    },
     sleep: async (id) => {
       await opts.runtime.stop(id, opts.sleepGraceMs === undefined ? {} : { graceMs: opts.sleepGraceMs });
       metrics.sleeps.inc();
@@ -64,6 +67,22 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
     },
     onError: (id, error) => logger.error('idle stop failed', { instance: id, error: describe(error) }),
   });
+
+  /** Running instances nobody has visited yet get an idle clock too (one scan at a time). */
+  let scanning = false;
+  function noticeRunning(): void {
+    if (scanning || opts.idleTimeoutMs <= 0) return;
+    scanning = true;
+    void opts.runtime
+      .list()
+      .then((all) => {
+        for (const found of all) if (found.state === 'running') idle.notice(found.id);
+      })
+      .catch((err: unknown) => logger.error('idle scan failed', { error: describe(err) }))
+      .finally(() => {
+        scanning = false;
+      });
+  }
 
   /** The endpoint to forward to: asked of the runtime every time (it changes after a restart). */
   async function resolveEndpoint(record: InstanceRecord): Promise<Endpoint> {
