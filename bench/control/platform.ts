@@ -2,7 +2,7 @@
  * The platform under test: starts the whole stack (scripts/stack.mjs) on free loopback ports
  * with a temp data dir, signs up one account and talks to the control API as it.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@burrow/testing';
@@ -169,7 +169,38 @@ export class Platform {
       console.error(`   cleanup: ${err instanceof Error ? err.message : String(err)}`);
     }
     await this.stack.stop();
+    this.killTenants();
     rmSync(this.dataRoot, { recursive: true, force: true });
+  }
+
+  /**
+   * Safety net after close() or on a watchdog: SIGKILLs the process group of every tenant
+   * this stack's runtime still records (tenants are detached from the stack's processes).
+   * Returns how many were signalled.
+   */
+  killTenants(): number {
+    const dir = join(this.stack.dataDir, 'instances');
+    let n = 0;
+    let ids: string[] = [];
+    try {
+      ids = readdirSync(dir);
+    } catch {
+      return 0;
+    }
+    for (const id of ids) {
+      const pf = this.pidFile(id);
+      if (!pf) continue;
+      try {
+        // Only a process whose command line names this instance's data dir (never a recycled pid).
+        const cmdline = readFileSync(`/proc/${pf.pid}/cmdline`, 'utf8');
+        if (!cmdline.includes(join(dir, id, 'data'))) continue;
+        process.kill(-pf.pid, 'SIGKILL');
+        n++;
+      } catch {
+        // already gone
+      }
+    }
+    return n;
   }
 }
 
