@@ -4,7 +4,6 @@
 // spends most of a cold start resolving and reading a few hundred small modules; one file
 // starts in about half the time. better-sqlite3 stays external (a native addon).
 // bin/burrow-tenant.mjs uses the bundle only when it is newer than the last TypeScript build.
-import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,6 +11,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Writes the bundle; resolves when done. */
 export async function bundleTenant() {
+  // Imported here, not at the top: the bootstrap loads this file before `npm ci` has run.
+  const { build } = await import('esbuild');
   await build({
     entryPoints: [join(root, 'apps', 'tenant', 'dist', 'cli.js')],
     outfile: join(root, 'apps', 'tenant', 'dist', 'burrow-tenant.bundle.mjs'),
