@@ -23,6 +23,11 @@ export async function bundleTenant() {
     external: ['better-sqlite3'],
     // Some bundled CommonJS dependencies call require() for Node built-ins.
     banner: { js: "import { createRequire as __burrowCreateRequire } from 'node:module'; const require = __burrowCreateRequire(import.meta.url);" },
+    // Smaller source parses and compiles faster (most of a cold start); identifiers keep their
+    // names so stack traces in the tenant's log stay readable.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'none',
     logLevel: 'warning',
   });
 }
