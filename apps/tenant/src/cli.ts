@@ -1,17 +1,14 @@
 #!/usr/bin/env node
 /**
  * The `burrow-tenant` command line (mirrors PocketBase's): serve, superuser upsert|delete|sync.
- * The tenant's only config module: the one place that reads the environment.
+ * The environment is read in config/env.ts only.
  */
 import { resolve } from 'node:path';
 import { TenantApp } from './core/app.js';
 import { deleteSuperuser, syncPlatformSuperuser, upsertSuperuser } from './core/superusers.js';
 import { ApiError } from './tools/router/api_error.js';
 import { serve } from './serve.js';
-
-const PLATFORM_KEY_ENV = 'BURROW_PLATFORM_KEY';
-// A shorter key is a placeholder or too weak: one captured request allows an offline guess.
-const MIN_PLATFORM_KEY_LENGTH = 32;
+import { MIN_PLATFORM_KEY_LENGTH, PLATFORM_KEY_ENV, takePlatformKey } from './config/env.js';
 
 const USAGE = `Usage:
   burrow-tenant serve [--http 127.0.0.1:8090] [--dir ./pb_data] [--db-dir DIR] [--dev]
@@ -20,7 +17,7 @@ const USAGE = `Usage:
   burrow-tenant superuser sync EMAIL [--dir ./pb_data] [--db-dir DIR] [--previous-email X] < bcrypt-hash
 
 Environment:
-  BURROW_PLATFORM_KEY  (serve) control-plane secret, at least ${MIN_PLATFORM_KEY_LENGTH} characters; enables
+  ${PLATFORM_KEY_ENV}  (serve) control-plane secret, at least ${MIN_PLATFORM_KEY_LENGTH} characters; enables
                        POST /api/_burrow/superuser-token
 `;
 
@@ -63,13 +60,12 @@ function parseHttp(value: string): { host: string; port: number } {
 }
 
 // The platform key, validated at startup (a bad key fails loudly instead of disabling login).
-function platformKeyFromEnv(env: NodeJS.ProcessEnv): string | undefined {
-  const key = env[PLATFORM_KEY_ENV];
-  // Removed from the environment so that nothing else in the process (or its children) reads it.
-  delete env[PLATFORM_KEY_ENV];
-  if (key === undefined || key === '') return undefined;
-  if (key.length < MIN_PLATFORM_KEY_LENGTH) fail(`${PLATFORM_KEY_ENV} must be at least ${MIN_PLATFORM_KEY_LENGTH} characters long`);
-  return key;
+function platformKeyOrFail(): string | undefined {
+  try {
+    return takePlatformKey();
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+  }
 }
 
 // The hash comes on stdin so it never shows in `ps` or the shell history.
@@ -90,7 +86,7 @@ async function main(): Promise<void> {
   switch (command) {
     case 'serve': {
       const { host, port } = parseHttp(flag(args, 'http', '127.0.0.1:8090'));
-      await serve({ dir, dbDir, host, port, dev: args.flags.has('dev'), platformKey: platformKeyFromEnv(process.env) });
+      await serve({ dir, dbDir, host, port, dev: args.flags.has('dev'), platformKey: platformKeyOrFail() });
       return;
     }
     case 'superuser': {
