@@ -27,6 +27,7 @@ let dataDir: string;
 let token: string;
 const lines: string[] = [];
 
+// `any` body: the journey reads several response shapes; each assertion is the check.
 async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(`${stack.apiUrl}${path}`, {
     method,

@@ -13,6 +13,7 @@ export interface ApiHarness {
   redis: RedisHandle;
   config: PlatformConfig;
   /** JSON request; returns status, parsed body and headers. */
+  // `any` body: tests read whatever JSON a scenario answers; asserting on it is the check.
   call(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   /** Signs up a fresh account and returns its token. */
   signup(email?: string, password?: string): Promise<string>;
