@@ -42,12 +42,38 @@ async function until(what, check, timeoutMs, isDead = () => undefined) {
   }
 }
 
-/** Starts this data dir's own Redis (AOF persistence) on a free port, remembered for the next start. */
+/** The `dir` setting of the Redis answering on 127.0.0.1:port, or undefined (not Redis, or nothing). */
+function redisDir(port) {
+  return new Promise((res) => {
+    const s = connect(port, '127.0.0.1');
+    let buf = '';
+    const done = (v) => { s.destroy(); res(v); };
+    s.setTimeout(1000, () => done(undefined));
+    s.once('error', () => done(undefined));
+    s.once('connect', () => s.write('*3\r\n$6\r\nCONFIG\r\n$3\r\nGET\r\n$3\r\ndir\r\n'));
+    s.on('data', (d) => {
+      buf += d.toString();
+      const m = /^\*2\r\n\$3\r\ndir\r\n\$\d+\r\n([^\r]*)\r\n/.exec(buf);
+      if (m) done(m[1]);
+      else if (buf.length > 4096 || buf.startsWith('-')) done(undefined);
+    });
+  });
+}
+
+/**
+ * Starts this data dir's own Redis (AOF persistence) on a free port, remembered for the next
+ * start. If the remembered port still answers as the Redis of this data dir (a launcher that
+ * was killed left it running), it is reused: two servers must never share one AOF.
+ */
 async function startRedis(dataDir, log) {
   const dir = join(dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
   const portFile = join(dir, 'port');
   let port = existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : 0;
+  if (port && (await redisDir(port)) === dir) {
+    log('stack', `reusing the Redis already running for this data dir on port ${port}`);
+    return { url: `redis://127.0.0.1:${port}`, child: undefined };
+  }
   if (!port || (await listening(port))) port = await freePort();
   writeFileSync(portFile, String(port));
   const child = spawn('redis-server', [
@@ -109,10 +135,8 @@ export async function startStack({ env: overrides = {}, log = () => {}, cwd = ro
 
   const stop = async () => {
     stopping = true;
-    const all = [...children.values(), ...(redis ? [redis.child] : [])];
     await Promise.all([...children.values()].map((c) => terminate(c, 15_000)));
-    if (redis) await terminate(redis.child, 5_000);
-    return all.length;
+    if (redis?.child) await terminate(redis.child, 5_000);
   };
   try {
     await until('api', async () => {

@@ -74,6 +74,9 @@ describe('control api (SQLite, real Redis)', () => {
     { name: 'patch: bad power', method: 'PATCH', url: (c) => `/api/instances/${c.ownerInstance}`, token: owner, body: { power: 'maybe' }, status: 400, expect: ['"power"'] },
     { name: 'patch: invalid secret name', method: 'PATCH', url: (c) => `/api/instances/${c.ownerInstance}`, token: owner, body: { secrets: { 'lower-case': 'x' } }, status: 400, expect: ['validation_invalid_secret_name'] },
     { name: 'patch: reserved secret name', method: 'PATCH', url: (c) => `/api/instances/${c.ownerInstance}`, token: owner, body: { secrets: { NODE_OPTIONS: '--inspect' } }, status: 400, expect: ['validation_reserved_secret_name'] },
+    { name: 'patch: OPENSSL_CONF is reserved (it can load native code)', method: 'PATCH', url: (c) => `/api/instances/${c.ownerInstance}`, token: owner, body: { secrets: { OPENSSL_CONF: '/tmp/x.cnf' } }, status: 400, expect: ['validation_reserved_secret_name'] },
+    { name: 'patch: NODE_* is reserved', method: 'PATCH', url: (c) => `/api/instances/${c.ownerInstance}`, token: owner, body: { secrets: { NODE_V8_COVERAGE: '/tmp' } }, status: 400, expect: ['validation_reserved_secret_name'] },
+    { name: 'patch: BURROW_* is reserved', method: 'PATCH', url: (c) => `/api/instances/${c.ownerInstance}`, token: owner, body: { secrets: { BURROW_PLATFORM_KEY: 'x'.repeat(40) } }, status: 400, expect: ['validation_reserved_secret_name'] },
     { name: 'patch: set secrets', method: 'PATCH', url: (c) => `/api/instances/${c.ownerInstance}`, token: owner, body: { secrets: { STRIPE_KEY: 'sk_test_1', OTHER: 'x' } }, status: 200, expect: ['"secrets":["OTHER","STRIPE_KEY"]'], notExpect: ['sk_test_1'] },
     { name: 'patch: remove a secret', method: 'PATCH', url: (c) => `/api/instances/${c.ownerInstance}`, token: owner, body: { secrets: { OTHER: null } }, status: 200, expect: ['"secrets":["STRIPE_KEY"]'] },
     { name: 'secrets: values for the owner', method: 'GET', url: (c) => `/api/instances/${c.ownerInstance}/secrets`, token: owner, status: 200, expect: ['"value":"sk_test_1"'] },
@@ -93,6 +96,27 @@ describe('control api (SQLite, real Redis)', () => {
       assert.ok(values.length > 0);
       for (const v of values) assert.ok(v.startsWith('v1.') && !v.includes('sk_test_1'));
     } finally { await db.$disconnect(); }
+  });
+
+  test('power on restarts a failed instance whose power is already on', async () => {
+    const t = await h.signup();
+    const id = (await h.call('POST', '/api/instances', { token: t, body: { name: 'will-fail' } })).body.id;
+    const { openControlDb } = await import('@burrow/db');
+    const db = await openControlDb(h.config.database);
+    try {
+      await db.instance.update({ where: { id }, data: { status: 'failed', statusReason: 'health timeout' } });
+    } finally { await db.$disconnect(); }
+    const r = await h.call('PATCH', `/api/instances/${id}`, { token: t, body: { power: 'on' } });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.job.name, 'instance.power');
+    assert.equal(r.body.job.state, 'queued');
+  });
+
+  test('quota: parallel creates never exceed it', async () => {
+    const t = await h.signup();
+    const results = await Promise.all(['par-a', 'par-b', 'par-c', 'par-d', 'par-e', 'par-f'].map((name) => h.call('POST', '/api/instances', { token: t, body: { name } })));
+    assert.equal(results.filter((r) => r.status === 202).length <= 3, true);
+    assert.ok((await h.call('GET', '/api/instances', { token: t })).body.length <= 3);
   });
 
   test('quota: the fourth instance is refused', async () => {
@@ -161,6 +185,9 @@ describe('control api (SQLite, real Redis)', () => {
     assert.equal((await h.call('GET', '/api/health')).body.status, 'degraded');
     assert.deepEqual((await h.call('GET', '/api/instances', { token: t })).body, [], 'no half-made instance');
     assert.equal((await h.call('GET', '/api/me', { token: t })).status, 200, 'reads keep working');
+    const pw = await h.call('POST', '/api/me/password', { token: t, body: { currentPassword: 'correct horse battery', newPassword: 'another long password' } });
+    assert.equal(pw.status, 503, 'a password change needs the queue (instance superusers follow through jobs)');
+    assert.equal((await h.call('GET', '/api/me', { token: t })).status, 200, 'and changed nothing: the session stays');
     await h.redis.restart();
     const deadline = Date.now() + 10_000;
     let status = 0;

@@ -61,6 +61,14 @@ export class InstanceWaker {
     // Recorded after every start (a no-op when already `running`): an idle sleep may have marked
     // it `sleeping` after this record was read.
     await this.directory.markStatus(record.id, 'running');
+    // The owner may have powered it off (or deleted it) while it started: the worker's stop can
+    // have run before this start, so undo the start rather than leave a tenant nobody wants.
+    const after = await this.directory.findByName(record.name, { fresh: true });
+    const refusedNow = after === undefined || after.id !== record.id ? notFound() : unavailable(after);
+    if (refusedNow !== undefined) {
+      await this.runtime.stop(record.id).catch(() => undefined);
+      throw refusedNow;
+    }
     return endpoint;
   }
 }

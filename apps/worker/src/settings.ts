@@ -22,15 +22,22 @@ export interface WorkerSettings {
   reconcileIntervalMs: number;
 }
 
-/** Defaults: 4 jobs at once, a 5 s lock checked every 2.5 s, a reconcile pass every 30 s. */
-export function workerSettings(config: PlatformConfig, overrides: Partial<Pick<WorkerSettings, 'concurrency' | 'reconcileIntervalMs'>> = {}): WorkerSettings {
+/**
+ * Defaults: 4 jobs at once, a 15 s lock checked every 5 s, a reconcile pass every 30 s. The
+ * lock outlives the tenant's 10 s SQLite busy timeout: the admin sync writes the tenant's
+ * database synchronously, and a lock that expired meanwhile would hand the job to another worker.
+ */
+export function workerSettings(
+  config: PlatformConfig,
+  overrides: Partial<Pick<WorkerSettings, 'concurrency' | 'reconcileIntervalMs' | 'lockDurationMs' | 'stalledIntervalMs'>> = {},
+): WorkerSettings {
   return {
     hostId: config.hostId as HostId,
     instancesDir: config.instancesDir,
     queues: [...new Set(JOB_NAMES.map((name) => queueFor(name, config.hostId)))],
     concurrency: overrides.concurrency ?? 4,
-    lockDurationMs: 5_000,
-    stalledIntervalMs: 2_500,
+    lockDurationMs: overrides.lockDurationMs ?? 15_000,
+    stalledIntervalMs: overrides.stalledIntervalMs ?? 5_000,
     reconcileIntervalMs: overrides.reconcileIntervalMs ?? 30_000,
   };
 }

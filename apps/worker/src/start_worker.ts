@@ -24,6 +24,9 @@ export interface WorkerOptions {
   concurrency?: number;
   /** Reconcile period in ms (default 30 000). */
   reconcileIntervalMs?: number;
+  /** Job lock and stalled-check periods in ms (defaults 15 000 / 5 000; tests shorten them). */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
 }
 
 /** A running worker. */
@@ -43,7 +46,12 @@ export interface RunningWorker {
  * a resource cannot be opened, or a job has no handler or several (HandlerRegistryError).
  */
 export async function startWorker(config: PlatformConfig, options: WorkerOptions = {}): Promise<RunningWorker> {
-  const settings = workerSettings(config, { concurrency: options.concurrency, reconcileIntervalMs: options.reconcileIntervalMs });
+  const settings = workerSettings(config, {
+    concurrency: options.concurrency,
+    reconcileIntervalMs: options.reconcileIntervalMs,
+    lockDurationMs: options.lockDurationMs,
+    stalledIntervalMs: options.stalledIntervalMs,
+  });
   const opened = await openWorkerResources(config, settings, options.hooks ?? {});
   let app: INestApplicationContext;
   try {

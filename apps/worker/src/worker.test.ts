@@ -159,7 +159,9 @@ describe('worker', () => {
     // Worker A holds the job right after the tenant started, until it is abandoned.
     let held: (pid: number | undefined) => void = () => undefined;
     const reachedHold = new Promise<number | undefined>((resolve) => { held = resolve; });
+    const fastLocks = { lockDurationMs: 3_000, stalledIntervalMs: 1_000 };
     const a = await startWorker(f.config, {
+      ...fastLocks,
       logger: false,
       hooks: {
         afterProgress: async (e) => {
@@ -175,7 +177,7 @@ describe('worker', () => {
     await a.close({ abandonJobs: true });
 
     const seenByB: ProgressEvent[] = [];
-    worker = await startWorker(f.config, { logger: false, hooks: { afterProgress: async (e) => { seenByB.push(e); } } });
+    worker = await startWorker(f.config, { ...fastLocks, logger: false, hooks: { afterProgress: async (e) => { seenByB.push(e); } } });
     const run = await f.finishedRun(runId, 20_000);
     assert.equal(run.state, 'completed', run.error ?? '');
     assert.equal((await f.db.instance.findUniqueOrThrow({ where: { id: victim.id } })).status, 'running');

@@ -2,7 +2,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PlatformConfig } from '@burrow/config';
 import { newId, uniqueViolation, type ControlDb, type User, type UserId } from '@burrow/db';
-import type { JobProducer } from '@burrow/jobs';
+import { QueueUnavailableError, type JobProducer } from '@burrow/jobs';
 import { ApiError } from '../common/api_error.js';
 import { CLOCK, CONFIG, DB, JOBS, type Clock } from '../common/tokens.js';
 import type { AuthContext } from './auth_context.js';
@@ -99,10 +99,19 @@ export class AuthService {
     if (!(await verifyPassword(currentPassword, user.passwordHash))) {
       throw ApiError.badRequest('Failed to change the password.', { currentPassword: { code: 'validation_invalid_password', message: 'The current password is wrong.' } });
     }
+    // The instances' superusers follow through jobs: refuse before changing anything when they
+    // cannot be queued, or the old password would stay a superuser login everywhere.
+    if (!(await this.jobs.available())) throw new QueueUnavailableError(new Error('redis not ready'));
     const now = this.now();
     await this.db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(newPassword), passwordChangedAt: now, updatedAt: now } });
     await this.sessions.revokeAll(auth.userId, auth.sessionId);
-    for (const instance of user.instances) await this.jobs.enqueue('instance.admin-sync', { instanceId: instance.id }, instance.hostId || this.config.hostId);
+    // One failed enqueue must not skip the other instances; the password change itself stands.
+    const results = await Promise.allSettled(
+      user.instances.map((instance) => this.jobs.enqueue('instance.admin-sync', { instanceId: instance.id }, instance.hostId || this.config.hostId)),
+    );
+    if (results.some((r) => r.status === 'rejected')) {
+      throw ApiError.unavailable('Your password was changed, but some instances could not be updated yet; change it again in a moment to retry.');
+    }
   }
 }
 

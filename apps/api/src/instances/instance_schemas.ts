@@ -9,8 +9,11 @@ export const instanceNameSchema = z.string().superRefine((name, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', ...fieldIssue(problem.code, problem.message) });
 });
 
-/** Names a secret may not take: they would change how the tenant process itself runs. */
-const RESERVED_SECRET = /^(PATH|HOME|NODE_OPTIONS|NODE_PATH|NODE_ENV|LANG|LD_.*|DYLD_.*|BURROW_.*)$/;
+/**
+ * Names a secret may not take: they would change how the tenant process itself runs or what
+ * it loads (the runtime refuses the same names: libs/runtime RESERVED_ENV), or are the platform's.
+ */
+const RESERVED_SECRET = /^(PATH|HOME|LANG|NODE_.*|OPENSSL_.*|SSL_.*|UV_.*|LD_.*|DYLD_.*|BURROW_.*)$/;
 
 /** Environment variable names. */
 export const secretNameSchema = z.string().superRefine((name, ctx) => {

@@ -70,6 +70,11 @@ export class InstancesService {
       if (uniqueViolation(err)?.includes('name')) throw ApiError.badRequest('Failed to create the instance.', NAME_TAKEN);
       throw err;
     }
+    // Count again after the insert: two creates racing past the first check must not both stay.
+    if ((await this.db.instance.count({ where: { ownerId: auth.userId } })) > this.config.instanceQuota) {
+      await this.db.instance.deleteMany({ where: { id } });
+      throw ApiError.forbidden(`You have reached your limit of ${this.config.instanceQuota} instances.`, ApiErrorCode.QuotaExceeded);
+    }
     try {
       await this.jobs.enqueue('instance.provision', { instanceId: id }, this.config.hostId);
     } catch (err) {
@@ -95,7 +100,10 @@ export class InstancesService {
       }
     }
     if (patch.secrets) await this.applySecrets(row.id as ControlInstanceId, patch.secrets, now);
-    if (patch.power !== undefined && patch.power !== row.power) {
+    // Power on also restarts an instance that is down although its power is on (failed, or
+    // stopped by a crash loop): that is how an owner retries after a failure.
+    const restart = patch.power === 'on' && row.power === 'on' && (row.status === 'failed' || row.status === 'stopped');
+    if (patch.power !== undefined && (patch.power !== row.power || restart)) {
       await this.db.instance.update({ where: { id: row.id }, data: { power: patch.power, updatedAt: now } });
       if (row.status !== 'provisioning') {
         try {

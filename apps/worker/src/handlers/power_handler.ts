@@ -46,8 +46,10 @@ export class PowerHandler implements JobHandler<'instance.power'> {
     const id = runtimeId(instanceId);
     if (desired === 'off') {
       await progress({ percent: 30, step: 'Stopping the instance' });
-      await this.runtime.stop(id);
+      // `stopped` first: from then on the proxy refuses to wake it (and undoes a wake that was
+      // already under way), so the stop below cannot be followed by a visitor's start.
       await this.instances.moveStatus(instanceId, POWERABLE, 'stopped');
+      await this.runtime.stop(id);
       await progress({ percent: 100, step: 'Stopped' });
       return;
     }

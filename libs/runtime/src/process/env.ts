@@ -12,9 +12,11 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * Names an instance may not set: they belong to the runtime (PATH, HOME) or would change
- * what code the tenant's Node loads (NODE_OPTIONS, NODE_PATH, the dynamic loader's LD_*).
+ * what the tenant's process loads or writes outside its directory: every NODE_* (options,
+ * module paths, coverage and warning files, compile cache), OpenSSL's config and engines
+ * (OPENSSL_CONF can load a shared object), libuv's, and the dynamic loader's LD_* / DYLD_*.
  */
-const RESERVED_ENV = /^(PATH|HOME|NODE_OPTIONS|NODE_PATH|LD_.*|DYLD_.*)$/;
+export const RESERVED_ENV = /^(PATH|HOME|NODE_.*|OPENSSL_.*|SSL_.*|UV_.*|LD_.*|DYLD_.*)$/;
 
 /** Throws RuntimeError `invalid_spec` unless every entry of `env` is allowed. */
 export function validateInstanceEnv(env: Record<string, string>): void {
