@@ -1,6 +1,6 @@
 /** Which recorded statuses the proxy serves, and the answer for those it does not. */
 import { ProxyError } from './api_error.js';
-import type { InstanceRecord } from './directory.js';
+import type { InstanceDirectory, InstanceRecord } from './directory.js';
 
 /** Retry-After seconds per unavailable status. */
 export const RETRY_AFTER = { failed: 30, provisioning: 2, stopped: 60 } as const;
@@ -34,4 +34,17 @@ export function unavailable(record: InstanceRecord): ProxyError | undefined {
     case 'deleting':
       return notFound();
   }
+}
+
+/**
+ * The instance's record read past the directory's cache; throws the proxy's answer (404, 503)
+ * when it is gone, has become another instance, or may not be served. Used wherever acting on
+ * a cached status could be wrong: before and after a wake, and to explain a dead upstream.
+ */
+export async function readServable(directory: InstanceDirectory, known: InstanceRecord): Promise<InstanceRecord> {
+  const record = await directory.findByName(known.name, { fresh: true });
+  if (record === undefined || record.id !== known.id) throw notFound();
+  const refused = unavailable(record);
+  if (refused !== undefined) throw refused;
+  return record;
 }

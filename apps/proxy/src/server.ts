@@ -3,7 +3,7 @@ import { Agent, createServer, type IncomingMessage, type ServerResponse } from '
 import type { AddressInfo } from 'node:net';
 import type { Endpoint, InstanceId, InstanceRuntime } from '@burrow/runtime';
 import { ProxyError, sendError } from './api_error.js';
-import { failed, notFound, unavailable } from './availability.js';
+import { failed, notFound, readServable, unavailable } from './availability.js';
 import type { InstanceDirectory, InstanceRecord } from './directory.js';
 import { forwardRequest } from './forward.js';
 import { instanceNameFromHost, isPlatformHost } from './host.js';
@@ -141,10 +141,10 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
         proto: 'http',
         // A cached record can be a second old: if the api/worker stopped or deleted the
         // instance meanwhile, say so rather than answer a bare 502.
-        explainFailure: async () => {
-          const fresh = await opts.directory.findByName(record.name, { fresh: true });
-          return fresh === undefined ? notFound() : unavailable(fresh);
-        },
+        explainFailure: () => readServable(opts.directory, record).then(
+          () => undefined,
+          (refused: unknown) => (refused instanceof ProxyError ? refused : undefined),
+        ),
       });
       if (result.error !== undefined && !result.aborted) {
         logger.error('upstream unreachable', { instance, endpoint: endpoint.url, error: describe(result.error) });

@@ -1,7 +1,7 @@
 /** Single-flight wake: concurrent requests for a sleeping instance share one `runtime.start`. */
 import type { Endpoint, InstanceId, InstanceRuntime } from '@burrow/runtime';
 import { ProxyError } from './api_error.js';
-import { notFound, unavailable } from './availability.js';
+import { readServable } from './availability.js';
 import type { InstanceDirectory, InstanceRecord } from './directory.js';
 import type { ProxyMetrics } from './metrics.js';
 
@@ -43,10 +43,7 @@ export class InstanceWaker {
   private async startOnce(cached: InstanceRecord): Promise<Endpoint> {
     // The request's record may come from the directory's cache; starting a process is the one
     // step that must not act on a stale status (an owner's power-off, a delete) or stale secrets.
-    const record = await this.directory.findByName(cached.name, { fresh: true });
-    if (record === undefined || record.id !== cached.id) throw notFound();
-    const refused = unavailable(record);
-    if (refused !== undefined) throw refused;
+    const record = await readServable(this.directory, cached);
     const startedAt = performance.now();
     let endpoint: Endpoint;
     try {
@@ -63,11 +60,11 @@ export class InstanceWaker {
     await this.directory.markStatus(record.id, 'running');
     // The owner may have powered it off (or deleted it) while it started: the worker's stop can
     // have run before this start, so undo the start rather than leave a tenant nobody wants.
-    const after = await this.directory.findByName(record.name, { fresh: true });
-    const refusedNow = after === undefined || after.id !== record.id ? notFound() : unavailable(after);
-    if (refusedNow !== undefined) {
+    try {
+      await readServable(this.directory, record);
+    } catch (refused) {
       await this.runtime.stop(record.id).catch(() => undefined);
-      throw refusedNow;
+      throw refused;
     }
     return endpoint;
   }

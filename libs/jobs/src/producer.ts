@@ -32,9 +32,14 @@ export class JobProducer {
     }
   }
 
+  /** Throws QueueUnavailableError unless Redis answers now (callers check before writing anything). */
+  async requireAvailable(): Promise<void> {
+    if (!(await this.available())) throw new QueueUnavailableError(new Error(`redis status ${this.connection.status}`));
+  }
+
   /** Queues `name` for the host; returns the run id. Throws QueueUnavailableError when Redis is down. */
   async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], hostId: string): Promise<string> {
-    if (!(await this.available())) throw new QueueUnavailableError(new Error(`redis status ${this.connection.status}`));
+    await this.requireAvailable();
     const id = bullJobId(name, payload);
     const queue = this.queue(queueFor(name, hostId));
     // The same intent still pending: nothing to add, and its recorded progress stays as it is.

@@ -2,7 +2,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PlatformConfig } from '@burrow/config';
 import { newId, uniqueViolation, type ControlDb, type User, type UserId } from '@burrow/db';
-import { QueueUnavailableError, type JobProducer } from '@burrow/jobs';
+import type { JobProducer } from '@burrow/jobs';
 import { ApiError } from '../common/api_error.js';
 import { CLOCK, CONFIG, DB, JOBS, type Clock } from '../common/tokens.js';
 import type { AuthContext } from './auth_context.js';
@@ -101,7 +101,7 @@ export class AuthService {
     }
     // The instances' superusers follow through jobs: refuse before changing anything when they
     // cannot be queued, or the old password would stay a superuser login everywhere.
-    if (!(await this.jobs.available())) throw new QueueUnavailableError(new Error('redis not ready'));
+    await this.jobs.requireAvailable();
     const now = this.now();
     await this.db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(newPassword), passwordChangedAt: now, updatedAt: now } });
     await this.sessions.revokeAll(auth.userId, auth.sessionId);

@@ -8,7 +8,7 @@ import type { PlatformConfig } from '@burrow/config';
 import {
   JobRunStore, newId, parseId, uniqueViolation, type ControlDb, type ControlInstanceId, type Instance, type SecretBox, type UserId,
 } from '@burrow/db';
-import { QueueUnavailableError, type JobProducer } from '@burrow/jobs';
+import type { JobProducer } from '@burrow/jobs';
 import { ApiError, ApiErrorCode } from '../common/api_error.js';
 import { CLOCK, CONFIG, DB, JOBS, SECRET_BOX, type Clock } from '../common/tokens.js';
 import type { AuthContext } from '../auth/auth_context.js';
@@ -52,7 +52,7 @@ export class InstancesService {
 
   /** Records a new instance and queues its provisioning. */
   async create(auth: AuthContext, name: string): Promise<InstanceView> {
-    await this.requireQueue();
+    await this.jobs.requireAvailable();
     const count = await this.db.instance.count({ where: { ownerId: auth.userId } });
     if (count >= this.config.instanceQuota) {
       throw ApiError.forbidden(`You have reached your limit of ${this.config.instanceQuota} instances.`, ApiErrorCode.QuotaExceeded);
@@ -89,7 +89,7 @@ export class InstancesService {
   async update(auth: AuthContext, id: string, patch: InstancePatch): Promise<InstanceView> {
     const row = await this.owned(auth, id);
     if (row.status === 'deleting') throw ApiError.conflict('This instance is being deleted.');
-    if (patch.power !== undefined) await this.requireQueue();
+    if (patch.power !== undefined) await this.jobs.requireAvailable();
     const now = this.now();
     if (patch.name !== undefined && patch.name !== row.name) {
       try {
@@ -120,7 +120,7 @@ export class InstancesService {
   /** Marks the instance `deleting` and queues its removal (data dir, process, rows). */
   async remove(auth: AuthContext, id: string): Promise<InstanceView> {
     const row = await this.owned(auth, id);
-    await this.requireQueue();
+    await this.jobs.requireAvailable();
     await this.db.instance.update({ where: { id: row.id }, data: { status: 'deleting', statusReason: null, updatedAt: this.now() } });
     // If Redis fails right here, the worker's reconciler queues the removal of `deleting` rows.
     await this.jobs.enqueue('instance.deprovision', { instanceId: row.id }, row.hostId);
@@ -158,9 +158,5 @@ export class InstancesService {
         update: { value: this.box.seal(value), updatedAt: now },
       })),
     ]);
-  }
-
-  private async requireQueue(): Promise<void> {
-    if (!(await this.jobs.available())) throw new QueueUnavailableError(new Error('redis not ready'));
   }
 }

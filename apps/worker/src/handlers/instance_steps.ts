@@ -1,9 +1,11 @@
 /** Steps several handlers share, with the permanent failures they can hit made explicit. */
 import { UnrecoverableError } from 'bullmq';
 import type { ControlInstanceId, Instance, InstanceStore } from '@burrow/db';
-import { parseInstanceId, type InstanceId } from '@burrow/runtime';
+import { parseInstanceId, type Endpoint, type InstanceId, type InstanceRuntime } from '@burrow/runtime';
 import type { ControlRows } from '../control_rows.js';
 import type { TenantAdmin } from '../tenant_admin.js';
+import type { TenantProbe } from '../tenant_probe.js';
+import type { ProgressReporter } from './job_handler.js';
 
 /** The runtime's id of an instance (control ids are valid runtime ids: 15 lowercase characters). */
 export function runtimeId(id: ControlInstanceId): InstanceId {
@@ -26,4 +28,33 @@ export async function tenantEnv(instances: InstanceStore, instance: Instance): P
     // A value that does not open was sealed with another key (SECRETS_KEY changed): retrying cannot help.
     throw new UnrecoverableError(`the secrets of instance "${instance.name}" cannot be decrypted (${err instanceof Error ? err.message : String(err)})`);
   }
+}
+
+/** What bringing a tenant up touches. */
+export interface BringUpDeps {
+  instances: InstanceStore;
+  rows: ControlRows;
+  admin: TenantAdmin;
+  runtime: InstanceRuntime;
+  probe: TenantProbe;
+}
+
+/**
+ * The shared tail of provision and power-on: sync the owner as superuser, start the tenant with
+ * its env, wait until it answers; `at` gives each step's progress percentage.
+ */
+export async function bringUp(
+  deps: BringUpDeps,
+  instance: Instance,
+  progress: ProgressReporter,
+  at: { sync: number; syncStep: string; start: number; wait: number },
+): Promise<Endpoint> {
+  const id = instance.id as ControlInstanceId;
+  await progress({ percent: at.sync, step: at.syncStep });
+  await syncOwner(deps.rows, deps.admin, instance, id);
+  await progress({ percent: at.start, step: 'Starting the instance' });
+  const endpoint = await deps.runtime.start({ id: runtimeId(id), env: await tenantEnv(deps.instances, instance) });
+  await progress({ percent: at.wait, step: 'Waiting for it to answer' });
+  await deps.probe.waitHealthy(endpoint);
+  return endpoint;
 }

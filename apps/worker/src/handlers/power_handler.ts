@@ -7,7 +7,7 @@ import { ControlRows } from '../control_rows.js';
 import type { CheckedPayload } from '../job_payload.js';
 import { TenantAdmin } from '../tenant_admin.js';
 import { TenantProbe } from '../tenant_probe.js';
-import { runtimeId, syncOwner, tenantEnv } from './instance_steps.js';
+import { bringUp, runtimeId, type BringUpDeps } from './instance_steps.js';
 import type { JobHandler, ProgressReporter } from './job_handler.js';
 import { INSTANCES, RUNTIME } from '../tokens.js';
 
@@ -53,13 +53,12 @@ export class PowerHandler implements JobHandler<'instance.power'> {
       await progress({ percent: 100, step: 'Stopped' });
       return;
     }
-    await progress({ percent: 20, step: 'Syncing the admin account' });
-    await syncOwner(this.rows, this.admin, row, instanceId);
-    await progress({ percent: 50, step: 'Starting the instance' });
-    const endpoint = await this.runtime.start({ id, env: await tenantEnv(this.instances, row) });
-    await progress({ percent: 80, step: 'Waiting for it to answer' });
-    await this.probe.waitHealthy(endpoint);
+    await bringUp(this.bringUpDeps(), row, progress, { sync: 20, syncStep: 'Syncing the admin account', start: 50, wait: 80 });
     await this.instances.moveStatus(instanceId, POWERABLE, 'running');
     await progress({ percent: 100, step: 'Running' });
+  }
+
+  private bringUpDeps(): BringUpDeps {
+    return { instances: this.instances, rows: this.rows, admin: this.admin, runtime: this.runtime, probe: this.probe };
   }
 }

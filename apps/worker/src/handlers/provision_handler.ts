@@ -7,7 +7,7 @@ import { ControlRows } from '../control_rows.js';
 import type { CheckedPayload } from '../job_payload.js';
 import { TenantAdmin } from '../tenant_admin.js';
 import { TenantProbe } from '../tenant_probe.js';
-import { runtimeId, syncOwner, tenantEnv } from './instance_steps.js';
+import { bringUp, runtimeId, type BringUpDeps } from './instance_steps.js';
 import type { JobHandler, ProgressReporter } from './job_handler.js';
 import { INSTANCES, RUNTIME } from '../tokens.js';
 
@@ -40,12 +40,7 @@ export class ProvisionHandler implements JobHandler<'instance.provision'> {
     }
     await progress({ percent: 10, step: 'Preparing data directory' });
     await this.admin.prepare(instanceId);
-    await progress({ percent: 40, step: 'Creating the admin account' });
-    await syncOwner(this.rows, this.admin, row, instanceId);
-    await progress({ percent: 70, step: 'Starting the instance' });
-    const endpoint = await this.runtime.start({ id: runtimeId(instanceId), env: await tenantEnv(this.instances, row) });
-    await progress({ percent: 90, step: 'Waiting for it to answer' });
-    await this.probe.waitHealthy(endpoint);
+    const endpoint = await bringUp(this.bringUpDeps(), row, progress, { sync: 40, syncStep: 'Creating the admin account', start: 70, wait: 90 });
     if (!(await this.instances.moveStatus(instanceId, PROVISIONABLE, 'running'))) {
       // A delete arrived meanwhile: its deprovision job stops and removes what was started.
       await progress({ percent: 100, step: 'Superseded (instance is being deleted)' });
@@ -63,5 +58,9 @@ export class ProvisionHandler implements JobHandler<'instance.provision'> {
     }
     this.log.log(`instance ${row.name} (${instanceId}) is running at ${endpoint.url}`);
     await progress({ percent: 100, step: 'Running' });
+  }
+
+  private bringUpDeps(): BringUpDeps {
+    return { instances: this.instances, rows: this.rows, admin: this.admin, runtime: this.runtime, probe: this.probe };
   }
 }
