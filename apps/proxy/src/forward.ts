@@ -2,19 +2,7 @@
 import { request as httpRequest, type Agent, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Endpoint } from '@burrow/runtime';
 import { ProxyError, sendError } from './api_error.js';
-
-/** Headers that describe one connection, not the message (RFC 9110 §7.6.1), never forwarded. */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
+import { HOP_BY_HOP } from './http1/hop_by_hop.js';
 
 /** How one exchange ended. */
 export interface ForwardResult {

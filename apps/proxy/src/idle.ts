@@ -86,6 +86,11 @@ export class IdleTracker {
     return this.activity.get(id)?.active ?? 0;
   }
 
+  /** A sleep of this instance is under way (requests must wait for it, then wake it). */
+  isSleeping(id: InstanceId): boolean {
+    return this.sleeping.has(id);
+  }
+
   /** Resolves once a sleep under way for this instance (if any) has finished, so a wake does not race it. */
   async settled(id: InstanceId): Promise<void> {
     await this.sleeping.get(id)?.catch(() => undefined);

@@ -49,6 +49,18 @@ export class ProxyMetrics {
     if (opts.processMetrics === true) collectDefaultMetrics({ register: this.registry, prefix: 'burrow_proxy_' });
   }
 
+  private readonly byStatus = new Map<number, { inc(): void }>();
+
+  /** Counts one answered request (labelled children cached: this runs for every request). */
+  countRequest(status: number): void {
+    let child = this.byStatus.get(status);
+    if (child === undefined) {
+      child = this.requests.labels({ status: String(status) });
+      this.byStatus.set(status, child);
+    }
+    child.inc();
+  }
+
   /** Records one finished wake. */
   wakeFinished(outcome: WakeOutcome, seconds: number): void {
     this.wakes.inc({ outcome });

@@ -1,10 +1,15 @@
-/** The edge server: Host header -> instance -> (wake if asleep) -> streamed forward. */
+/**
+ * The edge server: Host header -> instance -> (wake if asleep) -> streamed forward. Connections
+ * start in the fast lane (fast_lane.ts), which forwards plain requests for running instances
+ * itself; everything else is handled here with node:http.
+ */
 import { Agent, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import type { Endpoint, InstanceId, InstanceRuntime } from '@burrow/runtime';
-import { ProxyError, sendError } from './api_error.js';
+import { ProxyError, errorResponse, sendError } from './api_error.js';
 import { failed, notFound, readServable, unavailable } from './availability.js';
 import type { InstanceDirectory, InstanceRecord } from './directory.js';
+import { LaneConnection, type FastLaneHooks, type LaneTarget } from './fast_lane.js';
 import { forwardRequest } from './forward.js';
 import { instanceNameFromHost, isPlatformHost } from './host.js';
 import { IdleTracker } from './idle.js';
@@ -34,6 +39,10 @@ export interface ProxyServerOptions {
   onIdleSweep?: () => void;
   /** Where requests, wakes and sleeps are counted (default: a fresh ProxyMetrics). */
   metrics?: ProxyMetrics;
+  /** A connection with an incomplete request head for this long is closed (default 60 000 ms). */
+  headersTimeoutMs?: number;
+  /** An idle keep-alive connection is closed after this long (default 5 000 ms, as node:http). */
+  keepAliveTimeoutMs?: number;
 }
 
 /** A created, not yet listening, proxy. */
@@ -113,7 +122,7 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
     }
     let instance: InstanceId | undefined;
     res.once('close', () => {
-      metrics.requests.inc({ status: res.headersSent ? String(res.statusCode) : '499' });
+      metrics.countRequest(res.headersSent ? res.statusCode : 499);
       logger.info('request', {
         method: req.method,
         host,
@@ -122,6 +131,7 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
         instance,
         ms: Math.round(performance.now() - startedAt),
         aborted: !res.writableFinished,
+        lane: 'http',
       });
     });
     try {
@@ -158,12 +168,62 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
     }
   }
 
-  const server = createServer({ noDelay: true }, (req, res) => {
+  /** The fast lane's route: only a running instance with a known endpoint; the rest goes to handle(). */
+  async function route(host: string): Promise<LaneTarget | undefined> {
+    const name = instanceNameFromHost(host, opts.baseDomain);
+    if (name === undefined) return undefined;
+    const record = await opts.directory.findByName(name);
+    if (record === undefined || unavailable(record) !== undefined || idle.isSleeping(record.id)) return undefined;
+    const status = await opts.runtime.status(record.id);
+    if (status.state !== 'running' || status.endpoint === undefined) return undefined;
+    return { instance: record.id, endpoint: status.endpoint, name: record.name };
+  }
+
+  const laneHooks: FastLaneHooks = {
+    route,
+    begin: (target) => idle.begin(target.instance),
+    handoff: (socket, buffered) => {
+      httpServer.emit('connection', socket);
+      if (buffered.length > 0) socket.unshift(buffered);
+      socket.resume();
+    },
+    finished: (x) => {
+      metrics.countRequest(x.status);
+      logger.info('request', { method: x.method, host: x.host, path: x.path, status: x.status, instance: x.target.instance, ms: x.ms, aborted: x.aborted, lane: 'fast' });
+    },
+    failure: async (target, error) => {
+      logger.error('upstream unreachable', { instance: target.instance, endpoint: target.endpoint.url, error: describe(error) });
+      const known = await opts.directory.findByName(target.name);
+      const explained =
+        known === undefined || known.id !== target.instance
+          ? notFound()
+          : await readServable(opts.directory, known).then(
+              () => undefined,
+              (refused: unknown) => (refused instanceof ProxyError ? refused : undefined),
+            );
+      return errorResponse(explained ?? new ProxyError(502, 'The instance did not answer.'));
+    },
+    upstreamError: (target, error) => logger.error('upstream protocol error', { instance: target.instance, endpoint: target.endpoint.url, error: describe(error) }),
+  };
+  const laneOptions = { proto: 'http' as const, headersTimeoutMs: opts.headersTimeoutMs ?? 60_000, keepAliveTimeoutMs: opts.keepAliveTimeoutMs ?? 5_000 };
+
+  // node:http handles what the fast lane hands over; it never listens itself.
+  const httpServer = createServer({ noDelay: true }, (req, res) => {
     void handle(req, res);
   });
-  server.on('clientError', (_err, socket) => {
+  httpServer.headersTimeout = laneOptions.headersTimeoutMs;
+  httpServer.keepAliveTimeout = laneOptions.keepAliveTimeoutMs;
+  httpServer.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
     else socket.destroy();
+  });
+
+  const sockets = new Set<Socket>();
+  // allowHalfOpen as node:http's own server has it: the sockets handed to it expect that.
+  const server = createNetServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    new LaneConnection(socket, laneHooks, laneOptions);
   });
 
   return {
@@ -173,6 +233,9 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
         server.once('error', reject);
         server.listen(port, host, () => {
           server.off('error', reject);
+          // 'listening' is what starts node:http's headers/request timeout checks and its
+          // connection list (closeAllConnections); the http server is fed, never listening.
+          httpServer.emit('listening');
           idle.start();
           resolve({ port: (server.address() as AddressInfo).port });
         });
@@ -185,7 +248,8 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
           agent.destroy();
           resolve();
         });
-        server.closeAllConnections();
+        httpServer.close(); // stops its timeout checks (it never listened, so no callback is needed)
+        for (const socket of sockets) socket.destroy();
       });
     },
   };
