@@ -30,8 +30,10 @@ export interface PidFile {
   pid: number;
   host: string;
   port: number;
-  /** When the runtime spawned it (ISO). */
+  /** When the runtime spawned it, or assigned it a warm standby (ISO). */
   startedAt: string;
+  /** Its argv, as /proc/<pid>/cmdline must still show it (a standby's has a unique tag). */
+  command: string[];
 }
 
 const EMAIL = 'bench-control@example.com';
@@ -191,9 +193,9 @@ export class Platform {
       const pf = this.pidFile(id);
       if (!pf) continue;
       try {
-        // Only a process whose command line names this instance's data dir (never a recycled pid).
+        // Only the process the pid file records, by its exact argv (never a recycled pid).
         const cmdline = readFileSync(`/proc/${pf.pid}/cmdline`, 'utf8');
-        if (!cmdline.includes(join(dir, id, 'data'))) continue;
+        if (cmdline !== `${pf.command.join('\0')}\0`) continue;
         process.kill(-pf.pid, 'SIGKILL');
         n++;
       } catch {

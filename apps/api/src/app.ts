@@ -51,7 +51,8 @@ export async function startApi(config: PlatformConfig, logger: Logger = jsonLogg
   const redis = producerConnection(config.redisUrl);
   redis.on('error', () => undefined);
   const jobs = new JobProducer(redis, new JobRunStore(db));
-  const runtime = new ProcessRuntime({ rootDir: config.instancesDir, tenantBin: config.tenantBin });
+  // The api only reads logs from the runtime (starts go through the worker's queue): no warm pool.
+  const runtime = new ProcessRuntime({ rootDir: config.instancesDir, tenantBin: config.tenantBin, standby: 0 });
   const app = await createApiApp({ config, db, jobs, redis, runtime, box }, logger);
   await app.listen(config.apiPort, '127.0.0.1');
   const url = `http://127.0.0.1:${config.apiPort}`;

@@ -6,7 +6,7 @@ test('loadProxyConfig applies the platform defaults', () => {
   const { tenantBin, ...rest } = loadProxyConfig({}, '/srv');
   assert.deepEqual(rest, {
     port: 8080, host: '127.0.0.1', baseDomain: 'localhost', idleTimeoutMs: 900_000, dataDir: '/srv/data', instancesDir: '/srv/data/instances',
-    database: { kind: 'sqlite', file: '/srv/data/control.db' }, secretsKey: undefined,
+    database: { kind: 'sqlite', file: '/srv/data/control.db' }, secretsKey: undefined, tenantStandby: 1,
   });
   assert.match(tenantBin, /\/apps\/tenant\/bin\/burrow-tenant\.mjs$/);
 });
@@ -26,6 +26,8 @@ test('loadProxyConfig parses values and rejects bad ones', () => {
   assert.equal(config.baseDomain, 'burrow.test');
   assert.equal(config.idleTimeoutMs, 0);
   assert.equal(config.instancesDir, '/tmp/x/instances');
+  assert.equal(loadProxyConfig({ TENANT_STANDBY: '0' }, '/srv').tenantStandby, 0);
+  assert.throws(() => loadProxyConfig({ TENANT_STANDBY: '9' }, '/srv'), ConfigError);
   assert.throws(() => loadProxyConfig({ PROXY_PORT: '70000' }, '/srv'), ConfigError);
   assert.throws(() => loadProxyConfig({ IDLE_TIMEOUT: '5s' }, '/srv'), ConfigError);
   assert.throws(() => loadProxyConfig({ BASE_DOMAIN: 'bad/domain' }, '/srv'), ConfigError);

@@ -23,6 +23,8 @@ export interface ProxyConfig {
   secretsKey: Buffer | undefined;
   /** The tenant CLI woken instances run (`TENANT_BIN`, default this repository's). */
   tenantBin: string;
+  /** Warm tenant processes kept ready for wakes (`TENANT_STANDBY`, default 1; 0 = cold starts). */
+  tenantStandby: number;
 }
 
 /** Builds the proxy's settings from an environment; throws ConfigError listing every bad variable. */
@@ -38,5 +40,6 @@ export function loadProxyConfig(env: Env, cwd: string): ProxyConfig {
     database: c.database,
     secretsKey: c.secretsKey,
     tenantBin: c.tenantBin,
+    tenantStandby: c.tenantStandby,
   };
 }

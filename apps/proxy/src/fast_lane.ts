@@ -44,8 +44,11 @@ export interface LaneExchange {
 export interface FastLaneHooks {
   /** The running instance `host` addresses, or undefined to hand the request to node:http. */
   route(host: string): Promise<LaneTarget | undefined>;
-  /** Marks an exchange in flight for idle tracking; returns its release. */
-  begin(target: LaneTarget): () => void;
+  /**
+   * Marks an exchange in flight for idle tracking and returns its release; undefined when the
+   * instance is being put to sleep (the request is then handed to node:http, which waits and wakes).
+   */
+  begin(target: LaneTarget): (() => void) | undefined;
   /** Gives the connection, with `buffered` bytes not yet parsed, to node:http for good. */
   handoff(socket: Socket, buffered: Buffer): void;
   /** Called once per exchange when it is over. */
@@ -241,6 +244,10 @@ export class LaneConnection {
     if (this.gone) return;
     if (this.clientEnded) return this.shutdown();
     if (target === undefined) return this.handoff();
+    // In flight from here on, so an idle sweep cannot stop the tenant under this request; checked
+    // after the route (which awaited), so a sleep that began meanwhile is seen.
+    const release = this.hooks.begin(target);
+    if (release === undefined) return this.handoff();
     const buf = this.flattenPending();
     const headBytes = buf.subarray(0, head.size);
     let rest = buf.subarray(head.size);
@@ -257,7 +264,7 @@ export class LaneConnection {
       head,
       target,
       startedAt: performance.now(),
-      release: this.hooks.begin(target),
+      release,
       bodyLeft: head.contentLength - bodyNow,
       replay: [],
       replayBytes: 0,

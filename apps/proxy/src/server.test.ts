@@ -201,6 +201,10 @@ describe('streaming and headers (echo tenant)', () => {
   const directory = new ObservedDirectory([record('echo', 'sleeping'), record('stream', 'sleeping')]);
   let runtime: ProcessRuntime;
   let cleanup: (ids: InstanceId[]) => Promise<void>;
+  // The sleepy proxy sleeps every running instance of its runtime that it sees no traffic for,
+  // so it gets a runtime of its own: `echo` (served by the other proxy) must not sleep mid-test.
+  let sleepyRuntime: ProcessRuntime;
+  let sleepyCleanup: (ids: InstanceId[]) => Promise<void>;
   let events: RuntimeEvents;
   let proxy: ProxyServer;
   let port: number;
@@ -212,12 +216,13 @@ describe('streaming and headers (echo tenant)', () => {
 
   before(async () => {
     ({ runtime, cleanup } = await tempRuntime(ECHO_BIN));
-    events = new RuntimeEvents(runtime);
+    ({ runtime: sleepyRuntime, cleanup: sleepyCleanup } = await tempRuntime(ECHO_BIN));
+    events = new RuntimeEvents(sleepyRuntime);
     proxy = createProxyServer({ directory, runtime, baseDomain: 'localhost', idleTimeoutMs: 0 });
     ({ port } = await proxy.listen(0));
     sleepyProxy = createProxyServer({
       directory,
-      runtime,
+      runtime: sleepyRuntime,
       baseDomain: 'localhost',
       idleTimeoutMs: IDLE_MS,
       idleSweepMs: SWEEP_MS,
@@ -229,7 +234,8 @@ describe('streaming and headers (echo tenant)', () => {
   after(async () => {
     await Promise.all([proxy.close(), sleepyProxy.close()]);
     events.close();
-    await cleanup([parseInstanceId('echo'), parseInstanceId('stream')]);
+    await cleanup([parseInstanceId('echo')]);
+    await sleepyCleanup([parseInstanceId('stream')]);
   });
 
   test('X-Forwarded-For (appended), -Proto and -Host reach the tenant', async () => {
@@ -282,7 +288,7 @@ describe('streaming and headers (echo tenant)', () => {
     const from = events.log.length;
     await sweeps.waitMore(Math.ceil((3 * IDLE_MS) / SWEEP_MS)); // three idle timeouts' worth of sweeps
     assert.equal(events.count(id, 'stopping'), 0);
-    assert.equal((await runtime.status(id)).state, 'running');
+    assert.equal((await sleepyRuntime.status(id)).state, 'running');
     await send(sleepyPort, host, { method: 'POST', path: '/ack' });
     assert.equal(await stream.next(), '2');
     stream.close();

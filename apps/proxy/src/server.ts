@@ -173,7 +173,7 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
     const name = instanceNameFromHost(host, opts.baseDomain);
     if (name === undefined) return undefined;
     const record = await opts.directory.findByName(name);
-    if (record === undefined || unavailable(record) !== undefined || idle.isSleeping(record.id)) return undefined;
+    if (record === undefined || unavailable(record) !== undefined) return undefined;
     const status = await opts.runtime.status(record.id);
     if (status.state !== 'running' || status.endpoint === undefined) return undefined;
     return { instance: record.id, endpoint: status.endpoint, name: record.name };
@@ -181,7 +181,12 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
 
   const laneHooks: FastLaneHooks = {
     route,
-    begin: (target) => idle.begin(target.instance),
+    begin: (target) => {
+      const release = idle.begin(target.instance);
+      if (!idle.isSleeping(target.instance)) return release;
+      release();
+      return undefined;
+    },
     handoff: (socket, buffered) => {
       httpServer.emit('connection', socket);
       if (buffered.length > 0) socket.unshift(buffered);

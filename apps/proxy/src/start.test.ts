@@ -17,7 +17,8 @@ const ECHO_BIN = join(here, 'test_support', 'echo_tenant.mjs');
 
 /** The proxy's config for a temp control DB, as main.ts would build it from the env. */
 function configFor(t: TestControlDb, env: Record<string, string> = {}): ProxyConfig {
-  const config = loadProxyConfig({ DATA_DIR: t.dir, TENANT_BIN: ECHO_BIN, SECRETS_KEY: t.key.toString('hex'), IDLE_TIMEOUT: '0', ...env }, t.dir);
+  // TENANT_STANDBY 0: the echo tenant has no `standby` command.
+  const config = loadProxyConfig({ DATA_DIR: t.dir, TENANT_BIN: ECHO_BIN, SECRETS_KEY: t.key.toString('hex'), IDLE_TIMEOUT: '0', TENANT_STANDBY: '0', ...env }, t.dir);
   return { ...config, port: 0 };
 }
 

@@ -47,7 +47,8 @@ export async function startProxy(config: ProxyConfig, deps: StartProxyDeps = {})
     const box = new SecretBox(config.secretsKey ?? loadOrCreateSecretKey(config.dataDir));
     let runtime = deps.runtime;
     if (runtime === undefined) {
-      const own = new ProcessRuntime({ rootDir: config.instancesDir, tenantBin: config.tenantBin });
+      // Wakes start tenants while a request waits: a warm standby skips Node's start and code loading.
+      const own = new ProcessRuntime({ rootDir: config.instancesDir, tenantBin: config.tenantBin, standby: config.tenantStandby });
       cleanups.unshift(() => own.close());
       runtime = own;
     }

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 /**
- * The `burrow-tenant` command line (mirrors PocketBase's): serve, superuser upsert|delete|sync.
- * The environment is read in config/env.ts only.
+ * The `burrow-tenant` command line (mirrors PocketBase's): serve, superuser upsert|delete|sync,
+ * and standby (a pre-started `serve` for the platform's process runtime). The environment is
+ * read in config/env.ts only (and replaced wholesale by a standby's assignment, config/standby.ts).
  */
 import { resolve } from 'node:path';
 import { TenantApp } from './core/app.js';
 import { deleteSuperuser, syncPlatformSuperuser, upsertSuperuser } from './core/superusers.js';
 import { ApiError } from './tools/router/api_error.js';
 import { serve } from './serve.js';
+import { awaitAssignment } from './standby.js';
 import { MIN_PLATFORM_KEY_LENGTH, PLATFORM_KEY_ENV, takePlatformKey } from './config/env.js';
 
 const USAGE = `Usage:
@@ -15,6 +17,7 @@ const USAGE = `Usage:
   burrow-tenant superuser upsert EMAIL PASSWORD [--dir ./pb_data]
   burrow-tenant superuser delete EMAIL [--dir ./pb_data]
   burrow-tenant superuser sync EMAIL [--dir ./pb_data] [--db-dir DIR] [--previous-email X] < bcrypt-hash
+  burrow-tenant standby [--tag TAG]   (platform use: loads, then serves the one JSON assignment read from stdin)
 
 Environment:
   ${PLATFORM_KEY_ENV}  (serve) control-plane secret, at least ${MIN_PLATFORM_KEY_LENGTH} characters; enables
@@ -76,8 +79,8 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').trim();
 }
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+async function main(argv: string[]): Promise<void> {
+  const args = parseArgs(argv);
   const [command, sub, ...rest] = args.positional;
   const dir = resolve(flag(args, 'dir', './pb_data'));
   const dbDirFlag = args.flags.get('db-dir');
@@ -121,6 +124,18 @@ async function main(): Promise<void> {
       }
       return;
     }
+    case 'standby': {
+      // `--tag` is not read: it only makes this process's command line unique, so the runtime's
+      // pid file can tell it from any other process that later gets the same pid.
+      let assigned: string[] | undefined;
+      try {
+        assigned = await awaitAssignment();
+      } catch (err) {
+        fail(`standby: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      if (assigned === undefined) return; // stdin ended first: the runtime closed or died
+      return main(assigned);
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -131,7 +146,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
+main(process.argv.slice(2)).catch((err: unknown) => {
   process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

@@ -47,7 +47,8 @@ export async function openWorkerResources(config: PlatformConfig, settings: Work
     const db = await openControlDb(config.database);
     closers.push(() => db.$disconnect());
     await registerHost(db, settings.hostId, config.runtime);
-    const runtime = new ProcessRuntime({ rootDir: config.instancesDir, tenantBin: config.tenantBin });
+    // Provisioning and power-on start tenants: a warm standby saves each of them a cold start.
+    const runtime = new ProcessRuntime({ rootDir: config.instancesDir, tenantBin: config.tenantBin, standby: config.tenantStandby });
     closers.push(() => runtime.close());
     const box = new SecretBox(config.secretsKey ?? loadOrCreateSecretKey(config.dataDir));
     const workerRedis = workerConnection(redisUrl);

@@ -8,7 +8,7 @@ test('defaults are the embedded stack', () => {
     apiPort: 3000, proxyPort: 8080, dataDir: '/srv/burrow/data', baseDomain: 'localhost', redisUrl: undefined,
     database: { kind: 'sqlite', file: '/srv/burrow/data/control.db' }, runtime: 'process', idleTimeoutSec: 900,
     instancesDir: '/srv/burrow/data/instances', hostId: 'local', instanceQuota: 10, sessionTtlHours: 720, secretsKey: undefined,
-    tenantBin: c.tenantBin,
+    tenantBin: c.tenantBin, tenantStandby: 1,
   });
   assert.match(c.tenantBin, /apps\/tenant\/bin\/burrow-tenant\.mjs$/);
 });
@@ -29,6 +29,18 @@ test('values are parsed and Postgres is chosen by DATABASE_URL', () => {
   assert.equal(withKey.instanceQuota, 3);
   assert.equal(withKey.hostId, 'host-2');
   assert.throws(() => loadPlatformConfig({ SECRETS_KEY: 'short' }, '/x'), /SECRETS_KEY: expected 32 bytes/);
+});
+
+test('TENANT_STANDBY: warm tenant processes, 0 to 8', () => {
+  assert.equal(loadPlatformConfig({ TENANT_STANDBY: '0' }, '/x').tenantStandby, 0);
+  assert.equal(loadPlatformConfig({ TENANT_STANDBY: ' 8 ' }, '/x').tenantStandby, 8);
+  for (const bad of ['9', '-1', '1.5', 'two']) {
+    assert.throws(() => loadPlatformConfig({ TENANT_STANDBY: bad }, '/x'), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.deepEqual(err.problems, [`TENANT_STANDBY=${JSON.stringify(bad)}: expected an integer from 0 to 8`]);
+      return true;
+    });
+  }
 });
 
 test('every invalid variable is reported at once', () => {

@@ -39,6 +39,11 @@ export interface PlatformConfig {
   secretsKey: Buffer | undefined;
   /** The tenant CLI the process runtime starts (TENANT_BIN, this repository's apps/tenant/bin/burrow-tenant.mjs). */
   tenantBin: string;
+  /**
+   * Warm tenant processes a process runtime that starts tenants on a hot path (worker, proxy)
+   * keeps ready, so a wake skips Node's start (TENANT_STANDBY, 1; 0..8; ~60 MiB RSS each).
+   */
+  tenantStandby: number;
 }
 
 /** This repository's tenant CLI (libs/config/{src,dist} -> apps/tenant/bin). */
@@ -70,6 +75,7 @@ export function loadPlatformConfig(env: Env, cwd: string): PlatformConfig {
     sessionTtlHours: r.int('SESSION_TTL_HOURS', 720, 1, 24 * 365),
     secretsKey: parseKey(r, 'SECRETS_KEY'),
     tenantBin: resolve(cwd, r.string('TENANT_BIN', REPO_TENANT_BIN)),
+    tenantStandby: r.int('TENANT_STANDBY', 1, 0, 8),
   };
   if (!/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/.test(config.hostId)) r.problems.push(`BURROW_HOST=${JSON.stringify(config.hostId)}: expected 1-32 lowercase letters, digits or inner hyphens`);
   if (config.apiPort === config.proxyPort) r.problems.push(`API_PORT and PROXY_PORT must differ (both ${config.apiPort})`);

@@ -1,6 +1,6 @@
 /** A real worker environment for integration tests: Redis, a SQLite control DB in a temp DATA_DIR, the real tenant. */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -133,15 +133,20 @@ export class WorkerFixture {
     }
   }
 
-  /** Pids of live `burrow-tenant serve` processes on this instance's data dir. */
+  /**
+   * Pids of live tenant processes of this instance: `burrow-tenant serve` on its data dir, or
+   * a warm `standby` assigned to it (its argv names no instance; its working directory does).
+   */
   tenantPids(id: ControlInstanceId): number[] {
     const dir = this.dataDir(id);
+    const instanceDir = join(this.config.instancesDir, id);
     const pids: number[] = [];
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       try {
         const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-        if (argv.includes('serve') && argv.includes(dir)) pids.push(Number(entry));
+        const served = argv.includes('serve') && argv.includes(dir);
+        if (served || (argv.includes('standby') && readlinkSync(`/proc/${entry}/cwd`) === instanceDir)) pids.push(Number(entry));
       } catch {
         // The process ended while we looked.
       }

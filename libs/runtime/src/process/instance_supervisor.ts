@@ -18,6 +18,7 @@ import type { ResolvedProcessOptions } from './options.js';
 import { isRecordedProcess, markStopping, pidFileStamp, readPidFile, removePidFile, type PidRecord } from './pid_file.js';
 import { pidGone, terminate, watchPid, type ProcessExit } from './process_exit.js';
 import { spawnTenant } from './spawn_tenant.js';
+import type { StandbySource } from './standby_pool.js';
 import { readSpecFile, writeSpecFile } from './spec_file.js';
 
 /** The process an instance currently runs. */
@@ -71,6 +72,8 @@ export class InstanceSupervisor {
     private readonly layout: InstanceLayout,
     private readonly opts: ResolvedProcessOptions,
     private readonly emit: (change: StateChange) => void,
+    /** The runtime's warm pool, when it keeps one: starts and crash restarts take from it. */
+    private readonly standbys: StandbySource | undefined,
   ) {}
 
   /** The current status (call `sync()` first for a fresh view). */
@@ -224,6 +227,7 @@ export class InstanceSupervisor {
           livenessPollMs: this.opts.livenessPollMs,
           now: () => new Date(this.opts.clock.now()),
           signal: abort.signal,
+          standbys: this.standbys,
         });
         const { endpoint, exited, joined, dispose, checkNow, ...record } = spawned;
         this.adoptProcess({ record, endpoint, exited, adopted: joined, dispose, checkNow });

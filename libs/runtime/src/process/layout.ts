@@ -37,3 +37,12 @@ export function instanceLayout(rootDir: string, id: InstanceId): InstanceLayout 
     oldLogFile: join(runtimeDir, 'tenant.log.1'),
   };
 }
+
+/**
+ * `<rootDir>/.standby`: working directory and output files of the warm standby processes. The
+ * leading dot keeps it out of the instance namespace (ids never contain one), so list() and
+ * adoption never take it for an instance.
+ */
+export function standbyDir(rootDir: string): string {
+  return join(rootDir, '.standby');
+}

@@ -96,7 +96,8 @@ export async function isAlive(pid: number): Promise<boolean> {
 /**
  * True when the recorded process is alive and is the tenant we spawned: its
  * `/proc/<pid>/cmdline` equals the recorded argv (which names this instance's data dir and
- * port), so a recycled pid running something else is never adopted or signalled.
+ * port, or, for a pooled standby, carries its random `--tag`), so a recycled pid running
+ * something else is never adopted or signalled.
  */
 export async function isRecordedProcess(record: PidRecord): Promise<boolean> {
   if (!(await isAlive(record.pid))) return false;

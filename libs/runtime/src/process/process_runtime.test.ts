@@ -13,8 +13,10 @@ import {
   assertTenantBuilt,
   cleanupRuntime,
   countingSpawn,
+  probeTenantEnv,
   TENANT_BIN,
   tempRoot,
+  writeEnvProbeTenant,
 } from '../test/process_harness.js';
 import { instanceLayout } from './layout.js';
 import { readPidFile } from './pid_file.js';
@@ -26,6 +28,18 @@ runtimeContract('process', async () => {
   const rootDir = await tempRoot();
   const runtime = new ProcessRuntime({ rootDir, tenantBin: TENANT_BIN, logPollMs: 50 });
   return { runtime, cleanup: () => cleanupRuntime(runtime, rootDir) };
+});
+
+runtimeContract('process, standby 1', async () => {
+  const rootDir = await tempRoot();
+  // Pooled tenants take on their env in JavaScript: the probe reads what they really see.
+  const tenantBin = await writeEnvProbeTenant(rootDir);
+  const runtime = new ProcessRuntime({ rootDir, tenantBin, logPollMs: 50, standby: 1 });
+  return {
+    runtime,
+    cleanup: () => cleanupRuntime(runtime, rootDir),
+    readEnv: (id, status) => probeTenantEnv(instanceLayout(rootDir, id).instanceDir, status.pid ?? 0),
+  };
 });
 
 describe('ProcessRuntime with the real tenant', { timeout: 120_000 }, () => {
@@ -109,6 +123,28 @@ describe('ProcessRuntime with the real tenant', { timeout: 120_000 }, () => {
     assert.ok(!pidExists(status.pid ?? 0));
     assert.ok(!existsSync(instanceLayout(rootDir, id).pidFile));
     assert.equal((await b.status(id)).state, 'stopped');
+  });
+
+  test('with a standby, the warm real tenant serves the start, with the standby argv in its pid file', async () => {
+    const counter = countingSpawn();
+    const runtime = make({ spawn: counter.spawn, standby: 1 });
+    const id = parseInstanceId('warm');
+    await counter.spawned(1);
+    const endpoint = await runtime.start({ id, env: {} });
+    const status = await runtime.status(id);
+    assert.equal(status.pid, counter.pids[0]);
+    const record = await readPidFile(instanceLayout(rootDir, id).pidFile);
+    assert.deepEqual(record?.command.slice(1, 4), [TENANT_BIN, 'standby', '--tag']);
+    const cmdline = (await readFile(`/proc/${status.pid}/cmdline`, 'utf8')).split('\0').slice(0, -1);
+    assert.deepEqual(cmdline, record?.command);
+    assert.equal((await httpRequest(`${endpoint.url}/api/health`)).status, 200);
+    assert.ok(existsSync(join(instanceLayout(rootDir, id).dataDir, 'data.db')));
+    const lines = (await collectLogs(runtime, id)).map((l) => l.text);
+    assert.ok(lines.includes(`Server started at ${endpoint.url}`), lines.join('\n'));
+    await counter.spawned(2);
+    await runtime.stop(id);
+    await runtime.close();
+    assert.ok(counter.pids.every((p) => !pidExists(p)), 'stopped, and the refilled standby ended by close()');
   });
 
   test('stale pid files are removed and recycled pids are not adopted', async () => {

@@ -1,7 +1,8 @@
 /**
  * The `process` driver: every instance is a detached `burrow-tenant serve` child process with
  * its own data dir, port and environment, supervised (crash restart with backoff) and found
- * again from its pid file after the platform restarts.
+ * again from its pid file after the platform restarts. With the `standby` option a start takes
+ * a warm pre-started process from a pool instead of spawning one.
  */
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
@@ -19,9 +20,10 @@ import type {
 } from '../types.js';
 import { validateInstanceEnv } from './env.js';
 import { InstanceSupervisor } from './instance_supervisor.js';
-import { instanceLayout } from './layout.js';
+import { instanceLayout, standbyDir } from './layout.js';
 import { readLog } from './log_file.js';
 import { resolveProcessOptions, type ProcessRuntimeOptions, type ResolvedProcessOptions } from './options.js';
+import { StandbyPool } from './standby_pool.js';
 
 /** Lines `logs()` yields first when no `tail` is given. */
 const DEFAULT_TAIL = 200;
@@ -36,10 +38,26 @@ export class ProcessRuntime implements InstanceRuntimeDriver {
   private readonly supervisors = new Map<InstanceId, InstanceSupervisor>();
   private readonly listeners = new Set<(change: StateChange) => void>();
   private readonly closing = new AbortController();
+  private readonly pool: StandbyPool | undefined;
 
-  /** Validates the options; nothing is read or spawned until the first call. */
+  /**
+   * Validates the options. Nothing is read or spawned until the first call, except the warm
+   * pool (`standby` > 0), which starts filling in the background at once.
+   */
   constructor(options: ProcessRuntimeOptions) {
     this.opts = resolveProcessOptions(options);
+    if (this.opts.standby > 0) {
+      this.pool = new StandbyPool({
+        size: this.opts.standby,
+        dir: standbyDir(this.opts.rootDir),
+        nodePath: this.opts.nodePath,
+        tenantBin: this.opts.tenantBin,
+        env: this.opts.baseEnv,
+        spawn: this.opts.spawn,
+        backoff: this.opts.backoff,
+      });
+      this.pool.refill();
+    }
   }
 
   /** Starts the instance or returns the endpoint it already runs on; concurrent calls share one start. */
@@ -116,17 +134,21 @@ export class ProcessRuntime implements InstanceRuntimeDriver {
     return () => this.listeners.delete(listener);
   }
 
-  /** Stops supervising and ends log follows; running tenants keep running for the next runtime. */
+  /**
+   * Stops supervising and ends log follows; running tenants keep running for the next runtime.
+   * Unassigned standbys are ended (resolves once they are gone).
+   */
   async close(): Promise<void> {
     this.closing.abort();
     for (const sup of this.supervisors.values()) sup.close();
+    await this.pool?.close();
   }
 
   private supervisor(id: InstanceId): InstanceSupervisor {
     if (this.closing.signal.aborted) throw new RuntimeError('closed', 'the runtime is closed');
     let sup = this.supervisors.get(id);
     if (sup === undefined) {
-      sup = new InstanceSupervisor(id, instanceLayout(this.opts.rootDir, id), this.opts, (c) => this.emit(c));
+      sup = new InstanceSupervisor(id, instanceLayout(this.opts.rootDir, id), this.opts, (c) => this.emit(c), this.pool);
       this.supervisors.set(id, sup);
     }
     return sup;

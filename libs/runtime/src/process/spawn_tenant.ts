@@ -1,8 +1,9 @@
 /**
  * Spawning one tenant process: free port, detached process group, output appended to the
  * log file (not piped, so it outlives the platform process), pid file, health wait, and a
- * retry on another port when the chosen one was taken in between. Under the instance lock,
- * a live process another runtime recorded is joined instead of spawning a second one.
+ * retry on another port when the chosen one was taken in between. A warm standby from the
+ * pool, when there is one, is assigned the instance instead of spawning. Under the instance
+ * lock, a live process another runtime recorded is joined instead of starting a second one.
  */
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
@@ -11,10 +12,11 @@ import { RuntimeError } from '../errors.js';
 import type { Endpoint } from '../types.js';
 import { waitHealthy } from './health.js';
 import type { InstanceLayout } from './layout.js';
-import { appendSystemLine, fileSize, lastLines, readRange, rotateIfLarge } from './log_file.js';
+import { appendSystemLine, fileSize, lastLines, parseLogLine, readRange, rotateIfLarge } from './log_file.js';
 import { withInstanceLock } from './instance_lock.js';
 import { isRecordedProcess, readPidFile, removePidFile, writePidFile, type PidRecord } from './pid_file.js';
 import { terminate, watchChild, watchPid, type ProcessExit } from './process_exit.js';
+import type { StandbySource } from './standby_pool.js';
 
 /** Starts a process; `child_process.spawn` by default, replaced in tests to count spawns. */
 export type SpawnFn = (command: string, args: string[], options: SpawnOptions) => ChildProcess;
@@ -39,6 +41,8 @@ export interface SpawnTenantInput {
   signal: AbortSignal;
   /** Liveness poll interval for a process another runtime spawned. */
   livenessPollMs: number;
+  /** Warm processes to take instead of spawning (refilled once this start settled). */
+  standbys?: StandbySource;
 }
 
 /** A tenant that answered its health check. */
@@ -60,28 +64,51 @@ const PORT_ATTEMPTS = 3;
 /** Log lines quoted in a failure message. */
 const FAILURE_TAIL_LINES = 20;
 
-/** Spawns the tenant and waits until it is healthy; throws RuntimeError with its last log lines. */
+/** Spawns the tenant (or assigns a standby) and waits until it is healthy; throws RuntimeError with its last log lines. */
 export async function spawnTenant(input: SpawnTenantInput): Promise<SpawnedTenant> {
   const { layout } = input;
   await mkdir(layout.dataDir, { recursive: true, mode: 0o700 });
   await mkdir(layout.runtimeDir, { recursive: true, mode: 0o700 });
-  for (let attempt = 1; ; attempt++) {
-    const port = attempt === 1 && input.preferredPort !== undefined ? input.preferredPort : await input.pickPort(input.host);
-    try {
-      return await spawnOnce(input, port);
-    } catch (err) {
-      if (!(err instanceof PortTakenError) || attempt >= PORT_ATTEMPTS) throw err;
-      await appendSystemLine(layout.logFile, `port ${port} was taken, retrying on another port`, input.now());
+  try {
+    let port = input.preferredPort ?? (await input.pickPort(input.host));
+    let useStandby = input.standbys !== undefined;
+    for (let attempt = 1; ; ) {
+      try {
+        return await spawnOnce(input, port, useStandby);
+      } catch (err) {
+        if (err instanceof StandbyLostError) {
+          // Once: a fresh process shows in the log what is wrong, if anything is.
+          useStandby = false;
+          await appendSystemLine(layout.logFile, `standby pid ${err.pid} exited without serving; spawning a fresh process`, input.now());
+          continue;
+        }
+        if (!(err instanceof PortTakenError) || ++attempt > PORT_ATTEMPTS) throw err;
+        await appendSystemLine(layout.logFile, `port ${port} was taken, retrying on another port`, input.now());
+        port = await input.pickPort(input.host);
+      }
     }
+  } finally {
+    input.standbys?.refill();
   }
 }
 
 class PortTakenError extends RuntimeError {}
 
-async function spawnOnce(input: SpawnTenantInput, port: number): Promise<SpawnedTenant> {
+/**
+ * A standby that exited before it was healthy without a line of output in the instance log:
+ * it died before it read its assignment (or natively, past its log). Not the instance's fault.
+ */
+class StandbyLostError extends RuntimeError {
+  constructor(readonly pid: number) {
+    super('start_failed', `standby pid ${pid} exited without serving`);
+  }
+}
+
+async function spawnOnce(input: SpawnTenantInput, port: number, useStandby: boolean): Promise<SpawnedTenant> {
   const { layout } = input;
   if (input.signal.aborted) throw new RuntimeError('aborted', 'start aborted by stop');
-  const command = [input.nodePath, input.tenantBin, 'serve', '--http', `${input.host}:${port}`, '--dir', layout.dataDir];
+  const serveArgs = ['serve', '--http', `${input.host}:${port}`, '--dir', layout.dataDir];
+  const command = [input.nodePath, input.tenantBin, ...serveArgs];
   let logStart = 0;
   const claim = await withInstanceLock(layout.lockFile, async () => {
     const existing = await readPidFile(layout.pidFile);
@@ -91,6 +118,14 @@ async function spawnOnce(input: SpawnTenantInput, port: number): Promise<Spawned
     // Only here is nobody writing the log: the moment to rotate it.
     await rotateIfLarge(layout.logFile, layout.oldLogFile, input.maxLogBytes);
     logStart = await fileSize(layout.logFile);
+    const standby = useStandby ? input.standbys?.take() : undefined;
+    if (standby !== undefined) {
+      await standby.assign({ args: serveArgs, env: input.env, cwd: layout.instanceDir, logFile: layout.logFile });
+      // Its argv is the standby's (with its unique tag): that is what /proc/<pid>/cmdline shows.
+      const record: PidRecord = { pid: standby.pid, host: input.host, port, startedAt: input.now().toISOString(), command: standby.command };
+      await writePidFile(layout.pidFile, record);
+      return { record, exited: standby.exited, standby: true };
+    }
     const fd = openSync(layout.logFile, 'a', 0o600);
     let child: ChildProcess;
     try {
@@ -111,12 +146,13 @@ async function spawnOnce(input: SpawnTenantInput, port: number): Promise<Spawned
     }
     const record: PidRecord = { pid: child.pid, host: input.host, port, startedAt: input.now().toISOString(), command };
     await writePidFile(layout.pidFile, record);
-    return { record, exited };
+    return { record, exited, standby: false };
   });
   if (claim.exited === undefined) return joinExisting(input, claim.record);
   const { record, exited } = claim;
   const pid = record.pid;
-  await appendSystemLine(layout.logFile, `spawned pid ${pid} on ${input.host}:${port}`, input.now());
+  const what = claim.standby ? `assigned standby pid ${pid}` : `spawned pid ${pid}`;
+  await appendSystemLine(layout.logFile, `${what} on ${input.host}:${port}`, input.now());
 
   const url = `http://${input.host}:${port}`;
   const failure = await waitHealthy(url, exited, input.healthTimeoutMs, input.signal);
@@ -131,6 +167,7 @@ async function spawnOnce(input: SpawnTenantInput, port: number): Promise<Spawned
     throw new RuntimeError('aborted', 'start aborted by stop');
   }
   if (failure.kind === 'exited') {
+    if (claim.standby && !wroteOutput(output)) throw new StandbyLostError(pid);
     const how = `code ${failure.exit.code}, signal ${failure.exit.signal}`;
     await appendSystemLine(layout.logFile, `pid ${pid} exited before it was healthy (${how})`, input.now());
     if (/EADDRINUSE|address already in use/i.test(output)) throw new PortTakenError('start_failed', `port ${port} taken`);
@@ -141,6 +178,12 @@ async function spawnOnce(input: SpawnTenantInput, port: number): Promise<Spawned
     'health_timeout',
     `tenant not healthy after ${input.healthTimeoutMs} ms (${failure.lastError}); last log lines:\n${tail}`,
   );
+}
+
+/** True when `text` (a stretch of the log) holds a line the tenant wrote, not only the runtime's own. */
+function wroteOutput(text: string): boolean {
+  const now = new Date().toISOString();
+  return text.split('\n').some((line) => line !== '' && parseLogLine(line, now).stream !== 'system');
 }
 
 /** Waits for the health of a process another runtime spawned; it is theirs to kill, not ours. */
