@@ -385,6 +385,17 @@ export class LaneConnection {
   }
 
   private upstreamData(chunk: Buffer): void {
+    // One write to the client per chunk read: the response head and the body bytes read with it
+    // would otherwise go out as two writes (two system calls, two packets with noDelay).
+    this.client.cork();
+    try {
+      this.consumeUpstream(chunk);
+    } finally {
+      this.client.uncork();
+    }
+  }
+
+  private consumeUpstream(chunk: Buffer): void {
     if (this.tunnel) {
       if (this.exchange !== undefined) this.writeDown(chunk, this.exchange);
       else this.client.write(chunk);
