@@ -24,6 +24,8 @@ export interface NginxHandle {
   /** The last lines of nginx's error log (warn and above), e.g. upstream failures. */
   errorLog(): string[];
   stop(): Promise<void>;
+  /** The master's pid (its workers are its children). */
+  pid: number;
 }
 
 /** Starts nginx proxying 127.0.0.1:<port> to the tenant on 127.0.0.1:<upstreamPort>. */
@@ -91,5 +93,5 @@ http {
       return [];
     }
   };
-  return { port, errorLog, stop };
+  return { port, errorLog, stop, pid: child.pid ?? 0 };
 }

@@ -7,6 +7,7 @@
 import { request } from 'node:http';
 import autocannon from 'autocannon';
 import PocketBase from 'pocketbase';
+import { totalMicros } from './cpu.js';
 import { Platform } from './platform.js';
 
 /** The three ways to reach the tenant. */
@@ -17,6 +18,8 @@ export interface Target {
   via: Via;
   url: string;
   headers?: Record<string, string>;
+  /** The processes whose CPU per request is reported: the tenant, and the proxy in between (none direct). */
+  cpu: { tenant: number[]; proxy: number[] };
 }
 
 /** Load settings shared by every column. */
@@ -34,6 +37,9 @@ export interface LoadResult {
   p50: number;
   p99: number;
   failures: number;
+  /** CPU µs per request of the tenant and of the proxy in between (0 direct), over the measured part. */
+  tenantCpuUs: number;
+  proxyCpuUs: number;
 }
 
 /** Collection and record the load reads. */
@@ -81,15 +87,23 @@ export function preflight(t: Target, path: string): Promise<void> {
   });
 }
 
-/** One autocannon run (warm-up numbers dropped). */
+/** One autocannon run after a separate warm-up run (so CPU is sampled over the measured part only). */
 export async function load(t: Target, path: string, s: LoadSettings, round: number): Promise<LoadResult> {
-  const r = await autocannon({
-    url: t.url,
-    connections: s.connections,
-    duration: s.durationSec,
-    timeout: 10,
-    requests: [{ method: 'GET', path, headers: t.headers }],
-    ...(s.warmupSec > 0 ? { warmup: { connections: s.connections, duration: s.warmupSec } } : {}),
-  });
-  return { via: t.via, round, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, failures: r.non2xx + r.errors + r.timeouts };
+  const run = (durationSec: number) =>
+    autocannon({ url: t.url, connections: s.connections, duration: durationSec, timeout: 10, requests: [{ method: 'GET', path, headers: t.headers }] });
+  if (s.warmupSec > 0) await run(s.warmupSec);
+  const tenantBefore = totalMicros(t.cpu.tenant);
+  const proxyBefore = totalMicros(t.cpu.proxy);
+  const r = await run(s.durationSec);
+  const n = Math.max(1, r.requests.total);
+  return {
+    via: t.via,
+    round,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    failures: r.non2xx + r.errors + r.timeouts,
+    tenantCpuUs: (totalMicros(t.cpu.tenant) - tenantBefore) / n,
+    proxyCpuUs: (totalMicros(t.cpu.proxy) - proxyBefore) / n,
+  };
 }

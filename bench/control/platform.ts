@@ -95,6 +95,11 @@ export class Platform {
     }
   }
 
+  /** The pid of one platform process (api, worker, proxy). */
+  pid(role: 'api' | 'worker' | 'proxy'): number | undefined {
+    return this.stack.pid(role);
+  }
+
   get proxyPort(): number {
     return this.stack.proxyPort;
   }

@@ -79,18 +79,22 @@ export function summaryTable(r: Results): string {
 /** Part 3 in detail: one row per (run, via). */
 export function loadTable(r: Results): string {
   if (!r.load?.length) return '';
-  const rows = ['| run | via | req/s | p50 ms | p99 ms | failed | req/s vs direct |', '|---|---|---:|---:|---:|---:|---:|'];
+  const rows = [
+    '| run | via | req/s | p50 ms | p99 ms | failed | req/s vs direct | tenant CPU µs/req | proxy CPU µs/req |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
   const rounds = [...new Set(r.load.map((l) => l.round))];
   for (const round of rounds) {
     const direct = r.load.find((l) => l.round === round && l.via === 'direct');
     for (const via of VIAS) {
       const l = r.load.find((x) => x.round === round && x.via === via);
       if (!l) {
-        rows.push(`| ${round} | ${via} | n/a | n/a | n/a | n/a | n/a |`);
+        rows.push(`| ${round} | ${via} | n/a | n/a | n/a | n/a | n/a | n/a | n/a |`);
         continue;
       }
       const ratio = direct && direct.rps > 0 ? `${(l.rps / direct.rps).toFixed(2)}x` : '—';
-      rows.push(`| ${round} | ${via} | ${Math.round(l.rps)} | ${l.p50} | ${l.p99} | ${l.failures} | ${ratio} |`);
+      const proxyCpu = via === 'direct' ? '—' : String(Math.round(l.proxyCpuUs));
+      rows.push(`| ${round} | ${via} | ${Math.round(l.rps)} | ${l.p50} | ${l.p99} | ${l.failures} | ${ratio} | ${Math.round(l.tenantCpuUs)} | ${proxyCpu} |`);
     }
   }
   return rows.join('\n');

@@ -18,6 +18,7 @@ import { resolveLocalhostSubdomains } from '@burrow/testing';
 import { measureCreateTo200 } from './create_to_200.js';
 import { measureMemory } from './memory.js';
 import { NGINX_BIN, NGINX_INSTALL_HINT, NGINX_WORKERS, startNginx, type NginxHandle } from './nginx.js';
+import { withChildren } from './cpu.js';
 import { load, preflight, seedOne, type LoadSettings, type Target } from './overhead.js';
 import { Platform, type InstanceView } from './platform.js';
 import { renderResults, writeResults, type Results } from './report.js';
@@ -140,15 +141,24 @@ async function main(): Promise<void> {
         const seeded = await seedOne(a, target.name);
         const pf = a.pidFile(target.id);
         if (!pf) throw new Error(`tenant of ${target.name} is not running`);
-        const direct: Target = { via: 'direct', url: `http://127.0.0.1:${pf.port}` };
-        const proxy: Target = { via: 'burrow proxy', url: `http://127.0.0.1:${a.proxyPort}`, headers: { host: a.hostHeader(target.name) } };
+        const tenant = [pf.pid];
+        const direct: Target = { via: 'direct', url: `http://127.0.0.1:${pf.port}`, cpu: { tenant, proxy: [] } };
+        const proxyPid = a.pid('proxy');
+        const proxy: Target = {
+          via: 'burrow proxy',
+          url: `http://127.0.0.1:${a.proxyPort}`,
+          headers: { host: a.hostHeader(target.name) },
+          cpu: { tenant, proxy: proxyPid === undefined ? [] : [proxyPid] },
+        };
         if (!NGINX_BIN) {
           results.nginxSkipped = NGINX_INSTALL_HINT;
           log(`   ${NGINX_INSTALL_HINT}`);
         } else {
           nginx = await startNginx(pf.port);
         }
-        const nginxTarget: Target | undefined = nginx ? { via: 'nginx', url: `http://127.0.0.1:${nginx.port}` } : undefined;
+        const nginxTarget: Target | undefined = nginx
+          ? { via: 'nginx', url: `http://127.0.0.1:${nginx.port}`, cpu: { tenant, proxy: withChildren(nginx.pid) } }
+          : undefined;
         const targets = [direct, proxy, ...(nginxTarget ? [nginxTarget] : [])];
         for (const t of targets) await preflight(t, seeded.path);
         results.load = [];
@@ -163,7 +173,7 @@ async function main(): Promise<void> {
             log(`   run ${round}: ${t.via} (${opts.load.connections} connections, ${opts.load.warmupSec} s warm-up + ${opts.load.durationSec} s)`);
             const r = await load(t, seeded.path, opts.load, round);
             results.load.push(r);
-            log(`      ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.failures} failed`);
+            log(`      ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.failures} failed; CPU µs/request: tenant ${Math.round(r.tenantCpuUs)}, proxy ${Math.round(r.proxyCpuUs)}`);
           }
         }
       } catch (err) {
