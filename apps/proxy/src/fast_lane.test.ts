@@ -77,7 +77,7 @@ describe('fast lane', () => {
       { id: A, name: 'alpha', status: 'running', env: {} },
       { id: B, name: 'bravo', status: 'running', env: {} },
     ]);
-    proxy = createProxyServer({ directory, runtime, baseDomain: 'localhost', idleTimeoutMs: 0, logger, headersTimeoutMs: 300 });
+    proxy = createProxyServer({ directory, runtime, baseDomain: 'localhost', idleTimeoutMs: 0, logger, headersTimeoutMs: 300, requestTimeoutMs: 500 });
     ({ port } = await proxy.listen(0));
   });
 
@@ -304,6 +304,60 @@ describe('fast lane', () => {
     } finally {
       raw.close();
     }
+  });
+
+  test('a tenant that sends bytes after its response: the next pipelined request gets a fresh connection', async () => {
+    let connections = 0;
+    const raw = createNetServer((s) => {
+      connections++;
+      const first = connections === 1;
+      s.on('data', () => s.write(first ? 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA' : 'HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nfine'));
+      s.on('error', () => undefined);
+    });
+    runtime.endpoints.set(A, endpointAt(await listen(raw)));
+    try {
+      const { text } = await exchange(
+        port,
+        'GET /1 HTTP/1.1\r\nHost: alpha.localhost\r\n\r\nGET /2 HTTP/1.1\r\nHost: alpha.localhost\r\n\r\n',
+        (t) => t.endsWith('fine'),
+      );
+      assert.deepEqual(statuses(text), ['200', '200']);
+      assert.match(text, /\r\n\r\nok(?!EXTRA)/);
+      assert.equal(connections, 2);
+      assert.ok(logger.lines.some((l) => l.message === 'upstream protocol error'));
+    } finally {
+      raw.close();
+    }
+  });
+
+  test('a head trickling in byte by byte is cut at headersTimeoutMs from its first byte', async () => {
+    const socket = connect(port, '127.0.0.1');
+    const started = Date.now();
+    socket.write('GET / HTTP/1.1\r\nX-Slow: ');
+    const trickle = setInterval(() => socket.writable && socket.write('a'), 50);
+    try {
+      await once(socket, 'close');
+    } finally {
+      clearInterval(trickle);
+    }
+    const took = Date.now() - started;
+    assert.ok(took >= 250 && took < 2_000, `closed after ${took} ms`);
+  });
+
+  test('a body that stalls is cut at requestTimeoutMs, and the tenant side with it', async () => {
+    let tenantClosed: Promise<unknown> = Promise.resolve();
+    handler = (req, res) => {
+      tenantClosed = new Promise((resolve) => req.once('close', resolve)); // not once(): it rejects on the 'aborted' error
+      req.on('error', () => undefined); // 'aborted': the point of the test
+      req.resume();
+      req.on('end', () => res.end('never'));
+    };
+    const started = Date.now();
+    const { closed, text } = await exchange(port, 'POST /slow HTTP/1.1\r\nHost: alpha.localhost\r\nContent-Length: 10\r\n\r\nabc');
+    assert.ok(closed);
+    assert.equal(text, '');
+    assert.ok(Date.now() - started >= 450, 'not before the deadline');
+    await tenantClosed;
   });
 
   test('an incomplete head is closed after headersTimeoutMs', async () => {

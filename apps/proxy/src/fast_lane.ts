@@ -63,16 +63,18 @@ export interface FastLaneHooks {
 export interface FastLaneOptions {
   /** Scheme the clients used (`X-Forwarded-Proto`). */
   proto: 'http' | 'https';
-  /** A connection with a partial head for this long is closed (ms). */
+  /** A request head not complete this long after its first byte closes the connection (ms). */
   headersTimeoutMs: number;
+  /** A request body not complete this long after its head closes the connection (ms). */
+  requestTimeoutMs: number;
   /** An idle connection between requests is closed after this long (ms). */
   keepAliveTimeoutMs: number;
 }
 
 /**
  * How long a connection reuses its last route for the same Host without asking again (ms): as
- * long as the directory's own cache. A tenant that moved or stopped meanwhile refuses the
- * connection, and the request is replayed through node:http, which asks afresh.
+ * long as the directory's own cache, and only while its tenant connection is open (the same
+ * process). A tenant that stops meanwhile closes that connection, and the next request asks.
  */
 const ROUTE_REUSE_MS = 1_000;
 
@@ -103,6 +105,8 @@ interface Exchange {
   chunked: ChunkedScanner | undefined;
   /** The upstream connection was opened for this exchange (a failure means it was never reached). */
   fresh: boolean;
+  /** The body's deadline, while the body is still arriving. */
+  bodyTimer: NodeJS.Timeout | undefined;
 }
 
 /** Handles one client connection until it closes or is handed to node:http. */
@@ -127,6 +131,8 @@ export class LaneConnection {
   private lastHost = '';
   private lastTarget: LaneTarget | undefined;
   private lastRoutedAt = 0;
+  /** The deadline of a head that has started but not ended (a slow client cannot hold a connection by trickling). */
+  private headTimer: NodeJS.Timeout | undefined;
 
   private readonly onData = (chunk: Buffer): void => this.clientData(chunk);
   private readonly onEnd = (): void => this.clientEnd();
@@ -164,6 +170,7 @@ export class LaneConnection {
       const take = Math.min(ex.bodyLeft, chunk.length);
       const body = take === chunk.length ? chunk : chunk.subarray(0, take);
       ex.bodyLeft -= take;
+      if (ex.bodyLeft === 0) clearTimeout(ex.bodyTimer);
       this.keepForReplay(ex, body);
       this.writeUp(body);
       if (take === chunk.length) return;
@@ -189,6 +196,7 @@ export class LaneConnection {
 
   private clientClosed(): void {
     this.gone = true;
+    this.clearHeadTimer();
     this.abort();
     this.killUpstream(); // an idle paired connection goes with its client
   }
@@ -216,16 +224,21 @@ export class LaneConnection {
     const buf = this.flattenPending();
     const end = headEnd(buf);
     if (end < 0) {
-      this.client.setTimeout(this.opts.headersTimeoutMs);
+      this.client.setTimeout(0);
+      this.headTimer ??= setTimeout(() => this.client.destroy(), this.opts.headersTimeoutMs);
       if (buf.length > MAX_HEAD_BYTES) this.handoff(); // node:http answers 431
       return;
     }
+    this.clearHeadTimer();
     const head = parseRequestHead(buf, end);
     if (head === undefined) return this.handoff();
     this.routing = true;
     this.client.setTimeout(0);
     const now = performance.now();
-    if (this.lastTarget !== undefined && head.host === this.lastHost && now - this.lastRoutedAt < ROUTE_REUSE_MS) {
+    // Reused only over a tenant connection still open: a new connection to a cached port could
+    // reach another instance's tenant started on that port since.
+    const open = this.upstream !== undefined && this.upstreamUrl === this.lastTarget?.endpoint.url;
+    if (this.lastTarget !== undefined && open && head.host === this.lastHost && now - this.lastRoutedAt < ROUTE_REUSE_MS) {
       return this.routed(head, this.lastTarget);
     }
     this.hooks.route(head.host).then(
@@ -275,7 +288,9 @@ export class LaneConnection {
       bodyLeftUp: 0,
       chunked: undefined,
       fresh,
+      bodyTimer: undefined,
     };
+    if (ex.bodyLeft > 0) ex.bodyTimer = setTimeout(() => this.client.destroy(), this.opts.requestTimeoutMs);
     this.exchange = ex;
     this.keepForReplay(ex, headBytes);
     this.keepForReplay(ex, body);
@@ -298,8 +313,14 @@ export class LaneConnection {
     return this.pending[0] ?? Buffer.alloc(0);
   }
 
+  private clearHeadTimer(): void {
+    clearTimeout(this.headTimer);
+    this.headTimer = undefined;
+  }
+
   /** Leaves the connection, and what it has buffered, to node:http. */
   private handoff(): void {
+    this.clearHeadTimer();
     const buffered = this.flattenPending();
     this.pending = [];
     this.pendingBytes = 0;
@@ -343,19 +364,29 @@ export class LaneConnection {
   }
 
   private dropUpstream(): void {
-    const up = this.upstream;
-    this.upstream = undefined;
-    this.upstreamUrl = '';
+    const up = this.detachUpstream();
     up?.end();
     up?.destroySoon();
   }
 
-  /** Drops the upstream connection at once (it broke the framing). */
+  /** Drops the upstream connection at once (it broke the framing, or its client is gone). */
   private killUpstream(): void {
+    this.detachUpstream()?.destroy();
+  }
+
+  /**
+   * Forgets the upstream connection. A 'drain' never comes from a connection that is ended or
+   * destroyed, so a wait for it is called off here and the client read again.
+   */
+  private detachUpstream(): Socket | undefined {
     const up = this.upstream;
     this.upstream = undefined;
     this.upstreamUrl = '';
-    up?.destroy();
+    if (this.upPressure) {
+      this.upPressure = false;
+      if (!this.gone && !this.closing && this.pendingBytes <= MAX_HEAD_BYTES) this.client.resume();
+    }
+    return up;
   }
 
   private writeUp(bytes: Buffer): void {
@@ -365,6 +396,7 @@ export class LaneConnection {
       this.upPressure = true;
       this.client.pause();
       up.once('drain', () => {
+        if (this.upstream !== up || !this.upPressure) return; // detachUpstream() took care of it
         this.upPressure = false;
         if (!this.gone && this.pendingBytes <= MAX_HEAD_BYTES) this.client.resume();
       });
@@ -414,8 +446,7 @@ export class LaneConnection {
         chunk = rest;
         continue;
       }
-      const used = this.forwardBody(ex, chunk);
-      if (used >= 0 && used < chunk.length) this.extraBytes(ex);
+      this.forwardBody(ex, chunk);
       return;
     }
   }
@@ -451,29 +482,33 @@ export class LaneConnection {
     if (head.framing.kind === 'length') ex.bodyLeftUp = head.framing.length;
     if (head.framing.kind === 'chunked') ex.chunked = new ChunkedScanner();
     if (head.framing.kind === 'none' || (head.framing.kind === 'length' && head.framing.length === 0)) {
-      this.responseDone(ex);
-      if (rest.length > 0) this.extraBytes(ex);
+      this.bodyComplete(ex, rest.length > 0);
       return undefined;
     }
     return rest;
   }
 
-  /** The tenant sent more than its (complete) response: that connection is not used again. */
-  private extraBytes(ex: Exchange): void {
-    this.hooks.upstreamError(ex.target, new Error('the tenant sent bytes after its response'));
-    this.killUpstream();
+  /**
+   * The response is complete. Bytes after it (`extra`) mean the tenant broke the framing: that
+   * connection is dropped first, so the next request (which may start at once) opens another.
+   */
+  private bodyComplete(ex: Exchange, extra: boolean): void {
+    if (extra) {
+      this.hooks.upstreamError(ex.target, new Error('the tenant sent bytes after its response'));
+      this.killUpstream();
+    }
+    this.responseDone(ex);
   }
 
-  /** Forwards body bytes; returns how many of `chunk` belonged to the body once it is complete, or -1 while it goes on. */
-  private forwardBody(ex: Exchange, chunk: Buffer): number {
+  /** Forwards body bytes, and ends the exchange when the body is complete. */
+  private forwardBody(ex: Exchange, chunk: Buffer): void {
     const framing = ex.response?.framing.kind;
     if (framing === 'length') {
       const take = Math.min(ex.bodyLeftUp, chunk.length);
       ex.bodyLeftUp -= take;
       this.writeDown(take === chunk.length ? chunk : chunk.subarray(0, take), ex);
-      if (ex.bodyLeftUp > 0) return -1;
-      this.responseDone(ex);
-      return take;
+      if (ex.bodyLeftUp === 0) this.bodyComplete(ex, take < chunk.length);
+      return;
     }
     if (framing === 'chunked' && ex.chunked !== undefined) {
       let end: number;
@@ -481,18 +516,14 @@ export class LaneConnection {
         end = ex.chunked.scan(chunk);
       } catch (err) {
         this.upstreamProtocolError(ex, err instanceof ChunkedError ? err : new Error(String(err)));
-        return -1;
+        return;
       }
-      if (end < 0) {
-        this.writeDown(chunk, ex);
-        return -1;
-      }
+      if (end < 0) return this.writeDown(chunk, ex);
       this.writeDown(end === chunk.length ? chunk : chunk.subarray(0, end), ex);
-      this.responseDone(ex);
-      return end;
+      this.bodyComplete(ex, end < chunk.length);
+      return;
     }
     this.writeDown(chunk, ex); // until the tenant closes
-    return -1;
   }
 
   private startTunnel(ex: Exchange, rest: Buffer): void {
@@ -520,8 +551,7 @@ export class LaneConnection {
   }
 
   private upstreamClosed(error: Error): void {
-    this.upstream = undefined;
-    this.upstreamUrl = '';
+    this.detachUpstream();
     const ex = this.exchange;
     if (ex === undefined) return;
     if (this.tunnel || ex.response?.framing.kind === 'close') return this.responseDone(ex);
@@ -589,6 +619,7 @@ export class LaneConnection {
   }
 
   private finish(ex: Exchange, status: number, aborted: boolean): void {
+    clearTimeout(ex.bodyTimer);
     ex.release();
     this.hooks.finished({
       target: ex.target,

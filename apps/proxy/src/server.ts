@@ -39,8 +39,10 @@ export interface ProxyServerOptions {
   onIdleSweep?: () => void;
   /** Where requests, wakes and sleeps are counted (default: a fresh ProxyMetrics). */
   metrics?: ProxyMetrics;
-  /** A connection with an incomplete request head for this long is closed (default 60 000 ms). */
+  /** A request head not complete this long after its first byte closes the connection (default 60 000 ms). */
   headersTimeoutMs?: number;
+  /** A request not received in full this long after it began closes the connection (default 300 000 ms, as node:http). */
+  requestTimeoutMs?: number;
   /** An idle keep-alive connection is closed after this long (default 5 000 ms, as node:http). */
   keepAliveTimeoutMs?: number;
 }
@@ -210,13 +212,19 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
     },
     upstreamError: (target, error) => logger.error('upstream protocol error', { instance: target.instance, endpoint: target.endpoint.url, error: describe(error) }),
   };
-  const laneOptions = { proto: 'http' as const, headersTimeoutMs: opts.headersTimeoutMs ?? 60_000, keepAliveTimeoutMs: opts.keepAliveTimeoutMs ?? 5_000 };
+  const laneOptions = {
+    proto: 'http' as const,
+    headersTimeoutMs: opts.headersTimeoutMs ?? 60_000,
+    requestTimeoutMs: opts.requestTimeoutMs ?? 300_000,
+    keepAliveTimeoutMs: opts.keepAliveTimeoutMs ?? 5_000,
+  };
 
   // node:http handles what the fast lane hands over; it never listens itself.
   const httpServer = createServer({ noDelay: true }, (req, res) => {
     void handle(req, res);
   });
   httpServer.headersTimeout = laneOptions.headersTimeoutMs;
+  httpServer.requestTimeout = laneOptions.requestTimeoutMs;
   httpServer.keepAliveTimeout = laneOptions.keepAliveTimeoutMs;
   httpServer.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');

@@ -48,6 +48,8 @@ const handedOver: Array<[string, string]> = [
   ['huge Content-Length', 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 9999999999999999\r\n\r\n'],
   ['WebSocket upgrade', 'GET / HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n'],
   ['Connection: upgrade alone', 'GET / HTTP/1.1\r\nHost: a\r\nConnection: upgrade\r\n\r\n'],
+  ['Connection naming Content-Length (the body would become a request)', 'POST / HTTP/1.1\r\nHost: a\r\nConnection: content-length\r\nContent-Length: 3\r\n\r\n'],
+  ['Connection naming Host', 'GET / HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, Host\r\n\r\n'],
   ['h2c upgrade', 'GET / HTTP/1.1\r\nHost: a\r\nHTTP2-Settings: x\r\n\r\n'],
   ['Expect: 100-continue', 'POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n'],
   ['obs-fold', 'GET / HTTP/1.1\r\nHost: a\r\nX-A: 1\r\n  folded\r\n\r\n'],

@@ -83,7 +83,9 @@ export function parseRequestHead(buf: Buffer, end: number): RequestHead | undefi
   }
   if (host === undefined || host === '') return undefined;
   const named = new Set(connection.split(',').map((t) => t.trim()).filter((t) => t !== ''));
-  if (named.has('upgrade') || named.has('http2-settings')) return undefined;
+  // Connection may name headers to drop, but never the ones that frame or route the request:
+  // dropping Content-Length would let the body reach the tenant as a request of its own.
+  for (const name of ['upgrade', 'http2-settings', 'content-length', 'host', 'transfer-encoding']) if (named.has(name)) return undefined;
   const lines: string[] = [];
   for (const [name, row] of kept) if (!DROPPED.has(name) && !named.has(name)) lines.push(row);
   return {

@@ -120,10 +120,17 @@ async function spawnOnce(input: SpawnTenantInput, port: number, useStandby: bool
     logStart = await fileSize(layout.logFile);
     const standby = useStandby ? input.standbys?.take() : undefined;
     if (standby !== undefined) {
-      await standby.assign({ args: serveArgs, env: input.env, cwd: layout.instanceDir, logFile: layout.logFile });
       // Its argv is the standby's (with its unique tag): that is what /proc/<pid>/cmdline shows.
       const record: PidRecord = { pid: standby.pid, host: input.host, port, startedAt: input.now().toISOString(), command: standby.command };
-      await writePidFile(layout.pidFile, record);
+      // Recorded before it becomes the instance's tenant, so a platform that dies in between
+      // leaves a pid file a restart can check, never an untracked tenant on this data dir.
+      try {
+        await writePidFile(layout.pidFile, record);
+      } catch (err) {
+        await terminate(standby.pid, standby.exited, input.killGraceMs); // still unassigned: nothing of the instance's ran
+        throw err;
+      }
+      await standby.assign({ args: serveArgs, env: input.env, cwd: layout.instanceDir, logFile: layout.logFile });
       return { record, exited: standby.exited, standby: true };
     }
     const fd = openSync(layout.logFile, 'a', 0o600);
