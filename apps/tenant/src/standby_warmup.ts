@@ -1,12 +1,13 @@
 /**
- * What a standby does while it waits: boots one throwaway tenant on a scratch directory in the
- * system temp dir and sends it a few requests in-process, then deletes it. V8 compiles a
+ * What a standby does while it waits: boots one throwaway tenant on a scratch directory
+ * `warmup-<pid>` in its working directory (the runtime's pool directory, which removes the
+ * directories of standbys that died before they could) and sends it a few requests in-process,
+ * then deletes it. V8 compiles a
  * function on its first call, and the native SQLite addon loads on the first open, so this moves
  * that work (tens of ms) from the assigned instance's start and first requests to the idle time
  * before it. No instance's data is touched, nothing listens, nothing is written to stdout.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from './apis/server.js';
 import { TenantApp } from './core/app.js';
@@ -24,7 +25,9 @@ export async function warmUp(stop: AbortSignal): Promise<void> {
     // One turn of the event loop first: an assignment already waiting on stdin skips it all.
     await new Promise((resolve) => setImmediate(resolve));
     if (stop.aborted) return;
-    dir = mkdtempSync(join(tmpdir(), 'burrow-standby-warmup-'));
+    dir = join(process.cwd(), `warmup-${process.pid}`); // absolute: the assignment changes the cwd
+    rmSync(dir, { recursive: true, force: true }); // a pid reused after a killed standby
+    mkdirSync(dir, { mode: 0o700 });
     const app = TenantApp.open({ dir });
     try {
       if (stop.aborted) return;

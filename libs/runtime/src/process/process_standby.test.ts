@@ -1,9 +1,9 @@
 /** The warm pool of the process driver (`standby` option), with the fake tenant's standby mode. */
 import assert from 'node:assert/strict';
-import { spawn as spawnChild } from 'node:child_process';
+import { spawn as spawnChild, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -100,6 +100,20 @@ describe('ProcessRuntime with warm standbys (fake tenant)', { timeout: 60_000 },
     await runtime.stop(id);
     assert.ok(!pidExists(standbyPid));
     assert.ok((await collectLogs(runtime, id)).some((l) => l.text === 'Received SIGTERM'));
+  });
+
+  test('leftovers of dead standbys (pool logs, warm-up scratch dirs) are swept when a pool starts; live ones stay', async () => {
+    const dir = standbyDir(rootDir);
+    await mkdir(dir, { recursive: true });
+    const dead = spawnSync('true').pid ?? 0; // exited and reaped: this pid is gone
+    assert.ok(dead > 0 && !(await isAlive(dead)));
+    for (const name of [`warmup-${dead}`, `warmup-${process.pid}`]) await mkdir(join(dir, name, 'data'), { recursive: true });
+    for (const name of [`${dead}.log`, `${process.pid}.log`]) await writeFile(join(dir, name), 'x');
+    const { counter } = make();
+    await counter.spawned(1);
+    const left = await readdir(dir);
+    assert.ok(!left.includes(`warmup-${dead}`) && !left.includes(`${dead}.log`), left.join(' '));
+    assert.ok(left.includes(`warmup-${process.pid}`) && left.includes(`${process.pid}.log`), 'a live pid keeps its files');
   });
 
   test('a crashed pooled tenant is restarted on its endpoint, from the pool again', async () => {

@@ -225,16 +225,17 @@ export class StandbyPool implements StandbySource {
   }
 
   /**
-   * Removes the logs that platform processes killed before their close() left behind: those of
-   * pids that are gone, and spawn-time names older than a minute. Other runtimes sharing the
-   * root keep theirs (their standbys are alive).
+   * Removes the logs and warm-up scratch directories (`warmup-<pid>`, see the tenant's
+   * standby_warmup.ts) that standbys and platform processes killed before their close() left
+   * behind: those of pids that are gone, and spawn-time names older than a minute. Other
+   * runtimes sharing the root keep theirs (their standbys are alive).
    */
   private async sweep(): Promise<void> {
     const names = await readdir(this.opts.dir).catch((): string[] => []);
     for (const name of names) {
       const path = join(this.opts.dir, name);
-      const pid = /^(\d+)\.log$/.exec(name)?.[1];
-      if (pid !== undefined && !(await isAlive(Number(pid)))) await rm(path, { force: true });
+      const pid = /^(?:(\d+)\.log|warmup-(\d+))$/.exec(name)?.slice(1).find((v) => v !== undefined);
+      if (pid !== undefined && !(await isAlive(Number(pid)))) await rm(path, { recursive: true, force: true });
       if (name.startsWith('spawning-')) {
         const age = await stat(path).then((s) => Date.now() - s.mtimeMs, () => 0);
         if (age > STALE_SPAWNING_MS) await rm(path, { force: true });
