@@ -11,6 +11,8 @@ import { generatePrismaClients } from './prisma_generate.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const forTests = process.argv.includes('--test');
+// --bench: also nginx, the comparison column of `npm run bench:control` (installed when we can, never required).
+const forBench = process.argv.includes('--bench');
 const ci = process.env.CI === 'true';
 
 /** PocketBase release the compatibility tier and the benchmarks compare against. */
@@ -72,6 +74,10 @@ function systemPackages() {
 
 function installSystemPackages() {
   const missing = systemPackages().filter((p) => !p.present()).map((p) => p.pkg);
+  if (forBench && !existsSync('/usr/sbin/nginx')) {
+    if (isRootOnDebian()) missing.push('nginx');
+    else step('nginx is not installed: the bench skips its nginx column (apt-get install -y nginx)');
+  }
   if (!missing.length) return;
   if (!isRootOnDebian()) {
     throw new Error(`missing system packages: ${missing.join(', ')} (install them with your package manager, e.g. apt-get install -y ${missing.join(' ')})`);
@@ -82,6 +88,7 @@ function installSystemPackages() {
   // Debian's postinst starts a system-wide server; Burrow starts its own on free ports.
   if (missing.includes('redis-server')) spawnSync('sh', ['-c', 'service redis-server stop || true'], { stdio: 'ignore' });
   if (missing.includes('postgresql')) spawnSync('sh', ['-c', 'service postgresql stop || true'], { stdio: 'ignore' });
+  if (missing.includes('nginx')) spawnSync('sh', ['-c', 'service nginx stop || true'], { stdio: 'ignore' }); // the bench runs its own
 }
 
 function build() {
