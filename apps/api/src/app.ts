@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { PlatformConfig } from '@burrow/config';
 import { loadOrCreateSecretKey, migrate, openControlDb, registerHost, SecretBox, JobRunStore, type HostId } from '@burrow/db';
-import { JobProducer, producerConnection } from '@burrow/jobs';
+import { JobProducer, closeShared, producerConnection } from '@burrow/jobs';
 import { ProcessRuntime } from '@burrow/runtime';
 import { ApiModule, type ApiDeps } from './app.module.js';
 import { ErrorFilter } from './common/error_filter.js';
@@ -63,7 +63,7 @@ export async function startApi(config: PlatformConfig, logger: Logger = jsonLogg
     async close() {
       await app.close();
       await jobs.close();
-      redis.disconnect();
+      await closeShared(redis); // after jobs.close(): see closeShared
       await runtime.close();
       await db.$disconnect();
     },

@@ -1,7 +1,7 @@
 /** Opens (and closes) what the worker uses outside its own code: the control DB, the runtime, Redis. */
 import type { PlatformConfig } from '@burrow/config';
 import { InstanceStore, JobRunStore, SecretBox, loadOrCreateSecretKey, migrate, openControlDb, registerHost, type ControlDb } from '@burrow/db';
-import { JobProducer, producerConnection, workerConnection } from '@burrow/jobs';
+import { JobProducer, closeShared, producerConnection, workerConnection } from '@burrow/jobs';
 import { ProcessRuntime, type InstanceRuntimeDriver } from '@burrow/runtime';
 import type { Redis } from 'ioredis';
 import type { WorkerHooks } from './hooks.js';
@@ -52,10 +52,10 @@ export async function openWorkerResources(config: PlatformConfig, settings: Work
     closers.push(() => runtime.close());
     const box = new SecretBox(config.secretsKey ?? loadOrCreateSecretKey(config.dataDir));
     const workerRedis = workerConnection(redisUrl);
-    closers.push(async () => workerRedis.disconnect());
+    closers.push(() => closeShared(workerRedis));
     // A separate fail-fast connection: enqueues must not block behind the workers' blocking reads.
     const producerRedis = producerConnection(redisUrl);
-    closers.push(async () => producerRedis.disconnect());
+    closers.push(() => closeShared(producerRedis));
     await whenReady(producerRedis, redisUrl);
     const runs = new JobRunStore(db);
     const producer = new JobProducer(producerRedis, runs);

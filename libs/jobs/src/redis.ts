@@ -27,3 +27,21 @@ export function producerConnection(url: string): Redis {
 export function workerConnection(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (attempt) => Math.min(100 * attempt, 2000) });
 }
+
+/**
+ * Closes a connection BullMQ objects shared, after they were closed: QUIT (queued behind what is
+ * still in flight) rather than an abrupt disconnect, bounded by `timeoutMs`. A queue or worker
+ * closed while its connection was still initialising stops listening for that initialisation's
+ * outcome, and an abrupt disconnect would make it fail with an 'error' nobody handles (a crash
+ * on SIGTERM right after boot). Falls back to disconnect when Redis does not answer in time.
+ */
+export async function closeShared(conn: Redis, timeoutMs = 2_000): Promise<void> {
+  if (conn.status === 'end') return;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const outcome = await Promise.race([conn.quit().then(() => 'quit' as const, () => 'failed' as const), timedOut]);
+  clearTimeout(timer);
+  if (outcome !== 'quit') conn.disconnect();
+}
