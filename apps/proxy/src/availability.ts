@@ -41,10 +41,21 @@ export function unavailable(record: InstanceRecord): ProxyError | undefined {
  * when it is gone, has become another instance, or may not be served. Used wherever acting on
  * a cached status could be wrong: before and after a wake, and to explain a dead upstream.
  */
-export async function readServable(directory: InstanceDirectory, known: InstanceRecord): Promise<InstanceRecord> {
+export async function readServable(directory: InstanceDirectory, known: Pick<InstanceRecord, 'id' | 'name'>): Promise<InstanceRecord> {
   const record = await directory.findByName(known.name, { fresh: true });
   if (record === undefined || record.id !== known.id) throw notFound();
   const refused = unavailable(record);
   if (refused !== undefined) throw refused;
   return record;
+}
+
+/**
+ * Why a tenant that was just forwarded to did not answer, when the control DB knows better than
+ * a 502 (it was stopped or deleted a moment ago): that answer, else undefined.
+ */
+export function explainUnreachable(directory: InstanceDirectory, known: Pick<InstanceRecord, 'id' | 'name'>): Promise<ProxyError | undefined> {
+  return readServable(directory, known).then(
+    () => undefined,
+    (refused: unknown) => (refused instanceof ProxyError ? refused : undefined),
+  );
 }

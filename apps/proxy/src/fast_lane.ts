@@ -12,6 +12,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import type { Endpoint, InstanceId } from '@burrow/runtime';
+import { errorResponse, type ProxyError } from './api_error.js';
 import { ChunkedError, ChunkedScanner } from './http1/chunked.js';
 import { MAX_HEAD_BYTES, headEnd, parseRequestHead, upstreamHead, type RequestHead } from './http1/request_head.js';
 import { MAX_RESPONSE_HEAD_BYTES, parseResponseHead, type ResponseHead } from './http1/response_head.js';
@@ -53,8 +54,8 @@ export interface FastLaneHooks {
   handoff(socket: Socket, buffered: Buffer): void;
   /** Called once per exchange when it is over. */
   finished(exchange: LaneExchange): void;
-  /** The complete HTTP response (status line to body) for an exchange whose tenant could not be reached. */
-  failure(target: LaneTarget, error: Error): Promise<Buffer>;
+  /** The proxy's answer for an exchange whose tenant could not be reached. */
+  failure(target: LaneTarget, error: Error): Promise<ProxyError>;
   /** An upstream misbehaved (logged). */
   upstreamError(target: LaneTarget, error: Error): void;
 }
@@ -593,9 +594,9 @@ export class LaneConnection {
     this.client.pause();
     void this.hooks.failure(ex.target, error).then(
       (answer) => {
-        this.finish(ex, statusOf(answer), false);
+        this.finish(ex, answer.status, false);
         if (!this.gone) {
-          this.client.end(answer);
+          this.client.end(errorResponse(answer));
           this.client.destroySoon();
         }
       },
@@ -638,8 +639,4 @@ export class LaneConnection {
     this.client.end();
     this.client.destroySoon();
   }
-}
-
-function statusOf(response: Buffer): number {
-  return Number(response.toString('latin1', 9, 12)) || 502;
 }

@@ -6,8 +6,8 @@
 import { Agent, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import type { Endpoint, InstanceId, InstanceRuntime } from '@burrow/runtime';
-import { ProxyError, errorResponse, sendError } from './api_error.js';
-import { failed, notFound, readServable, unavailable } from './availability.js';
+import { ProxyError, sendError } from './api_error.js';
+import { explainUnreachable, failed, notFound, unavailable } from './availability.js';
 import type { InstanceDirectory, InstanceRecord } from './directory.js';
 import { LaneConnection, type FastLaneHooks, type LaneTarget } from './fast_lane.js';
 import { forwardRequest } from './forward.js';
@@ -153,10 +153,7 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
         proto: 'http',
         // A cached record can be a second old: if the api/worker stopped or deleted the
         // instance meanwhile, say so rather than answer a bare 502.
-        explainFailure: () => readServable(opts.directory, record).then(
-          () => undefined,
-          (refused: unknown) => (refused instanceof ProxyError ? refused : undefined),
-        ),
+        explainFailure: () => explainUnreachable(opts.directory, record),
       });
       if (result.error !== undefined && !result.aborted) {
         logger.error('upstream unreachable', { instance, endpoint: endpoint.url, error: describe(result.error) });
@@ -200,15 +197,8 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
     },
     failure: async (target, error) => {
       logger.error('upstream unreachable', { instance: target.instance, endpoint: target.endpoint.url, error: describe(error) });
-      const known = await opts.directory.findByName(target.name);
-      const explained =
-        known === undefined || known.id !== target.instance
-          ? notFound()
-          : await readServable(opts.directory, known).then(
-              () => undefined,
-              (refused: unknown) => (refused instanceof ProxyError ? refused : undefined),
-            );
-      return errorResponse(explained ?? new ProxyError(502, 'The instance did not answer.'));
+      const explained = await explainUnreachable(opts.directory, { id: target.instance, name: target.name });
+      return explained ?? new ProxyError(502, 'The instance did not answer.');
     },
     upstreamError: (target, error) => logger.error('upstream protocol error', { instance: target.instance, endpoint: target.endpoint.url, error: describe(error) }),
   };
