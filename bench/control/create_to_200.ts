@@ -1,6 +1,8 @@
 /**
- * Part 1: create -> first 200 on the subdomain. Instances are created one after the other;
- * for each, the clock runs from just before `POST /api/instances` until
+ * Part 1: create -> first 200 on the subdomain. Instances are created one after the other,
+ * either `gapMs` apart (paced: a new create finds the platform idle, as a user's create does)
+ * or back to back (burst: each create competes with the previous one's aftermath, e.g. the
+ * warm pool's refill, on the same cores). For each, the clock runs from just before `POST /api/instances` until
  * `GET http://<name>.localhost:<port>/api/health` through the proxy first answers 200
  * (polled every 5 ms, each poll bounded). The tenant's spawn time from its pid file splits
  * the total into "before the spawn" (api, queue, job pickup, data dir, admin sync) and
@@ -26,10 +28,11 @@ const POLL_MS = 5;
 const POLL_TIMEOUT_MS = 2_000;
 const CREATE_TIMEOUT_MS = 30_000;
 
-/** Creates `count` instances named `<prefix>-NN`, one after the other. */
-export async function measureCreateTo200(p: Platform, count: number, prefix: string): Promise<CreateSample[]> {
+/** Creates `count` instances named `<prefix>-NN`, one after the other, `gapMs` apart (0: back to back). */
+export async function measureCreateTo200(p: Platform, count: number, prefix: string, gapMs: number): Promise<CreateSample[]> {
   const samples: CreateSample[] = [];
   for (let i = 0; i < count; i++) {
+    if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
     const name = `${prefix}-${String(i + 1).padStart(2, '0')}`;
     const wall0 = Date.now();
     const t0 = performance.now();

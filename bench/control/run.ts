@@ -36,6 +36,8 @@ function parseCli(argv: string[]) {
     args: argv,
     options: {
       instances: { type: 'string', default: '20' },
+      'create-gap': { type: 'string', default: '1500' },
+      burst: { type: 'string', default: '5' },
       wakes: { type: 'string', default: '20' },
       'wake-instances': { type: 'string', default: '4' },
       connections: { type: 'string', default: '10' },
@@ -51,6 +53,8 @@ function parseCli(argv: string[]) {
   };
   return {
     instances: num('instances', 6, 50),
+    createGapMs: num('create-gap', 0, 10_000),
+    burst: num('burst', 0, 20),
     wakes: num('wakes', 1, 50),
     wakeInstances: num('wake-instances', 1, 10),
     load: { connections: num('connections', 1, 200), durationSec: num('duration', 1, 60), warmupSec: num('warmup', 0, 10) } as LoadSettings,
@@ -109,12 +113,18 @@ async function main(): Promise<void> {
   const a = await Platform.start(3600);
   open.add(a);
   try {
-    log(`part 1: create -> first 200, ${opts.instances} instances one after the other`);
+    log(`part 1: create -> first 200, ${opts.instances} instances one after the other, ${opts.createGapMs} ms apart, then ${opts.burst} back to back`);
     let created: InstanceView[] = [];
     try {
-      const samples = await measureCreateTo200(a, opts.instances, 'cr');
+      const samples = await measureCreateTo200(a, opts.instances, 'cr', opts.createGapMs);
       results.create = samples;
+      results.createGapMs = opts.createGapMs;
       created = samples.map((s) => ({ id: s.id, name: s.name, status: 'running' }));
+      if (opts.burst > 0) {
+        const burst = await measureCreateTo200(a, opts.burst, 'cb', 0);
+        results.createBurst = burst;
+        created.push(...burst.map((s) => ({ id: s.id, name: s.name, status: 'running' as const })));
+      }
     } catch (err) {
       results.createError = msg(err);
       log(`   failed: ${results.createError}`);
