@@ -35,7 +35,7 @@ describe('control api (SQLite, real Redis)', () => {
   let h: ApiHarness;
   const ctx = {} as Ctx;
   before(async () => {
-    h = await startApiHarness({ INSTANCE_QUOTA: '3' });
+    h = await startApiHarness({ INSTANCE_QUOTA: '3', CONSOLE_DIR: '/nonexistent/console-build' });
     ctx.owner = await h.signup('owner@example.com');
     ctx.other = await h.signup('other@example.com');
     ctx.ownerInstance = (await h.call('POST', '/api/instances', { token: ctx.owner, body: { name: 'owned-one' } })).body.id;
@@ -83,8 +83,15 @@ describe('control api (SQLite, real Redis)', () => {
     { name: "secrets: not for others", method: 'GET', url: (c) => `/api/instances/${c.ownerInstance}/secrets`, token: other, status: 404, notExpect: ['sk_test_1'] },
     { name: 'superuser-token: not while provisioning', method: 'POST', url: (c) => `/api/instances/${c.ownerInstance}/superuser-token`, token: owner, status: 409 },
     { name: 'unknown route', method: 'GET', url: '/api/nothing-here', status: 404, expect: ['"status":404'] },
+    { name: 'name check: free', method: 'GET', url: '/api/instances/name-availability?name=free-name', token: owner, status: 200, expect: ['"available":true'] },
+    { name: 'name check: taken by anyone', method: 'GET', url: '/api/instances/name-availability?name=not-yours', token: owner, status: 200, expect: ['"available":false', 'validation_name_taken'] },
+    { name: 'name check: reserved', method: 'GET', url: '/api/instances/name-availability?name=admin', token: owner, status: 200, expect: ['"available":false', 'validation_reserved_name'] },
+    { name: 'name check: pattern', method: 'GET', url: '/api/instances/name-availability?name=9lives', token: owner, status: 200, expect: ['"available":false', 'validation_invalid_name'] },
+    { name: 'name check: missing name', method: 'GET', url: '/api/instances/name-availability', token: owner, status: 400, expect: ['"name"', 'validation_required'] },
+    { name: 'name check: needs a session', method: 'GET', url: '/api/instances/name-availability?name=free-name', status: 401 },
+    { name: 'console not built: / says so without a path', method: 'GET', url: '/', status: 503, expect: ['not built'], notExpect: ['/tmp', 'dist'] },
     { name: 'health', method: 'GET', url: '/api/health', status: 200, expect: ['"database":"ok"', '"queue":"ok"'] },
-    { name: 'docs', method: 'GET', url: '/api/docs', status: 200, expect: ['"openapi":"3.1.0"', '"/api/instances/{id}"', '"/api/auth/signup"', '"security"'] },
+    { name: 'docs', method: 'GET', url: '/api/docs', status: 200, expect: ['"openapi":"3.1.0"', '"/api/instances/{id}"', '"/api/auth/signup"', '"security"', '"/api/instances/name-availability"'] },
   ];
   for (const s of scenarios) test(s.name, () => run(h, ctx, s));
 

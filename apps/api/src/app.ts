@@ -9,6 +9,7 @@ import { JobProducer, closeShared, producerConnection } from '@burrow/jobs';
 import { ProcessRuntime } from '@burrow/runtime';
 import { ApiModule, type ApiDeps } from './app.module.js';
 import { ErrorFilter } from './common/error_filter.js';
+import { ConsoleSite } from './console/console_site.js';
 import { jsonLogger, type Logger } from './common/logger.js';
 import { MetricsService } from './ops/metrics.js';
 
@@ -22,6 +23,12 @@ export async function createApiApp(deps: ApiDeps, logger: Logger): Promise<NestF
   app.useGlobalFilters(new ErrorFilter(logger));
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
+  const site = ConsoleSite.load(deps.config.consoleDir);
+  if (site) site.register(fastify);
+  else {
+    logger.info('console not built: / answers 503 (npm run build writes it)', { consoleDir: deps.config.consoleDir });
+    fastify.get('/', (_request, reply) => reply.status(503).type('text/plain; charset=utf-8').send('The web console is not built on this server (`npm run build` writes it); the API is at /api.\n'));
+  }
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', String(request.id));
   });

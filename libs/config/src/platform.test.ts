@@ -8,9 +8,11 @@ test('defaults are the embedded stack', () => {
     apiPort: 3000, proxyPort: 8080, dataDir: '/srv/burrow/data', baseDomain: 'localhost', redisUrl: undefined,
     database: { kind: 'sqlite', file: '/srv/burrow/data/control.db' }, runtime: 'process', idleTimeoutSec: 900,
     instancesDir: '/srv/burrow/data/instances', hostId: 'local', instanceQuota: 10, sessionTtlHours: 720, secretsKey: undefined,
-    tenantBin: c.tenantBin, tenantStandby: 1,
+    tenantBin: c.tenantBin, tenantStandby: 1, consoleDir: c.consoleDir,
   });
   assert.match(c.tenantBin, /apps\/tenant\/bin\/burrow-tenant\.mjs$/);
+  assert.match(c.consoleDir, /apps\/console\/dist$/);
+  assert.equal(loadPlatformConfig({ CONSOLE_DIR: './ui' }, '/srv/burrow').consoleDir, '/srv/burrow/ui');
 });
 
 test('values are parsed and Postgres is chosen by DATABASE_URL', () => {

@@ -44,10 +44,15 @@ export interface PlatformConfig {
    * keeps ready, so a wake skips Node's start (TENANT_STANDBY, 1; 0..8; ~60 MiB RSS each).
    */
   tenantStandby: number;
+  /** The web console's build the api serves at `/` (CONSOLE_DIR, this repository's apps/console/dist). */
+  consoleDir: string;
 }
 
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** This repository's tenant CLI (libs/config/{src,dist} -> apps/tenant/bin). */
-const REPO_TENANT_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'apps', 'tenant', 'bin', 'burrow-tenant.mjs');
+const REPO_TENANT_BIN = resolve(REPO_ROOT, 'apps', 'tenant', 'bin', 'burrow-tenant.mjs');
+/** This repository's console build (`npm run build` writes it). */
+const REPO_CONSOLE_DIR = resolve(REPO_ROOT, 'apps', 'console', 'dist');
 
 const BASE_DOMAIN_RE = /^(?=.{1,200}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
 
@@ -76,6 +81,7 @@ export function loadPlatformConfig(env: Env, cwd: string): PlatformConfig {
     secretsKey: parseKey(r, 'SECRETS_KEY'),
     tenantBin: resolve(cwd, r.string('TENANT_BIN', REPO_TENANT_BIN)),
     tenantStandby: r.int('TENANT_STANDBY', 1, 0, 8),
+    consoleDir: resolve(cwd, r.string('CONSOLE_DIR', REPO_CONSOLE_DIR)),
   };
   if (!/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/.test(config.hostId)) r.problems.push(`BURROW_HOST=${JSON.stringify(config.hostId)}: expected 1-32 lowercase letters, digits or inner hyphens`);
   if (config.apiPort === config.proxyPort) r.problems.push(`API_PORT and PROXY_PORT must differ (both ${config.apiPort})`);

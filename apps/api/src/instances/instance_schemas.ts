@@ -38,6 +38,17 @@ export const secretsPatchSchema = z
     if (Object.keys(secrets).length > 100) ctx.addIssue({ code: 'custom', ...fieldIssue('validation_too_many', 'At most 100 secrets per request.') });
   });
 
+/** GET /api/instances/name-availability?name= (the rules are checked in the answer, not as a 400). */
+export const nameQuerySchema = z.object({ name: z.string().max(100, 'Must be at most 100 characters.') });
+
+/** Whether a name is free; `code` and `message` say why not (the same codes a create answers). */
+export const nameAvailabilitySchema = z.object({
+  name: z.string(),
+  available: z.boolean(),
+  code: z.string().optional(),
+  message: z.string().optional(),
+});
+
 /** PATCH /api/instances/:id. */
 export const updateInstanceSchema = z.strictObject({
   name: instanceNameSchema.optional(),

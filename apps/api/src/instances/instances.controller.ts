@@ -1,5 +1,5 @@
 /** Instance routes (DESIGN.md §4): thin, each calls one use case. */
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseInstanceId, type InstanceRuntime } from '@burrow/runtime';
@@ -9,9 +9,9 @@ import { Route } from '../common/route_doc.js';
 import { CONFIG, RUNTIME } from '../common/tokens.js';
 import { parseInput } from '../common/validation.js';
 import { ApiError } from '../common/api_error.js';
-import { createInstanceSchema, instanceViewSchema, secretsViewSchema, superuserTokenSchema, updateInstanceSchema } from './instance_schemas.js';
+import { createInstanceSchema, nameAvailabilitySchema, nameQuerySchema, instanceViewSchema, secretsViewSchema, superuserTokenSchema, updateInstanceSchema } from './instance_schemas.js';
 import { instanceUrl, type InstanceView } from './instance_view.js';
-import { InstancesService } from './instances.service.js';
+import { InstancesService, type NameAvailability } from './instances.service.js';
 import { TenantClient } from './tenant_client.js';
 
 /** /api/instances. */
@@ -37,6 +37,13 @@ export class InstancesController {
   @Route({ summary: 'Create an instance (provisioned by a job; poll it until running)', tag: 'instances', status: 202, body: createInstanceSchema, response: instanceViewSchema })
   create(@CurrentAuth() auth: AuthContext, @Body() body: unknown): Promise<InstanceView> {
     return this.instances.create(auth, parseInput(createInstanceSchema, body).name);
+  }
+
+  /** Name check for the console's live validation (rules, reserved names, taken). */
+  @Get('name-availability')
+  @Route({ summary: 'Whether a name can be used for a new instance or a rename, and why not', tag: 'instances', response: nameAvailabilitySchema })
+  nameAvailability(@CurrentAuth() auth: AuthContext, @Query() query: unknown): Promise<NameAvailability> {
+    return this.instances.nameAvailability(auth, parseInput(nameQuerySchema, query).name);
   }
 
   /** Get. */

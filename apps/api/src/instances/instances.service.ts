@@ -8,6 +8,7 @@ import type { PlatformConfig } from '@burrow/config';
 import {
   JobRunStore, newId, parseId, uniqueViolation, type ControlDb, type ControlInstanceId, type Instance, type SecretBox, type UserId,
 } from '@burrow/db';
+import { instanceNameProblem } from '@burrow/contracts';
 import type { JobProducer } from '@burrow/jobs';
 import { ApiError, ApiErrorCode } from '../common/api_error.js';
 import { CLOCK, CONFIG, DB, JOBS, SECRET_BOX, type Clock } from '../common/tokens.js';
@@ -22,6 +23,14 @@ export interface InstancePatch {
 }
 
 const NAME_TAKEN = { name: { code: 'validation_name_taken', message: 'This name is already taken.' } };
+
+/** Answer of the name check. */
+export interface NameAvailability {
+  name: string;
+  available: boolean;
+  code?: string;
+  message?: string;
+}
 
 /** Instance use cases. */
 @Injectable()
@@ -42,6 +51,17 @@ export class InstancesService {
   async list(auth: AuthContext): Promise<InstanceView[]> {
     const rows = await this.db.instance.findMany({ where: { ownerId: auth.userId }, include: { secrets: { select: { name: true } } }, orderBy: { createdAt: 'desc' } });
     return Promise.all(rows.map(async (r) => toInstanceView(this.config, r, await this.runs.latestFor(r.id as ControlInstanceId))));
+  }
+
+  /**
+   * Whether `name` could be taken now: the contracts' rules, then the database (any owner's
+   * instance holds its name). A hint for the console; create and rename still decide.
+   */
+  async nameAvailability(_auth: AuthContext, name: string): Promise<NameAvailability> {
+    const problem = instanceNameProblem(name);
+    if (problem) return { name, available: false, ...problem };
+    const taken = await this.db.instance.findFirst({ where: { name }, select: { id: true } });
+    return taken ? { name, available: false, ...NAME_TAKEN.name } : { name, available: true };
   }
 
   /** One of the caller's instances. */
