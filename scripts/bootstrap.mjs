@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildConsole } from './build_console.mjs';
 import { bundleTenant } from './bundle_tenant.mjs';
 import { generatePrismaClients } from './prisma_generate.mjs';
 
@@ -69,6 +70,8 @@ function systemPackages() {
   // `npm start` with an external Redis (REDIS_URL) needs no local redis-server; the tests always do.
   const pkgs = [{ pkg: 'redis-server', present: () => hasCommand('redis-server') || (!forTests && Boolean(process.env.REDIS_URL)) }];
   if (forTests) pkgs.push({ pkg: 'postgresql', present: () => existsSync('/usr/lib/postgresql') });
+  // The console's browser tests drive Debian's Chromium through playwright-core (MACHINE.md).
+  if (forTests) pkgs.push({ pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') });
   return pkgs;
 }
 
@@ -123,6 +126,7 @@ try {
   installSystemPackages();
   build();
   await bundleTenant();
+  await buildConsole({ log: step });
   if (forTests) installPocketBase();
 } catch (err) {
   process.stderr.write(`[setup] ${err instanceof Error ? err.message : String(err)}\n`);

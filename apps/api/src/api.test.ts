@@ -95,6 +95,17 @@ describe('control api (SQLite, real Redis)', () => {
   ];
   for (const s of scenarios) test(s.name, () => run(h, ctx, s));
 
+  test("the console's generated API types match the OpenAPI document", async () => {
+    const { readFileSync } = await import('node:fs');
+    const { CONSOLE_API_TYPES, renderApiTypes } = await import('./test_support/openapi_types.js');
+    const docs = await h.call('GET', '/api/docs');
+    assert.equal(
+      readFileSync(CONSOLE_API_TYPES, 'utf8'),
+      await renderApiTypes(docs.body),
+      'apps/console/src/api/schema.gen.ts is stale: run `TSX_TSCONFIG_PATH=tsconfig.tsx.json node --import tsx apps/console/scripts/gen_api_types.ts`',
+    );
+  });
+
   test('secrets are encrypted at rest', async () => {
     const { openControlDb } = await import('@burrow/db');
     const db = await openControlDb(h.config.database);

@@ -13,6 +13,8 @@ export interface RouteDoc {
   public?: boolean;
   /** Success status (default 200). */
   status?: number;
+  /** Query parameters: an object schema, each property one parameter. */
+  query?: z.ZodObject;
   body?: z.ZodType;
   response?: z.ZodType;
   /** Response media type when not JSON (e.g. text/event-stream). */

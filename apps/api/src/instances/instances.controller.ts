@@ -41,7 +41,7 @@ export class InstancesController {
 
   /** Name check for the console's live validation (rules, reserved names, taken). */
   @Get('name-availability')
-  @Route({ summary: 'Whether a name can be used for a new instance or a rename, and why not', tag: 'instances', response: nameAvailabilitySchema })
+  @Route({ summary: 'Whether a name can be used for a new instance or a rename, and why not', tag: 'instances', query: nameQuerySchema, response: nameAvailabilitySchema })
   nameAvailability(@CurrentAuth() auth: AuthContext, @Query() query: unknown): Promise<NameAvailability> {
     return this.instances.nameAvailability(auth, parseInput(nameQuerySchema, query).name);
   }

@@ -44,6 +44,12 @@ export class OpenApiService {
     };
   }
 
+  private queryParameters(query: RouteDoc['query']): JsonObject[] {
+    if (!query) return [];
+    const schema = z.toJSONSchema(query, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, JsonObject>; required?: string[] };
+    return Object.entries(schema.properties ?? {}).map(([name, property]) => ({ name, in: 'query', required: schema.required?.includes(name) ?? false, schema: property }));
+  }
+
   private operation(doc: RouteDoc, path: string): JsonObject {
     const status = String(doc.status ?? 200);
     const success: JsonObject = { description: doc.summary };
@@ -54,7 +60,10 @@ export class OpenApiService {
       summary: doc.summary,
       tags: [doc.tag],
       responses: { [status]: success, '4XX': errorRef, '5XX': errorRef },
-      parameters: [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } })),
+      parameters: [
+        ...[...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } })),
+        ...this.queryParameters(doc.query),
+      ],
     };
     if (!doc.public) op.security = [{ session: [] }];
     if (doc.body) op.requestBody = { required: true, content: { 'application/json': { schema: z.toJSONSchema(doc.body, { io: 'input', unrepresentable: 'any' }) } } };

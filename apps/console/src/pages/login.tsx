@@ -1,0 +1,66 @@
+/** Log in (and the redirect target of every protected page). */
+import { useState, type FormEvent } from 'react';
+import { ApiFailure } from '../api/client';
+import { Field, FormError } from '../components/field';
+import { Layout } from '../components/layout';
+import { useTitle } from '../hooks';
+import { Link, navigate, useLocation } from '../router';
+import { useSession } from '../session';
+
+/** Where to go after logging in: a same-origin path only (never an open redirect). */
+export function safeNext(next: string | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/instances';
+}
+
+/** The login page. */
+export function LoginPage() {
+  useTitle('Log in');
+  const { api, signIn } = useSession();
+  const { query } = useLocation();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<ApiFailure>();
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      signIn(await api.login(email, password));
+      navigate(safeNext(query.get('next')), { replace: true });
+    } catch (err) {
+      setFailure(err instanceof ApiFailure ? err : new ApiFailure(0, String(err)));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  // The api names the email for wrong credentials; the message reads better under the password.
+  const credentials = Object.values(failure?.fields ?? {}).some((f) => f.code === 'validation_invalid_credentials');
+  return (
+    <Layout narrow>
+      <h1>Log in to Burrow</h1>
+      <form onSubmit={submit} noValidate className="card form">
+        <Field label="Email" type="email" name="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={credentials ? undefined : failure?.field('email')} autoFocus />
+        <Field
+          label="Password"
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={credentials ? 'Wrong email or password.' : failure?.field('password')}
+        />
+        <FormError message={failure && Object.keys(failure.fields).length === 0 ? failure.message : undefined} />
+        <button type="submit" className="button-primary" disabled={busy}>
+          {busy ? 'Logging in…' : 'Log in'}
+        </button>
+      </form>
+      <p className="aside">
+        New here? <Link to="/signup">Create an account</Link>
+      </p>
+    </Layout>
+  );
+}

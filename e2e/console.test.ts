@@ -1,0 +1,368 @@
+/**
+ * The web console in a real browser: Debian's Chromium driven by playwright-core against the
+ * whole stack of `npm start` (api serving the console build, worker, proxy, Redis, tenants as
+ * processes). Every journey of the console issue, its failure paths, and the screenshots the
+ * README shows (docs/screenshots/).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import PocketBase from 'pocketbase';
+import { freePort, resolveLocalhostSubdomains } from '@burrow/testing';
+// @ts-expect-error: plain ESM launcher script without type declarations
+import { startStack } from '../scripts/stack.mjs';
+
+interface Stack {
+  apiUrl: string;
+  proxyPort: number;
+  dataDir: string;
+  kill(role: string, signal?: string): void;
+  stop(): Promise<void>;
+}
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'screenshots');
+const EMAIL = 'ada@example.com';
+const PASSWORD = 'analytical engine';
+/** Long enough for a provision or a power change on a busy CI machine. */
+const JOB_MS = 45_000;
+
+let stack: Stack;
+let dataDir: string;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let base: string;
+let instanceId = '';
+const lines: string[] = [];
+
+const instanceUrl = (name: string) => `http://${name}.localhost:${stack.proxyPort}`;
+
+async function shot(name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true, animations: 'disabled', caret: 'hide' });
+}
+
+/** The note (hint, error or ok text) under the field labelled `label`. */
+function note(label: string) {
+  return page.locator('.field', { has: page.getByLabel(label, { exact: true }) }).locator('p');
+}
+
+function badge() {
+  return page.locator('.page-head .badge');
+}
+
+/** Polls `check` until it returns a value, bounded; for state outside the browser. */
+async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = JOB_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: not reached in ${timeoutMs} ms (${String(last ?? '')})\n${lines.slice(-30).join('\n')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function apiAs(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  // `any`: each caller asserts on the fields it needs.
+  const res = await fetch(`${stack.apiUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+describe('web console in Chromium', { timeout: 300_000 }, () => {
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: the bootstrap installs it (apt-get install chromium)`);
+    resolveLocalhostSubdomains();
+    dataDir = mkdtempSync(join(tmpdir(), 'burrow-console-e2e-'));
+    stack = await startStack({
+      env: { DATA_DIR: dataDir, API_PORT: String(await freePort()), PROXY_PORT: String(await freePort()), IDLE_TIMEOUT: '3600', BASE_DOMAIN: 'localhost', REDIS_URL: '', DATABASE_URL: '' },
+      log: (role: string, line: string) => {
+        lines.push(`${role} ${line}`);
+        if (lines.length > 2000) lines.shift();
+      },
+    });
+    // localhost, not 127.0.0.1: a secure context, so the clipboard API is there.
+    base = stack.apiUrl.replace('127.0.0.1', 'localhost');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce' });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (stack) {
+      // Leave no tenant behind: delete what is left, then stop the stack.
+      const login = await fetch(`${stack.apiUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: EMAIL, password: PASSWORD }) }).catch(() => undefined);
+      const token = login?.ok ? ((await login.json()) as { token: string }).token : undefined;
+      if (token) {
+        const list = await apiAs(token, 'GET', '/api/instances');
+        for (const i of (list.body ?? []) as Array<{ id: string }>) await apiAs(token, 'DELETE', `/api/instances/${i.id}`);
+        await eventually('instances deleted', async () => ((await apiAs(token, 'GET', '/api/instances')).body.length === 0 ? true : undefined)).catch(() => undefined);
+      }
+      await stack.stop();
+    }
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('a protected page redirects to log in', async () => {
+    await page.goto(`${base}/instances`);
+    await page.waitForURL(/\/login\?next=%2Finstances$/);
+    await page.getByRole('heading', { name: 'Log in to Burrow' }).waitFor();
+    await shot('login');
+  });
+
+  test('sign up: the error is shown next to the field, then the account is created', async () => {
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.waitForURL(/\/signup$/);
+    await page.getByLabel('Email').fill(EMAIL);
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await note('Password').filter({ hasText: 'at least 8 characters' }).waitFor();
+    assert.equal(await page.getByLabel('Password').getAttribute('aria-invalid'), 'true');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.waitForURL(/\/instances$/);
+    await page.getByRole('heading', { name: 'No instances yet' }).waitFor();
+    await shot('instances-empty');
+  });
+
+  test('the session survives a reload', async () => {
+    await page.reload();
+    await page.getByRole('heading', { name: 'No instances yet' }).waitFor();
+    assert.match(page.url(), /\/instances$/);
+  });
+
+  test('create: the name is checked as it is typed (pattern, reserved, taken)', async () => {
+    // Someone else holds "taken-one".
+    const other = await fetch(`${stack.apiUrl}/api/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'other@example.com', password: 'other password 1' }) });
+    const otherToken = ((await other.json()) as { token: string }).token;
+    assert.equal((await apiAs(otherToken, 'POST', '/api/instances', { name: 'taken-one' })).status, 202);
+
+    await page.getByRole('link', { name: 'Create your first instance' }).click();
+    await page.waitForURL(/\/instances\/new$/);
+    const name = page.getByLabel('Name', { exact: true });
+    await name.fill('admin');
+    await note('Name').filter({ hasText: 'This name is reserved.' }).waitFor();
+    await name.fill('9lives');
+    await note('Name').filter({ hasText: 'starting with a letter' }).waitFor();
+    await name.fill('taken-one');
+    await note('Name').filter({ hasText: 'already taken' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Create instance' }).isDisabled(), true);
+    await name.fill('shop');
+    await note('Name').filter({ hasText: `shop.localhost is available.` }).waitFor();
+    await shot('create');
+  });
+
+  test('create: the progress bar follows the provisioning job until the instance runs', async () => {
+    await page.getByRole('button', { name: 'Create instance' }).click();
+    const bar = page.getByRole('progressbar', { name: 'Provisioning' });
+    await bar.waitFor();
+    await page.getByRole('heading', { name: 'shop is ready' }).waitFor({ timeout: JOB_MS });
+    assert.equal(await bar.getAttribute('value'), '100');
+    await shot('create-ready');
+    // The instance answers the official SDK at the URL the console shows.
+    const pb = new PocketBase(instanceUrl('shop'));
+    assert.equal((await pb.health.check()).code, 200);
+  });
+
+  test('instance page: URL with a copy button and the SDK snippet', async () => {
+    await page.getByRole('link', { name: 'Open instance' }).click();
+    await page.waitForURL(/\/instances\/[a-z0-9]+$/);
+    instanceId = page.url().split('/').pop()!;
+    await page.getByTestId('instance-name').filter({ hasText: 'shop' }).waitFor();
+    assert.equal(await page.getByTestId('instance-url').textContent(), instanceUrl('shop'));
+    await page.getByRole('button', { name: 'Copy instance URL' }).click();
+    await page.getByRole('button', { name: 'Copy instance URL' }).filter({ hasText: 'Copied' }).waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), instanceUrl('shop'));
+    assert.match(String(await page.getByTestId('sdk-snippet').textContent()), new RegExp(`new PocketBase\\('${instanceUrl('shop')}'\\)`));
+    await badge().filter({ hasText: 'Running' }).waitFor();
+    await shot('instance-overview');
+  });
+
+  test('open dashboard: a one-click superuser login on the instance', async () => {
+    const popup = context.waitForEvent('page');
+    await page.getByRole('button', { name: 'Open dashboard' }).click();
+    const dashboard = await popup;
+    await dashboard.waitForURL((url) => url.href.startsWith(`${instanceUrl('shop')}/_/#token=`));
+    const token = decodeURIComponent(new URL(dashboard.url()).hash.slice('#token='.length));
+    await dashboard.close();
+    // The token is a working superuser token of this instance.
+    const res = await fetch(`${instanceUrl('shop')}/api/collections/_superusers/records`, { headers: { authorization: token } });
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { items: Array<{ email: string }> };
+    assert.deepEqual(body.items.map((i) => i.email), [EMAIL]);
+  });
+
+  test('secrets: add (hidden by default), show, edit, remove, and a bad name is refused', async () => {
+    await page.getByRole('link', { name: 'Secrets' }).click();
+    await page.waitForURL(/\/secrets$/);
+    await page.getByText('No secrets yet.').waitFor();
+    const add = async (name: string, value: string) => {
+      await page.getByLabel('Name', { exact: true }).fill(name);
+      await page.getByLabel('Value', { exact: true }).fill(value);
+      await page.getByRole('button', { name: 'Add secret' }).click();
+    };
+    await add('1BAD', 'x');
+    await note('Name').filter({ hasText: 'uppercase letters' }).waitFor();
+    await add('STRIPE_KEY', 'sk_live_123');
+    const row = page.locator('[data-secret="STRIPE_KEY"]');
+    await row.waitFor();
+    assert.equal(await row.getByTestId('secret-value').textContent(), '••••••••');
+    await add('OLD_TOKEN', 'to-be-removed');
+    await page.locator('[data-secret="OLD_TOKEN"]').waitFor();
+    await page.getByRole('button', { name: 'Show STRIPE_KEY' }).click();
+    await row.getByTestId('secret-value').filter({ hasText: 'sk_live_123' }).waitFor();
+    await page.getByRole('button', { name: 'Edit STRIPE_KEY' }).click();
+    await page.getByLabel('New value of STRIPE_KEY').fill('sk_live_456');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row.getByTestId('secret-value').filter({ hasText: 'sk_live_456' }).waitFor();
+    await page.getByRole('button', { name: 'Remove OLD_TOKEN' }).click();
+    await page.locator('[data-secret="OLD_TOKEN"]').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Hide STRIPE_KEY' }).click();
+    await shot('instance-secrets');
+    // What the console shows is what the API stores.
+    const token = await page.evaluate(() => localStorage.getItem('burrow.session'));
+    const secrets = await apiAs(String(token), 'GET', `/api/instances/${instanceId}/secrets`);
+    assert.deepEqual(secrets.body.secrets.map((s: { name: string; value: string }) => [s.name, s.value]), [['STRIPE_KEY', 'sk_live_456']]);
+  });
+
+  test('power off and on', async () => {
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('button', { name: 'Stop instance' }).click();
+    await badge().filter({ hasText: 'Stopped' }).waitFor({ timeout: JOB_MS });
+    const refused = await fetch(`${instanceUrl('shop')}/api/health`);
+    assert.equal(refused.status, 503);
+    await page.getByRole('button', { name: 'Start instance' }).click();
+    await badge().filter({ hasText: 'Running' }).waitFor({ timeout: JOB_MS });
+    assert.equal((await fetch(`${instanceUrl('shop')}/api/health`)).status, 200);
+  });
+
+  test('logs: lines arrive live; pause holds new ones; clear empties the view', async () => {
+    await page.getByRole('link', { name: 'Logs' }).click();
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    const logLines = page.getByTestId('log-line');
+    await logLines.first().waitFor();
+    await shot('instance-logs');
+    await page.getByRole('button', { name: 'Clear' }).click();
+    assert.equal(await logLines.count(), 0);
+    // A restart writes new lines: they arrive without a reload.
+    const token = String(await page.evaluate(() => localStorage.getItem('burrow.session')));
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('status').filter({ hasText: 'Paused' }).waitFor();
+    assert.equal((await apiAs(token, 'PATCH', `/api/instances/${instanceId}`, { power: 'off' })).status, 200);
+    await page.getByRole('status').filter({ hasText: /Paused \(\d+ new\)/ }).waitFor({ timeout: JOB_MS });
+    assert.equal(await logLines.count(), 0, 'paused: nothing is added to the view');
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await logLines.first().waitFor();
+    assert.equal((await apiAs(token, 'PATCH', `/api/instances/${instanceId}`, { power: 'on' })).status, 200);
+    await eventually('running again', async () => ((await apiAs(token, 'GET', `/api/instances/${instanceId}`)).body.status === 'running' ? true : undefined));
+  });
+
+  test('rename: the URL changes after a warning', async () => {
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('shop-two');
+    await note('Name').filter({ hasText: `New URL: ${instanceUrl('shop-two')}` }).waitFor();
+    await page.getByRole('button', { name: 'Rename' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Rename shop to shop-two?' });
+    await dialog.getByText('stop working').waitFor();
+    await dialog.getByRole('button', { name: 'Rename' }).click();
+    await page.getByTestId('instance-name').filter({ hasText: 'shop-two' }).waitFor();
+    assert.equal(await page.getByTestId('instance-url').textContent(), instanceUrl('shop-two'));
+    await eventually('new name answers', async () => ((await fetch(`${instanceUrl('shop-two')}/api/health`)).status === 200 ? true : undefined));
+  });
+
+  test('delete: the confirmation asks for the name', async () => {
+    await page.getByRole('button', { name: 'Delete instance' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete shop-two?' });
+    const confirm = dialog.getByRole('button', { name: 'Delete forever' });
+    assert.equal(await confirm.isDisabled(), true);
+    await dialog.getByLabel('Type shop-two to confirm').fill('shop');
+    assert.equal(await confirm.isDisabled(), true);
+    await dialog.getByLabel('Type shop-two to confirm').fill('shop-two');
+    await shot('instance-delete');
+    await confirm.click();
+    await page.waitForURL(/\/instances$/);
+    await page.getByRole('heading', { name: 'No instances yet' }).waitFor({ timeout: JOB_MS });
+  });
+
+  test('the list shows live statuses and reads well at phone width', async () => {
+    const token = String(await page.evaluate(() => localStorage.getItem('burrow.session')));
+    const created = await apiAs(token, 'POST', '/api/instances', { name: 'blog' });
+    assert.equal(created.status, 202);
+    // Created behind the console's back: the list picks it up and follows it to running.
+    const row = page.locator('[data-instance="blog"]');
+    await row.locator('[data-status="running"]').waitFor({ timeout: JOB_MS });
+    await apiAs(token, 'POST', '/api/instances', { name: 'notes' });
+    await page.locator('[data-instance="notes"] [data-status="running"]').waitFor({ timeout: JOB_MS });
+    await shot('instances');
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.equal(overflow, 0, 'no horizontal scrolling at 390 px');
+    await shot('instances-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  test('log in: a wrong password is shown at the field; the keyboard alone logs in', async () => {
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL(/\/login$/);
+    await page.getByLabel('Email').fill(EMAIL);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByLabel('Password').press('Enter');
+    await note('Password').filter({ hasText: 'Wrong email or password.' }).waitFor();
+    await shot('login-error');
+    // Keyboard only: focus the email field, Tab to the password, Enter submits.
+    await page.getByLabel('Email').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'password');
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/instances$/);
+    await page.locator('[data-instance="blog"]').waitFor();
+  });
+
+  test('account: change the password', async () => {
+    await page.getByRole('link', { name: 'Account' }).click();
+    await page.getByTestId('account-email').filter({ hasText: EMAIL }).waitFor();
+    await page.getByLabel('Current password').fill('wrong one');
+    await page.getByLabel('New password').fill('a brand new password');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await note('Current password').filter({ hasText: /./ }).waitFor();
+    await page.getByLabel('Current password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('status').filter({ hasText: 'Password changed.' }).waitFor();
+    // Back to the known password for the rest of the run (and the clean-up).
+    await page.getByLabel('Current password').fill('a brand new password');
+    await page.getByLabel('New password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('status').filter({ hasText: 'Password changed.' }).waitFor();
+  });
+
+  test('server down: the console says so, then recovers on its own', async () => {
+    await page.getByRole('link', { name: 'Instances' }).click();
+    await page.locator('[data-instance="blog"]').waitFor();
+    const apiPort = new URL(stack.apiUrl).port;
+    stack.kill('api', 'SIGKILL');
+    await eventually('api down', async () => ((await fetch(`http://127.0.0.1:${apiPort}/api/health`).then(() => false, () => true)) ? true : undefined), 5_000);
+    // The stack waits a second before restarting it: a click now meets the outage.
+    await page.getByRole('link', { name: 'blog', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'Cannot reach the Burrow API' }).waitFor();
+    await shot('offline');
+    // The stack restarts the api; the banner goes away without a reload, the session is intact.
+    await page.getByRole('alert').filter({ hasText: 'Cannot reach the Burrow API' }).waitFor({ state: 'detached', timeout: 30_000 });
+    await page.getByTestId('instance-name').filter({ hasText: 'blog' }).waitFor();
+  });
+});
