@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import PocketBase from 'pocketbase';
+import { openControlDb } from '@burrow/db';
 import { freePort, resolveLocalhostSubdomains } from '@burrow/testing';
 // @ts-expect-error: plain ESM launcher script without type declarations
 import { startStack } from '../scripts/stack.mjs';
@@ -349,6 +350,32 @@ describe('web console in Chromium', { timeout: 300_000 }, () => {
     await page.getByLabel('New password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Change password' }).click();
     await page.getByRole('status').filter({ hasText: 'Password changed.' }).waitFor();
+  });
+
+  test('create: a failed provisioning is explained and can be retried', async () => {
+    // The failure is the control DB's `failed` row that the worker writes when a tenant cannot
+    // start; the worker is paused (SIGSTOP) so the row is set before it provisions.
+    stack.kill('worker', 'SIGSTOP');
+    try {
+      await page.getByRole('link', { name: 'Instances' }).click();
+      await page.getByRole('link', { name: 'New instance' }).click();
+      await page.getByLabel('Name', { exact: true }).fill('flaky');
+      await note('Name').filter({ hasText: 'is available' }).waitFor();
+      await page.getByRole('button', { name: 'Create instance' }).click();
+      await page.getByRole('heading', { name: 'Creating flaky' }).waitFor();
+      const db = await openControlDb({ kind: 'sqlite', file: join(dataDir, 'control.db') });
+      try {
+        await db.instance.updateMany({ where: { name: 'flaky' }, data: { status: 'failed', statusReason: 'The tenant did not answer its health check within 30 s.' } });
+      } finally {
+        await db.$disconnect();
+      }
+      await page.getByRole('alert').filter({ hasText: 'Provisioning failed: The tenant did not answer its health check within 30 s.' }).waitFor();
+      await shot('create-failed');
+    } finally {
+      stack.kill('worker', 'SIGCONT');
+    }
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await page.getByRole('heading', { name: 'flaky is ready' }).waitFor({ timeout: JOB_MS });
   });
 
   test('server down: the console says so, then recovers on its own', async () => {

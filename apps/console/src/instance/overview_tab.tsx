@@ -87,7 +87,14 @@ export function OverviewTab({ instance, refresh }: TabProps) {
       </section>
       <section className="card">
         <h2>Power</h2>
-        {instance.power === 'on' ? (
+        {instance.status === 'failed' ? (
+          <>
+            <p>It failed and is not running. Trying again starts it with the same data.</p>
+            <button type="button" className="button-primary" onClick={() => power('on')} disabled={busy !== undefined}>
+              {busy === 'power' ? 'Starting…' : 'Try again'}
+            </button>
+          </>
+        ) : instance.power === 'on' ? (
           <>
             <p>{instance.status === 'sleeping' ? 'Sleeping: the next request wakes it up.' : 'Stopping it refuses requests until you start it again. Data is kept.'}</p>
             <button type="button" onClick={() => power('off')} disabled={busy !== undefined || instance.status === 'deleting'}>
