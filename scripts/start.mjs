@@ -16,6 +16,7 @@ try {
 const domain = process.env.BASE_DOMAIN || 'localhost';
 process.stdout.write(`
   Burrow is running.
+    web console   ${stack.apiUrl.replace('127.0.0.1', 'localhost')}/
     control API   ${stack.apiUrl}   (OpenAPI: ${stack.apiUrl}/api/docs, metrics: ${stack.apiUrl}/metrics)
     instances     http://<name>.${domain}:${stack.proxyPort}
     data          ${stack.dataDir}
