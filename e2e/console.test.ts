@@ -45,8 +45,23 @@ const lines: string[] = [];
 const instanceUrl = (name: string) => `http://${name}.localhost:${stack.proxyPort}`;
 
 async function shot(name: string): Promise<void> {
+  await assertLabelled(name);
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true, animations: 'disabled', caret: 'hide' });
+}
+
+/** Every visible control of the screen has an accessible name (label, aria-label or text). */
+async function assertLabelled(screen: string): Promise<void> {
+  // A string, not a function: the test runner's transform would add helpers the page lacks.
+  const unnamed = (await page.evaluate(`[...document.querySelectorAll('input, select, textarea, button, a[href], [role="button"]')]
+    .filter((el) => el.offsetParent !== null || el.closest('dialog[open]') !== null)
+    .filter((el) => {
+      if (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.getAttribute('title')) return false;
+      if (el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement) return !el.labels || el.labels.length === 0;
+      return (el.textContent || '').trim() === '' && el.querySelector('img[alt]:not([alt=""])') === null;
+    })
+    .map((el) => el.outerHTML.slice(0, 120))`)) as string[];
+  assert.deepEqual(unnamed, [], `${screen}: controls without an accessible name`);
 }
 
 /** The note (hint, error or ok text) under the field labelled `label`. */

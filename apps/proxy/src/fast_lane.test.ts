@@ -38,7 +38,8 @@ function exchange(port: number, bytes: string | Buffer, done: (text: string) => 
       if (done(text)) finish(false);
     });
     socket.on('close', () => finish(true));
-    socket.on('error', reject);
+    // A close with unread bytes on the proxy's side arrives as a reset: still the proxy closing.
+    socket.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? finish(true) : reject(err)));
     socket.write(bytes);
   });
 }
@@ -332,6 +333,8 @@ describe('fast lane', () => {
 
   test('a head trickling in byte by byte is cut at headersTimeoutMs from its first byte', async () => {
     const socket = connect(port, '127.0.0.1');
+    // The cut may arrive as a reset (a byte written after the proxy closed): 'close' follows either way.
+    socket.on('error', () => undefined);
     const started = Date.now();
     socket.write('GET / HTTP/1.1\r\nX-Slow: ');
     const trickle = setInterval(() => socket.writable && socket.write('a'), 50);

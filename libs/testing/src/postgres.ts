@@ -71,6 +71,9 @@ export async function startPostgres(): Promise<PostgresHandle> {
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
+      // Unref'd since the start: without this, a test process with nothing else left to do ends
+      // before the exit is seen ("Promise resolution is still pending..."), under load mostly.
+      child.ref();
       // runuser does not pass signals on; pg_ctl stops the server itself.
       const [stopCmd, stopArgs] = runAs(join(bin, 'pg_ctl'), ['-D', dataDir, 'stop', '-m', 'immediate']);
       try { execFileSync(stopCmd, [...stopArgs], { stdio: 'pipe' }); } catch { child.kill('SIGKILL'); }
