@@ -40,6 +40,8 @@ let context: BrowserContext;
 let page: Page;
 let base: string;
 let instanceId = '';
+/** Sessions whose instances the clean-up deletes (the main account's is found by logging in). */
+const otherTokens: string[] = [];
 const lines: string[] = [];
 
 const instanceUrl = (name: string) => `http://${name}.localhost:${stack.proxyPort}`;
@@ -91,7 +93,8 @@ async function eventually<T>(what: string, check: () => Promise<T | undefined>, 
 
 async function apiAs(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   // `any`: each caller asserts on the fields it needs.
-  const res = await fetch(`${stack.apiUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+  const res = await fetch(`${stack.apiUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
@@ -123,10 +126,11 @@ describe('web console in Chromium', { timeout: 300_000 }, () => {
       // Leave no tenant behind: delete what is left, then stop the stack.
       const login = await fetch(`${stack.apiUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: EMAIL, password: PASSWORD }) }).catch(() => undefined);
       const token = login?.ok ? ((await login.json()) as { token: string }).token : undefined;
-      if (token) {
-        const list = await apiAs(token, 'GET', '/api/instances');
-        for (const i of (list.body ?? []) as Array<{ id: string }>) await apiAs(token, 'DELETE', `/api/instances/${i.id}`);
-        await eventually('instances deleted', async () => ((await apiAs(token, 'GET', '/api/instances')).body.length === 0 ? true : undefined)).catch(() => undefined);
+      for (const t of [token, ...otherTokens]) {
+        if (!t) continue;
+        const list = await apiAs(t, 'GET', '/api/instances');
+        for (const i of (list.body ?? []) as Array<{ id: string }>) await apiAs(t, 'DELETE', `/api/instances/${i.id}`);
+        await eventually('instances deleted', async () => ((await apiAs(t, 'GET', '/api/instances')).body.length === 0 ? true : undefined)).catch(() => undefined);
       }
       await stack.stop();
     }
@@ -165,6 +169,7 @@ describe('web console in Chromium', { timeout: 300_000 }, () => {
     // Someone else holds "taken-one".
     const other = await fetch(`${stack.apiUrl}/api/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'other@example.com', password: 'other password 1' }) });
     const otherToken = ((await other.json()) as { token: string }).token;
+    otherTokens.push(otherToken);
     assert.equal((await apiAs(otherToken, 'POST', '/api/instances', { name: 'taken-one' })).status, 202);
 
     await page.getByRole('link', { name: 'Create your first instance' }).click();
