@@ -46,7 +46,26 @@ export class QueueConsumer implements OnApplicationBootstrap, BeforeApplicationS
    * worker takes them over, as after a crash (tests use it to simulate one).
    */
   stop(abandon: boolean): Promise<void> {
-    this.stopping ??= Promise.all(this.workers.map((w) => w.close(abandon))).then(() => undefined);
+    this.stopping ??= (async () => {
+      // A worker closed while its connections are still initialising stops listening for that
+      // initialisation, and when it then fails (the shared connection is closed right after)
+      // BullMQ emits an 'error' nobody handles: a crash on SIGTERM just after boot, seen under
+      // load. Let the initialisation settle first, bounded (a Redis that is down never will).
+      await Promise.all(this.workers.map((w) => settled(w.waitUntilReady(), READY_WAIT_MS)));
+      await Promise.all(this.workers.map((w) => w.close(abandon)));
+    })();
     return this.stopping;
   }
+}
+
+/** How long a stop waits for a worker's connections to finish initialising. */
+const READY_WAIT_MS = 2_000;
+
+/** Resolves when `promise` settles (either way) or after `ms`, whichever comes first. */
+function settled(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return Promise.race([promise.then(() => undefined, () => undefined), timeout]).finally(() => clearTimeout(timer));
 }

@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { RuntimeError } from '../errors.js';
+import { sleep } from '../sleep.js';
 import type { InstanceId } from '../instance_id.js';
 import type { Endpoint, ExitInfo, InstanceSpec, RuntimeState, RuntimeStatus, StateChange } from '../types.js';
 import { tenantEnv } from './env.js';
@@ -174,7 +175,11 @@ export class InstanceSupervisor {
       const ours = record !== undefined && record.pid === proc.record.pid && !record.stopping;
       if (!ours) {
         proc.checkNow?.();
-        await Promise.race([proc.exited, new Promise((r) => setTimeout(r, EXIT_WAIT_MS).unref())]);
+        // A referenced timer: the caller awaits this answer, so the wait must keep the process
+        // up (an unreferenced one let a script or test end mid-status, under load).
+        const waited = new AbortController();
+        await Promise.race([proc.exited, sleep(EXIT_WAIT_MS, waited.signal)]);
+        waited.abort();
       }
     }
     if (this.proc || this.starting || this.stopping || this.restartTimer || this.closed) return;
