@@ -22,8 +22,10 @@ export function SecretsTab({ instance, refresh }: TabProps) {
   const [addError, setAddError] = useState<ApiFailure>();
   const [busy, setBusy] = useState(false);
 
-  const save = async (changes: Record<string, string | null>) => {
+  const save = async (changes: Record<string, string | null>, saved?: () => void) => {
     await api.updateInstance(instance.id, { secrets: changes });
+    // The form is done once the API took the change; the lists catch up after.
+    saved?.();
     await Promise.all([secrets.refresh(), refresh()]);
   };
 
@@ -32,9 +34,11 @@ export function SecretsTab({ instance, refresh }: TabProps) {
     setBusy(true);
     setAddError(undefined);
     try {
-      await save({ [name]: value });
-      setName('');
-      setValue('');
+      await save({ [name]: value }, () => {
+        setName('');
+        setValue('');
+        setBusy(false);
+      });
     } catch (err) {
       setAddError(err instanceof ApiFailure ? err : new ApiFailure(0, String(err)));
     } finally {

@@ -8,6 +8,7 @@ import { bindBatchApi } from './batch.js';
 import { bindCollectionApi } from './collections.js';
 import { bindHealthApi } from './health.js';
 import { bindPlatformApi } from './platform.js';
+import { bindRealtimeApi, type RealtimeOptions } from './realtime.js';
 import { bindRecordAuthApi } from './record_auth.js';
 import { bindRecordCrudApi } from './record_crud.js';
 import { bindSettingsApi } from './settings.js';
@@ -21,6 +22,8 @@ export interface ServerOptions {
    * (POST /api/_burrow/superuser-token) exist, otherwise they answer 404.
    */
   platformKey?: string;
+  /** Realtime stream limits (tests shorten them). */
+  realtime?: Partial<RealtimeOptions>;
 }
 
 // Maps Fastify's own errors (parsers, limits) to PocketBase-shaped API errors.
@@ -116,6 +119,7 @@ export async function createServer(app: TenantApp, opts: ServerOptions = {}): Pr
   bindRecordCrudApi(app, server);
   bindRecordAuthApi(app, server);
   bindBatchApi(app, server);
+  bindRealtimeApi(app, server, opts.realtime);
   if (opts.platformKey) await bindPlatformApi(app, server, opts.platformKey);
   return server;
 }

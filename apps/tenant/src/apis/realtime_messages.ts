@@ -1,0 +1,79 @@
+/**
+ * Record changes as realtime messages: for every client subscribed to `COL/*` or `COL/ID` (by
+ * collection name or id), the record is checked against the list or view rule and the
+ * subscription's `filter` with that client's auth and options, then serialised as that client
+ * may see it (hidden fields, email visibility, `expand`, `fields`). Creates and updates are
+ * built after the commit; deletes just before the row goes (it must still be there for the
+ * rule check) and sent only if the transaction commits.
+ */
+import type { TenantApp } from '../core/app.js';
+import type { Collection } from '../core/collection_model.js';
+import { RecordModel } from '../core/record_model.js';
+import { recordMatchesRule } from '../core/record_rules.js';
+import { isSuperuserAuth, type RequestInfo } from '../core/request_info.js';
+import type { Broker, Client, Message, SubscriptionOptions } from '../tools/subscriptions/broker.js';
+import { applyFieldsParam } from './context.js';
+import { presentRecords } from './record_actions.js';
+
+/** A record change. */
+export type RecordAction = 'create' | 'update' | 'delete';
+
+/** One message for one client. */
+export interface Delivery {
+  client: Client<RecordModel>;
+  message: Message;
+}
+
+/** The request info rules see for a subscription: the client's auth, the subscription's query and headers. */
+function subscriptionInfo(client: Client<RecordModel>, options: SubscriptionOptions): RequestInfo {
+  return { context: 'realtime', method: 'GET', headers: options.headers, query: options.query, body: {}, auth: client.auth };
+}
+
+/** Whether the subscriber may receive `record` through a topic checked against `rule`. */
+function canReceive(app: TenantApp, collection: Collection, record: RecordModel, rule: string | null, info: RequestInfo): boolean {
+  const superuser = isSuperuserAuth(info);
+  if (!superuser) {
+    if (rule === null) return false;
+    if (rule !== '' && !recordMatchesRule(app, collection, record.id, rule, info)) return false;
+  }
+  const filter = info.query.filter;
+  // A filter that does not compile matches nothing (the subscriber sees no messages).
+  return !filter || recordMatchesRule(app, collection, record.id, filter, info);
+}
+
+/** The record as this subscriber may see it, as JSON text. */
+function serialise(app: TenantApp, record: RecordModel, action: RecordAction, info: RequestInfo): string | undefined {
+  // A copy per subscriber: presenting sets visibility and expand on the model.
+  const copy = new RecordModel(record.collection, { ...record.data }, record.original && { ...record.original });
+  try {
+    presentRecords(app, [copy], info);
+    return JSON.stringify({ action, record: applyFieldsParam(copy.toJSON(), info.query.fields, 200) });
+  } catch {
+    // A bad `fields` or `expand` in the options: that subscription gets nothing, the others do.
+    return undefined;
+  }
+}
+
+/** The messages `record`'s change produces, one per matching subscription of every client. */
+export function recordDeliveries(app: TenantApp, broker: Broker<RecordModel>, action: RecordAction, record: RecordModel): Delivery[] {
+  const collection = record.collection;
+  const listTopics = new Set([`${collection.name}/*`, `${collection.id}/*`]);
+  const viewTopics = new Set([`${collection.name}/${record.id}`, `${collection.id}/${record.id}`]);
+  const out: Delivery[] = [];
+  for (const client of broker.all()) {
+    for (const [topic, sub] of client.subscriptions) {
+      const rule = listTopics.has(sub.base) ? collection.listRule : viewTopics.has(sub.base) ? collection.viewRule : undefined;
+      if (rule === undefined) continue;
+      const info = subscriptionInfo(client, sub.options);
+      if (!canReceive(app, collection, record, rule, info)) continue;
+      const data = serialise(app, record, action, info);
+      if (data !== undefined) out.push({ client, message: { name: topic, data } });
+    }
+  }
+  return out;
+}
+
+/** Sends deliveries. */
+export function deliver(deliveries: readonly Delivery[]): void {
+  for (const d of deliveries) d.client.send(d.message);
+}
