@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { EventSource } from 'eventsource';
 import PocketBase from 'pocketbase';
 import { freePort, resolveLocalhostSubdomains } from '@burrow/testing';
 // @ts-expect-error: plain ESM launcher script without type declarations
@@ -61,6 +62,9 @@ async function statusOf(id: string, wanted: string): Promise<any> {
   });
 }
 
+// The SDK's realtime uses the global EventSource, which Node 20 lacks.
+(globalThis as { EventSource?: unknown }).EventSource = EventSource;
+
 const instanceUrl = (name: string) => `http://${name}.localhost:${stack.proxyPort}`;
 
 before(async () => {
@@ -112,6 +116,28 @@ test('sign up, create, use with the SDK, rename, power, sleep and wake, crash, d
     for (const title of ['one', 'two', 'three']) await pb.collection('posts').create({ title });
     const list = await pb.collection('posts').getList(1, 10, { sort: 'title' });
     assert.deepEqual(list.items.map((r) => r.title), ['one', 'three', 'two']);
+  });
+
+  await t.test('realtime through the proxy: a guest subscriber receives a create as it happens', async () => {
+    const watcher = new PocketBase(instanceUrl('journey'));
+    const got: string[] = [];
+    let arrived: () => void = () => undefined;
+    const first = new Promise<void>((resolve) => (arrived = resolve));
+    await watcher.collection('posts').subscribe('*', (e) => {
+      got.push(`${e.action}:${e.record.title}`);
+      arrived();
+    });
+    try {
+      const writer = new PocketBase(instanceUrl('journey'));
+      await writer.collection('posts').create({ title: 'live' });
+      await first;
+      assert.deepEqual(got, ['create:live']);
+      // Leave the three posts the later steps count (deleting takes a superuser).
+      await writer.collection('_superusers').authWithPassword(EMAIL, PASSWORD);
+      await writer.collection('posts').delete((await writer.collection('posts').getFirstListItem('title = "live"')).id);
+    } finally {
+      await watcher.realtime.unsubscribe();
+    }
   });
 
   await t.test('superuser-token gives a working dashboard login', async () => {
