@@ -34,6 +34,8 @@ type RecordEvent = { record: RecordModel; next(): void };
 export function bindRealtimeApi(app: TenantApp, server: FastifyInstance, options: Partial<RealtimeOptions> = {}): Broker<RecordModel> {
   const opts = { ...DEFAULTS, ...options };
   const broker = new Broker<RecordModel>();
+  /** The address each stream was opened from: only it may set that stream's subscriptions. */
+  const ips = new Map<string, string>();
 
   server.get('/api/realtime', (request, reply) => {
     reply.hijack();
@@ -60,8 +62,10 @@ export function bindRealtimeApi(app: TenantApp, server: FastifyInstance, options
     );
     idle = setTimeout(() => client.close(), opts.idleTimeoutMs);
     const lifetime = setTimeout(() => client.close(), opts.maxLifetimeMs);
+    ips.set(client.id, request.ip);
     broker.add(client);
     const gone = () => {
+      ips.delete(client.id);
       clearTimeout(idle);
       clearTimeout(lifetime);
       broker.remove(client.id);
@@ -96,6 +100,7 @@ export function bindRealtimeApi(app: TenantApp, server: FastifyInstance, options
     }
     const client = broker.get(clientId);
     if (!client) throw notFound('Missing or invalid client id.');
+    if (ips.get(clientId) !== request.ip) throw badRequest('Invalid realtime client.');
     const auth = request.auth;
     // Once a client has an auth, a request with another one must not take its stream over.
     if (client.auth && (!auth || auth.id !== client.auth.id || auth.collection.id !== client.auth.collection.id)) {
@@ -157,11 +162,15 @@ function bindRecordEvents(app: TenantApp, broker: Broker<RecordModel>): () => vo
   return () => offs.forEach((off) => off());
 }
 
-/** Clients authenticated as `record` see its new state in later rule checks. */
+/**
+ * Clients authenticated as `record` see its new state in later rule checks; when its tokenKey
+ * changed (password or email change: every token revoked), they continue as guests.
+ */
 function refreshAuth(broker: Broker<RecordModel>, record: RecordModel): void {
   if (record.collection.type !== 'auth') return;
   for (const client of broker.all()) {
-    if (client.auth && client.auth.id === record.id && client.auth.collection.id === record.collection.id) client.auth = record;
+    if (!client.auth || client.auth.id !== record.id || client.auth.collection.id !== record.collection.id) continue;
+    client.auth = client.auth.get('tokenKey') === record.get('tokenKey') ? record : undefined;
   }
 }
 

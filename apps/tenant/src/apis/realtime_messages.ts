@@ -37,8 +37,12 @@ function canReceive(app: TenantApp, collection: Collection, record: RecordModel,
     if (rule !== '' && !recordMatchesRule(app, collection, record.id, rule, info)) return false;
   }
   const filter = info.query.filter;
+  if (!filter) return true;
+  // As PocketBase: a subscriber's own filter may not reach other collections or request data
+  // (it could probe them through which messages arrive); such a subscription gets nothing.
+  if (!superuser && /@collection\.|@request\./.test(filter)) return false;
   // A filter that does not compile matches nothing (the subscriber sees no messages).
-  return !filter || recordMatchesRule(app, collection, record.id, filter, info);
+  return recordMatchesRule(app, collection, record.id, filter, info);
 }
 
 /** The record as this subscriber may see it, as JSON text. */
@@ -47,17 +51,25 @@ function serialise(app: TenantApp, record: RecordModel, action: RecordAction, in
   const copy = new RecordModel(record.collection, { ...record.data }, record.original && { ...record.original });
   try {
     presentRecords(app, [copy], info);
-    return JSON.stringify({ action, record: applyFieldsParam(copy.toJSON(), info.query.fields, 200) });
   } catch {
-    // A bad `fields` or `expand` in the options: that subscription gets nothing, the others do.
+    // A bad `expand` in the options: that subscription gets nothing, the others do.
     return undefined;
   }
+  const json = copy.toJSON();
+  let shaped: unknown = json;
+  try {
+    shaped = applyFieldsParam(json, info.query.fields, 200);
+  } catch {
+    // A bad `fields` sends the whole record, as PocketBase does.
+  }
+  return JSON.stringify({ action, record: shaped });
 }
 
 /** The messages `record`'s change produces, one per matching subscription of every client. */
 export function recordDeliveries(app: TenantApp, broker: Broker<RecordModel>, action: RecordAction, record: RecordModel): Delivery[] {
   const collection = record.collection;
-  const listTopics = new Set([`${collection.name}/*`, `${collection.id}/*`]);
+  // `COL` alone is PocketBase's older spelling of `COL/*`.
+  const listTopics = new Set([`${collection.name}/*`, `${collection.id}/*`, collection.name, collection.id]);
   const viewTopics = new Set([`${collection.name}/${record.id}`, `${collection.id}/${record.id}`]);
   const out: Delivery[] = [];
   for (const client of broker.all()) {

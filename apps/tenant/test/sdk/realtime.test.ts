@@ -207,11 +207,34 @@ describe('realtime through the SDK', { timeout: 120_000 }, () => {
     await alice.realtime.unsubscribe();
   });
 
+  test('options: a guarded filter (@request, @collection) gives a non-superuser nothing; a bad fields sends the whole record', async () => {
+    const guarded = await listen(alice, 'rt_posts', '*', { filter: '@request.auth.id != ""' });
+    const badFields = await listen(alice, 'rt_posts', '*', { fields: 'id,,title' });
+    const publicInbox = await listen(alice, 'rt_public', '*');
+    await su.collection('rt_posts').create({ title: 'probe', owner: aliceId });
+    await sentinel(publicInbox);
+    assert.deepEqual(titles(guarded), []);
+    assert.deepEqual(titles(badFields), ['probe']);
+    await alice.realtime.unsubscribe();
+  });
+
   test('the SDK reports a refused subscription as an error', async () => {
     await assert.rejects(alice.collection('rt_posts').subscribe('*', () => undefined, { headers: { x: 'y' }, fields: 'id' }).then(async () => {
       // a valid one succeeds; force a refused one: a topic longer than the limit
       await alice.collection('rt_posts').subscribe('x'.repeat(3000), () => undefined);
     }), (err: unknown) => err instanceof ClientResponseError && err.status === 400);
     await alice.realtime.unsubscribe();
+  });
+
+  // Last: it revokes bob's tokens.
+  test("a password change (tokenKey rotated) turns the user's streams into guest streams", async () => {
+    const inbox = await listen(bob, 'rt_posts', '*');
+    const publicInbox = await listen(bob, 'rt_public', '*');
+    await su.collection('rt_posts').create({ title: 'before', owner: bobId });
+    await su.collection('users').update(bobId, { password: 'password-456', passwordConfirm: 'password-456' });
+    await su.collection('rt_posts').create({ title: 'after', owner: bobId });
+    await sentinel(publicInbox);
+    assert.deepEqual(titles(inbox), ['before']);
+    await bob.realtime.unsubscribe();
   });
 });
