@@ -66,9 +66,12 @@ async function assertLabelled(screen: string): Promise<void> {
   assert.deepEqual(unnamed, [], `${screen}: controls without an accessible name`);
 }
 
-/** The note (hint, error or ok text) under the field labelled `label`. */
-function note(label: string) {
-  return page.locator('.field', { has: page.getByLabel(label, { exact: true }) }).locator('p');
+/**
+ * The note under the field labelled `label`: its error, its "ok" text or its hint. Kinds are
+ * told apart by class, never by wording alone (a hint may say what an error says).
+ */
+function note(label: string, kind: 'error' | 'ok' | 'hint') {
+  return page.locator('.field', { has: page.getByLabel(label, { exact: true }) }).locator(`.field-${kind}`);
 }
 
 function badge() {
@@ -150,7 +153,7 @@ describe('web console in Chromium', { timeout: 300_000 }, () => {
     await page.getByLabel('Email').fill(EMAIL);
     await page.getByLabel('Password').fill('short');
     await page.getByRole('button', { name: 'Sign up' }).click();
-    await note('Password').filter({ hasText: 'at least 8 characters' }).waitFor();
+    await note('Password', 'error').filter({ hasText: 'at least 8 characters' }).waitFor();
     assert.equal(await page.getByLabel('Password').getAttribute('aria-invalid'), 'true');
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign up' }).click();
@@ -176,14 +179,14 @@ describe('web console in Chromium', { timeout: 300_000 }, () => {
     await page.waitForURL(/\/instances\/new$/);
     const name = page.getByLabel('Name', { exact: true });
     await name.fill('admin');
-    await note('Name').filter({ hasText: 'This name is reserved.' }).waitFor();
+    await note('Name', 'error').filter({ hasText: 'This name is reserved.' }).waitFor();
     await name.fill('9lives');
-    await note('Name').filter({ hasText: 'starting with a letter' }).waitFor();
+    await note('Name', 'error').filter({ hasText: 'starting with a letter' }).waitFor();
     await name.fill('taken-one');
-    await note('Name').filter({ hasText: 'already taken' }).waitFor();
+    await note('Name', 'error').filter({ hasText: 'already taken' }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Create instance' }).isDisabled(), true);
     await name.fill('shop');
-    await note('Name').filter({ hasText: `shop.localhost is available.` }).waitFor();
+    await note('Name', 'ok').filter({ hasText: `shop.localhost is available.` }).waitFor();
     await shot('create');
   });
 
@@ -237,7 +240,7 @@ describe('web console in Chromium', { timeout: 300_000 }, () => {
       await page.getByRole('button', { name: 'Add secret' }).click();
     };
     await add('1BAD', 'x');
-    await note('Name').filter({ hasText: 'uppercase letters' }).waitFor();
+    await note('Name', 'error').filter({ hasText: 'uppercase letters' }).waitFor();
     await add('STRIPE_KEY', 'sk_live_123');
     const row = page.locator('[data-secret="STRIPE_KEY"]');
     await row.waitFor();
@@ -295,7 +298,7 @@ describe('web console in Chromium', { timeout: 300_000 }, () => {
   test('rename: the URL changes after a warning', async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByLabel('Name', { exact: true }).fill('shop-two');
-    await note('Name').filter({ hasText: `New URL: ${instanceUrl('shop-two')}` }).waitFor();
+    await note('Name', 'ok').filter({ hasText: `New URL: ${instanceUrl('shop-two')}` }).waitFor();
     await page.getByRole('button', { name: 'Rename' }).click();
     const dialog = page.getByRole('dialog', { name: 'Rename shop to shop-two?' });
     await dialog.getByText('stop working').waitFor();
@@ -342,7 +345,7 @@ describe('web console in Chromium', { timeout: 300_000 }, () => {
     await page.getByLabel('Email').fill(EMAIL);
     await page.getByLabel('Password').fill('not the password');
     await page.getByLabel('Password').press('Enter');
-    await note('Password').filter({ hasText: 'Wrong email or password.' }).waitFor();
+    await note('Password', 'error').filter({ hasText: 'Wrong email or password.' }).waitFor();
     await shot('login-error');
     // Keyboard only: focus the email field, Tab to the password, Enter submits.
     await page.getByLabel('Email').focus();
@@ -361,7 +364,7 @@ describe('web console in Chromium', { timeout: 300_000 }, () => {
     await page.getByLabel('Current password').fill('wrong one');
     await page.getByLabel('New password').fill('a brand new password');
     await page.getByRole('button', { name: 'Change password' }).click();
-    await note('Current password').filter({ hasText: /./ }).waitFor();
+    await note('Current password', 'error').filter({ hasText: /./ }).waitFor();
     await page.getByLabel('Current password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Change password' }).click();
     await page.getByRole('status').filter({ hasText: 'Password changed.' }).waitFor();
@@ -380,7 +383,7 @@ describe('web console in Chromium', { timeout: 300_000 }, () => {
       await page.getByRole('link', { name: 'Instances' }).click();
       await page.getByRole('link', { name: 'New instance' }).click();
       await page.getByLabel('Name', { exact: true }).fill('flaky');
-      await note('Name').filter({ hasText: 'is available' }).waitFor();
+      await note('Name', 'ok').filter({ hasText: 'is available' }).waitFor();
       await page.getByRole('button', { name: 'Create instance' }).click();
       await page.getByRole('heading', { name: 'Creating flaky' }).waitFor();
       const db = await openControlDb({ kind: 'sqlite', file: join(dataDir, 'control.db') });
