@@ -130,7 +130,7 @@ test('sign up, create, use with the SDK, rename, power, sleep and wake, crash, d
     try {
       const writer = new PocketBase(instanceUrl('journey'));
       await writer.collection('posts').create({ title: 'live' });
-      await first;
+      await Promise.race([first, new Promise((_, reject) => setTimeout(() => reject(new Error('no realtime message within 10 s')), 10_000).unref())]);
       assert.deepEqual(got, ['create:live']);
       // Leave the three posts the later steps count (deleting takes a superuser).
       await writer.collection('_superusers').authWithPassword(EMAIL, PASSWORD);

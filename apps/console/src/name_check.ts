@@ -4,10 +4,10 @@
  */
 import { useEffect, useState } from 'react';
 import { instanceNameProblem } from '@burrow/contracts/instance';
-import { ApiFailure, type ApiClient } from './api/client';
+import type { ApiClient } from './api/client';
 
 /** Where the check is. */
-export type NameCheck = { state: 'empty' } | { state: 'checking' } | { state: 'ok' } | { state: 'invalid'; message: string };
+export type NameCheck = { state: 'empty' } | { state: 'checking' } | { state: 'ok' } | { state: 'unknown' } | { state: 'invalid'; message: string };
 
 const DEBOUNCE_MS = 250;
 
@@ -23,9 +23,10 @@ export function useNameCheck(api: ApiClient, name: string, unchanged?: string): 
     const timer = setTimeout(() => {
       api.nameAvailability(name, abort.signal).then(
         (r) => setRemote({ name, check: r.available ? { state: 'ok' } : { state: 'invalid', message: r.message ?? 'This name cannot be used.' } }),
-        (err: unknown) => {
-          // Unknown (offline): let the create answer; the banner already says the API is unreachable.
-          if (!abort.signal.aborted) setRemote({ name, check: { state: 'invalid', message: err instanceof ApiFailure ? err.message : String(err) } });
+        () => {
+          // Unknown (offline, server error): do not block; the create or rename itself answers,
+          // and the banner already says when the API is unreachable.
+          if (!abort.signal.aborted) setRemote({ name, check: { state: 'unknown' } });
         },
       );
     }, DEBOUNCE_MS);

@@ -82,6 +82,13 @@ describe('ConsoleSite', () => {
     const plain = await get('/assets/index-abc123.js');
     assert.equal(plain.headers['content-encoding'], undefined);
     assert.equal(plain.body, script);
+    // Each representation has its own validator; q=0 refuses a coding.
+    assert.notEqual(gz.headers.etag, plain.headers.etag);
+    assert.notEqual(br.headers.etag, gz.headers.etag);
+    const noBr = await get('/assets/index-abc123.js', { 'accept-encoding': 'br;q=0, gzip' });
+    assert.equal(noBr.headers['content-encoding'], 'gzip');
+    const none = await get('/assets/index-abc123.js', { 'accept-encoding': 'gzip;q=0' });
+    assert.equal(none.headers['content-encoding'], undefined);
   });
 
   test('HEAD works like GET without a body', async () => {

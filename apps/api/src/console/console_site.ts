@@ -103,14 +103,27 @@ export class ConsoleSite {
     // A client-side route (/instances/abc/logs) is the app's page; a missing file (/assets/x.js) is a 404.
     if (!asset && extname(path) === '') asset = this.assets.get('/index.html');
     if (!asset) return reply.status(404).type('text/plain; charset=utf-8').headers(SECURITY_HEADERS).send('Not found');
-    void reply.headers(SECURITY_HEADERS).header('etag', asset.etag).header('vary', 'accept-encoding');
+    const accepted = acceptedEncodings(String(request.headers['accept-encoding'] ?? ''));
+    const [body, encoding] = asset.br && accepted.has('br') ? [asset.br, 'br'] : asset.gzip && accepted.has('gzip') ? [asset.gzip, 'gzip'] : [asset.body, undefined];
+    // One strong validator per representation: the compressed bodies are different bytes.
+    const etag = encoding ? `${asset.etag.slice(0, -1)}-${encoding}"` : asset.etag;
+    void reply.headers(SECURITY_HEADERS).header('etag', etag).header('vary', 'accept-encoding');
     void reply.header('cache-control', asset.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
-    if (request.headers['if-none-match'] === asset.etag) return reply.status(304).send();
-    const accepted = String(request.headers['accept-encoding'] ?? '');
-    const [body, encoding] = asset.br && /\bbr\b/.test(accepted) ? [asset.br, 'br'] : asset.gzip && /\bgzip\b/.test(accepted) ? [asset.gzip, 'gzip'] : [asset.body, undefined];
+    if (request.headers['if-none-match'] === etag) return reply.status(304).send();
     if (encoding) void reply.header('content-encoding', encoding);
     return reply.type(asset.type).send(body);
   }
+}
+
+/** The codings an Accept-Encoding allows (`q=0` refuses one). */
+function acceptedEncodings(header: string): Set<string> {
+  const out = new Set<string>();
+  for (const part of header.split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    if (name && !(q !== undefined && Number(q.slice(2)) === 0)) out.add(name.trim());
+  }
+  return out;
 }
 
 function compressible(type: string): boolean {

@@ -16,6 +16,8 @@ export interface LogStreamHandlers {
   line(line: LogLine): void;
   /** true once the stream is open, false while it is down (and being retried). */
   connected(open: boolean): void;
+  /** The stream cannot be read at all (session ended, instance gone): no more retries. */
+  failed(status: number): void;
 }
 
 const MAX_RETRY_MS = 10_000;
@@ -29,6 +31,10 @@ export async function followLogs(instanceId: string, token: string | undefined, 
         headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         signal,
       });
+      if (res.status === 401 || res.status === 403 || res.status === 404) {
+        handlers.failed(res.status);
+        return;
+      }
       if (!res.ok || !res.body) throw new Error(`log stream answered ${res.status}`);
       handlers.connected(true);
       delay = 500;

@@ -14,6 +14,7 @@ export function LogsTab({ instance }: TabProps) {
   const [held, setHeld] = useState<Array<LogLine & { n: number }>>([]);
   const [paused, setPaused] = useState(false);
   const [connected, setConnected] = useState<boolean>();
+  const [failure, setFailure] = useState<string>();
   const pausedRef = useRef(paused);
   pausedRef.current = paused;
   const box = useRef<HTMLDivElement>(null);
@@ -21,17 +22,26 @@ export function LogsTab({ instance }: TabProps) {
   useEffect(() => {
     const abort = new AbortController();
     let n = 0;
+    // Every (re)connection replays the log's tail: lines already shown are skipped.
+    const seen = new Set<string>();
+    const order: string[] = [];
     const keep = <T,>(list: T[], more: T[]) => (list.length + more.length > MAX_LINES ? [...list, ...more].slice(-MAX_LINES) : [...list, ...more]);
     void followLogs(
       instance.id,
       api.currentToken(),
       {
         line(line) {
+          const key = `${line.time}\u0000${line.stream}\u0000${line.text}`;
+          if (seen.has(key)) return;
+          seen.add(key);
+          order.push(key);
+          if (order.length > MAX_LINES * 2) seen.delete(order.shift()!);
           const numbered = { ...line, n: n++ };
           if (pausedRef.current) setHeld((h) => keep(h, [numbered]));
           else setLines((l) => keep(l, [numbered]));
         },
         connected: setConnected,
+        failed: (status) => setFailure(status === 404 ? 'This instance no longer exists.' : 'Your session has ended; log in again to follow the logs.'),
       },
       abort.signal,
     );
@@ -55,7 +65,7 @@ export function LogsTab({ instance }: TabProps) {
       <div className="logs-head">
         <h2>Logs</h2>
         <span className={`stream-state ${connected ? 'on' : 'off'}`} role="status">
-          {connected === undefined ? 'Connecting…' : connected ? (paused ? `Paused${held.length ? ` (${held.length} new)` : ''}` : 'Live') : 'Reconnecting…'}
+          {failure ? 'Stopped' : connected === undefined ? 'Connecting…' : connected ? (paused ? `Paused${held.length ? ` (${held.length} new)` : ''}` : 'Live') : 'Reconnecting…'}
         </span>
         <div className="logs-actions">
           <button type="button" className="button-small" onClick={paused ? resume : () => setPaused(true)} aria-pressed={paused}>
@@ -73,6 +83,11 @@ export function LogsTab({ instance }: TabProps) {
           </button>
         </div>
       </div>
+      {failure && (
+        <p className="form-error" role="alert">
+          {failure}
+        </p>
+      )}
       <div ref={box} className="log-box" role="log" aria-label={`Logs of ${instance.name}`} aria-live="off" tabIndex={0}>
         {lines.length === 0 ? (
           <p className="muted">No log lines yet. They appear here as the instance writes them.</p>

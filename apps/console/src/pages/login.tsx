@@ -9,7 +9,13 @@ import { useSession } from '../session';
 
 /** Where to go after logging in: a same-origin path only (never an open redirect). */
 export function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/instances';
+  if (!next || !next.startsWith('/')) return '/instances';
+  try {
+    const url = new URL(next, location.origin);
+    return url.origin === location.origin ? url.pathname + url.search : '/instances';
+  } catch {
+    return '/instances';
+  }
 }
 
 /** The login page. */

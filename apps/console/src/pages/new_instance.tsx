@@ -1,5 +1,5 @@
 /** Create an instance: a name checked as it is typed, then the provisioning job's progress. */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { ApiFailure, type Instance } from '../api/client';
 import { Field, FormError } from '../components/field';
 import { JobProgress } from '../components/job_progress';
@@ -72,14 +72,18 @@ export function NewInstancePage() {
 function Provisioning({ initial }: { initial: Instance }) {
   useTitle(`Creating ${initial.name}`);
   const { api } = useSession();
-  const { data, refresh } = usePolling(`provision:${initial.id}`, (signal) => api.instance(initial.id, signal), POLL_MS);
+  const [settled, setSettled] = useState(false);
+  // Polls until the instance runs or fails (a retry polls again).
+  const { data, refresh } = usePolling(`provision:${initial.id}`, (signal) => api.instance(initial.id, signal), settled ? 0 : POLL_MS);
   const [retryError, setRetryError] = useState<string>();
   const instance = data ?? initial;
   const running = instance.status === 'running' || instance.status === 'sleeping';
   const failed = instance.status === 'failed' || instance.job?.state === 'failed';
+  useEffect(() => setSettled(running || failed), [running, failed]);
 
   const retry = async () => {
     setRetryError(undefined);
+    setSettled(false);
     try {
       await api.updateInstance(instance.id, { power: 'on' });
       await refresh();

@@ -8,6 +8,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { TenantApp } from '../core/app.js';
+import type { Collection } from '../core/collection_model.js';
 import type { RecordModel } from '../core/record_model.js';
 import { badRequest, forbidden, notFound } from '../tools/router/api_error.js';
 import { Broker, Client, newClientId, parseTopic } from '../tools/subscriptions/broker.js';
@@ -34,8 +35,6 @@ type RecordEvent = { record: RecordModel; next(): void };
 export function bindRealtimeApi(app: TenantApp, server: FastifyInstance, options: Partial<RealtimeOptions> = {}): Broker<RecordModel> {
   const opts = { ...DEFAULTS, ...options };
   const broker = new Broker<RecordModel>();
-  /** The address each stream was opened from: only it may set that stream's subscriptions. */
-  const ips = new Map<string, string>();
 
   server.get('/api/realtime', (request, reply) => {
     reply.hijack();
@@ -48,31 +47,38 @@ export function bindRealtimeApi(app: TenantApp, server: FastifyInstance, options
       'access-control-allow-origin': '*',
     });
     let idle: NodeJS.Timeout | undefined;
+    let lifetime: NodeJS.Timeout | undefined;
+    const id = newClientId();
     const client: Client<RecordModel> = new Client(
-      newClientId(),
+      id,
       {
         write: (chunk) => {
           if (raw.destroyed) return false;
           raw.write(chunk);
           return raw.writableLength <= opts.maxBufferedBytes;
         },
-        end: () => raw.end(),
+        // Forgotten at once, whatever ends it; a stream with unsent bytes (a stuck reader) is
+        // destroyed, since a graceful end would wait for it forever.
+        end: () => {
+          clearTimeout(idle);
+          clearTimeout(lifetime);
+          broker.remove(id);
+          if (raw.writableLength > 0) raw.destroy();
+          else raw.end();
+        },
       },
       () => idle?.refresh(),
     );
     idle = setTimeout(() => client.close(), opts.idleTimeoutMs);
-    const lifetime = setTimeout(() => client.close(), opts.maxLifetimeMs);
-    ips.set(client.id, request.ip);
+    lifetime = setTimeout(() => client.close(), opts.maxLifetimeMs);
     broker.add(client);
-    const gone = () => {
-      ips.delete(client.id);
-      clearTimeout(idle);
-      clearTimeout(lifetime);
-      broker.remove(client.id);
+    raw.once('close', () => client.close());
+    request.raw.once('close', () => client.close());
+    // Gone before the listeners were there (aborted under load): nothing would fire again.
+    if (raw.destroyed || request.raw.destroyed || request.raw.socket?.destroyed) {
       client.close();
-    };
-    raw.once('close', gone);
-    request.raw.once('close', gone);
+      return;
+    }
     client.send({ name: 'PB_CONNECT', data: JSON.stringify({ clientId: client.id }) });
   });
 
@@ -100,7 +106,6 @@ export function bindRealtimeApi(app: TenantApp, server: FastifyInstance, options
     }
     const client = broker.get(clientId);
     if (!client) throw notFound('Missing or invalid client id.');
-    if (ips.get(clientId) !== request.ip) throw badRequest('Invalid realtime client.');
     const auth = request.auth;
     // Once a client has an auth, a request with another one must not take its stream over.
     if (client.auth && (!auth || auth.id !== client.auth.id || auth.collection.id !== client.auth.collection.id)) {
@@ -148,6 +153,16 @@ function bindRecordEvents(app: TenantApp, broker: Broker<RecordModel>): () => vo
       deliver(safely(() => recordDeliveries(app, broker, 'update', e.record)));
       e.next();
     }),
+    // Revoking every token of an auth collection (new token secret, or the collection deleted)
+    // makes its users' streams guests, as their tokens would be.
+    app.hooks.on<{ collection: Collection; next(): void }>('OnCollectionAfterUpdateSuccess', (e) => {
+      dropCollectionAuth(broker, e.collection, (held) => held.auth?.authToken.secret !== e.collection.auth?.authToken.secret);
+      e.next();
+    }),
+    app.hooks.on<{ collection: Collection; next(): void }>('OnCollectionAfterDeleteSuccess', (e) => {
+      dropCollectionAuth(broker, e.collection, () => true);
+      e.next();
+    }),
     // Built before the row goes (the rules need it), sent only once the delete commits.
     app.hooks.on<RecordEvent>('OnRecordDeleteExecute', (e) => {
       const record = e.record;
@@ -171,6 +186,13 @@ function refreshAuth(broker: Broker<RecordModel>, record: RecordModel): void {
   for (const client of broker.all()) {
     if (!client.auth || client.auth.id !== record.id || client.auth.collection.id !== record.collection.id) continue;
     client.auth = client.auth.get('tokenKey') === record.get('tokenKey') ? record : undefined;
+  }
+}
+
+/** Clients authenticated in `collection` continue as guests when `revoked(the collection their auth was loaded with)`. */
+function dropCollectionAuth(broker: Broker<RecordModel>, collection: Collection, revoked: (held: Collection) => boolean): void {
+  for (const client of broker.all()) {
+    if (client.auth && client.auth.collection.id === collection.id && revoked(client.auth.collection)) client.auth = undefined;
   }
 }
 

@@ -9,6 +9,7 @@
 import type { TenantApp } from '../core/app.js';
 import type { Collection } from '../core/collection_model.js';
 import { RecordModel } from '../core/record_model.js';
+import { recordMatchesFilter } from '../core/record_query.js';
 import { recordMatchesRule } from '../core/record_rules.js';
 import { isSuperuserAuth, type RequestInfo } from '../core/request_info.js';
 import type { Broker, Client, Message, SubscriptionOptions } from '../tools/subscriptions/broker.js';
@@ -37,24 +38,28 @@ function canReceive(app: TenantApp, collection: Collection, record: RecordModel,
     if (rule !== '' && !recordMatchesRule(app, collection, record.id, rule, info)) return false;
   }
   const filter = info.query.filter;
-  if (!filter) return true;
-  // As PocketBase: a subscriber's own filter may not reach other collections or request data
-  // (it could probe them through which messages arrive); such a subscription gets nothing.
-  if (!superuser && /@collection\.|@request\./.test(filter)) return false;
-  // A filter that does not compile matches nothing (the subscriber sees no messages).
-  return recordMatchesRule(app, collection, record.id, filter, info);
+  // The subscriber's own filter, restricted as a list request's (no hidden fields, no
+  // @collection/@request, related collections' list rules): otherwise which messages arrive
+  // would reveal values it may not read. A refused or broken filter matches nothing.
+  return !filter || recordMatchesFilter(app, collection, record.id, filter, info);
 }
 
 /** The record as this subscriber may see it, as JSON text. */
-function serialise(app: TenantApp, record: RecordModel, action: RecordAction, info: RequestInfo): string | undefined {
+function serialise(app: TenantApp, record: RecordModel, action: RecordAction, info: RequestInfo): string {
   // A copy per subscriber: presenting sets visibility and expand on the model.
   const copy = new RecordModel(record.collection, { ...record.data }, record.original && { ...record.original });
   try {
     presentRecords(app, [copy], info);
   } catch {
-    // A bad `expand` in the options: that subscription gets nothing, the others do.
-    return undefined;
+    // A bad `expand` in the options: the record goes without it, as PocketBase does.
+    const plain = new RecordModel(record.collection, { ...record.data }, record.original && { ...record.original });
+    presentRecords(app, [plain], { ...info, query: { ...info.query, expand: '' } });
+    return finish(plain, action, info);
   }
+  return finish(copy, action, info);
+}
+
+function finish(copy: RecordModel, action: RecordAction, info: RequestInfo): string {
   const json = copy.toJSON();
   let shaped: unknown = json;
   try {
@@ -77,9 +82,11 @@ export function recordDeliveries(app: TenantApp, broker: Broker<RecordModel>, ac
       const rule = listTopics.has(sub.base) ? collection.listRule : viewTopics.has(sub.base) ? collection.viewRule : undefined;
       if (rule === undefined) continue;
       const info = subscriptionInfo(client, sub.options);
-      if (!canReceive(app, collection, record, rule, info)) continue;
-      const data = serialise(app, record, action, info);
-      if (data !== undefined) out.push({ client, message: { name: topic, data } });
+      try {
+        if (canReceive(app, collection, record, rule, info)) out.push({ client, message: { name: topic, data: serialise(app, record, action, info) } });
+      } catch {
+        // This subscription's message is lost (e.g. a database error); the others still go.
+      }
     }
   }
   return out;

@@ -134,3 +134,31 @@ export function listRecords(app: TenantApp, collection: Collection, params: List
     return { page, perPage, totalItems, totalPages, items: rows.map((r) => RecordModel.fromRow(collection, r)) };
   });
 }
+
+/**
+ * True when the record with `id` matches a client's `filter` under the same restrictions as a
+ * list request's filter: hidden fields and `@collection`/`@request` only for superusers, and
+ * the list rules of every collection the filter reaches through relations. A filter that is
+ * refused or does not compile matches nothing. (Realtime subscriptions use it.)
+ */
+export function recordMatchesFilter(app: TenantApp, collection: Collection, id: string, filter: string, info: RequestInfo): boolean {
+  const superuser = isSuperuserAuth(info);
+  try {
+    checkClientIdentifiers(filter, superuser, 'filter');
+    const resolver = new RecordResolver(app, collection, { info, allowHiddenFields: superuser });
+    const f = buildFilter(filter, resolver, { now: app.now, aliasPrefix: 'f' });
+    const where = [`(${f.sql})`];
+    const params: SqlValue[] = [...f.params];
+    for (const cond of resolver.listRuleConditions((nested, rule) => compileRule(app, nested, rule))) {
+      where.push(`(${cond.sql})`);
+      params.push(...cond.params);
+    }
+    const main = quoteId(collection.name);
+    const joins = resolver.joinSql();
+    const sql = `SELECT 1 AS ok FROM ${main}${joins.sql} WHERE ${main}.\`id\` = ? AND ${where.join(' AND ')} LIMIT 1`;
+    return app.store.data.get(sql, [...joins.params, id, ...params]) !== undefined;
+  } catch (err) {
+    if (err instanceof FilterError || (err instanceof Error && 'status' in err)) return false;
+    throw err;
+  }
+}

@@ -207,15 +207,24 @@ describe('realtime through the SDK', { timeout: 120_000 }, () => {
     await alice.realtime.unsubscribe();
   });
 
-  test('options: a guarded filter (@request, @collection) gives a non-superuser nothing; a bad fields sends the whole record', async () => {
+  test('options: a non-superuser filter on @request or hidden fields gets nothing; a bad fields sends the whole record', async () => {
     const guarded = await listen(alice, 'rt_posts', '*', { filter: '@request.auth.id != ""' });
+    // `note` is hidden: a filter on it would reveal its value one guess at a time.
+    const hiddenProbe = await listen(alice, 'rt_posts', '*', { filter: 'note ~ "secret"' });
+    const ownerProbe = await listen(alice, 'rt_posts', '*', { filter: 'owner.tokenKey != ""' });
+    const suProbe = await listen(su, 'rt_posts', '*', { filter: 'note ~ "secret"' });
+    const suPublic = await listen(su, 'rt_public', '*');
     const badFields = await listen(alice, 'rt_posts', '*', { fields: 'id,,title' });
     const publicInbox = await listen(alice, 'rt_public', '*');
-    await su.collection('rt_posts').create({ title: 'probe', owner: aliceId });
-    await sentinel(publicInbox);
+    await su.collection('rt_posts').create({ title: 'probe', owner: aliceId, note: 'a secret note' });
+    await sentinel(publicInbox, suPublic);
     assert.deepEqual(titles(guarded), []);
+    assert.deepEqual(titles(hiddenProbe), [], 'hidden fields cannot be filtered on by a non-superuser');
+    assert.deepEqual(titles(ownerProbe), [], 'nor hidden fields of related records');
+    assert.deepEqual(titles(suProbe), ['probe'], 'a superuser can');
     assert.deepEqual(titles(badFields), ['probe']);
     await alice.realtime.unsubscribe();
+    await su.realtime.unsubscribe();
   });
 
   test('the SDK reports a refused subscription as an error', async () => {

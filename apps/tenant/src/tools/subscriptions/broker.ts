@@ -53,11 +53,20 @@ export function parseTopic(topic: string): { base: string; options: Subscription
     if (parsed && typeof parsed === 'object') {
       const { query, headers } = parsed as { query?: unknown; headers?: unknown };
       options.query = stringMap(query);
-      // Header names as @request.headers sees them: lower case, '-' as '_'.
-      options.headers = Object.fromEntries(Object.entries(stringMap(headers)).map(([k, v]) => [k.toLowerCase().replace(/-/g, '_'), v]));
+      // Header names snake_cased as PocketBase does (`apiKey` and `Api-Key` are both `api_key`).
+      options.headers = Object.fromEntries(Object.entries(stringMap(headers)).map(([k, v]) => [snakeCase(k), v]));
     }
   }
   return { base: topic.slice(0, q), options };
+}
+
+/** `apiKey`, `Api-Key`, `API_KEY` -> `api_key`. */
+export function snakeCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toLowerCase();
 }
 
 function stringMap(value: unknown): Record<string, string> {
