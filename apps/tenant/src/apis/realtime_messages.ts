@@ -77,16 +77,25 @@ export function recordDeliveries(app: TenantApp, broker: Broker<RecordModel>, ac
   const listTopics = new Set([`${collection.name}/*`, `${collection.id}/*`, collection.name, collection.id]);
   const viewTopics = new Set([`${collection.name}/${record.id}`, `${collection.id}/${record.id}`]);
   const out: Delivery[] = [];
+  // Subscribers with the same auth, topic kind and options get the same answer: decided and
+  // serialised once (10 000 guests on `COL/*` cost one rule check and one JSON encoding).
+  const decided = new Map<string, string | null>();
   for (const client of broker.all()) {
     for (const [topic, sub] of client.subscriptions) {
-      const rule = listTopics.has(sub.base) ? collection.listRule : viewTopics.has(sub.base) ? collection.viewRule : undefined;
-      if (rule === undefined) continue;
-      const info = subscriptionInfo(client, sub.options);
-      try {
-        if (canReceive(app, collection, record, rule, info)) out.push({ client, message: { name: topic, data: serialise(app, record, action, info) } });
-      } catch {
-        // This subscription's message is lost (e.g. a database error); the others still go.
+      const isList = listTopics.has(sub.base);
+      if (!isList && !viewTopics.has(sub.base)) continue;
+      const key = `${isList ? 'l' : 'v'}|${client.auth ? `${client.auth.collection.id}/${client.auth.id}` : ''}|${sub.optionsKey}`;
+      let data = decided.get(key);
+      if (data === undefined) {
+        const info = subscriptionInfo(client, sub.options);
+        try {
+          data = canReceive(app, collection, record, isList ? collection.listRule : collection.viewRule, info) ? serialise(app, record, action, info) : null;
+        } catch {
+          data = null; // this subscription's message is lost (e.g. a database error); the others still go
+        }
+        decided.set(key, data);
       }
+      if (data !== null) out.push({ client, message: { name: topic, data } });
     }
   }
   return out;

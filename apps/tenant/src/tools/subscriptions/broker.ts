@@ -82,7 +82,7 @@ function stringMap(value: unknown): Record<string, string> {
 /** One connected client. `A` is the auth model type (kept opaque here). */
 export class Client<A> {
   /** Subscriptions by their exact topic string (the event name of their messages). */
-  readonly subscriptions = new Map<string, { base: string; options: SubscriptionOptions }>();
+  readonly subscriptions = new Map<string, { base: string; options: SubscriptionOptions; optionsKey: string }>();
   /** The auth record of the last POST that set it. */
   auth: A | undefined;
   private closed = false;
@@ -97,7 +97,7 @@ export class Client<A> {
   replaceSubscriptions(topics: readonly string[]): void {
     const parsed = topics.map((topic) => [topic, parseTopic(topic)] as const);
     this.subscriptions.clear();
-    for (const [topic, sub] of parsed) this.subscriptions.set(topic, sub);
+    for (const [topic, sub] of parsed) this.subscriptions.set(topic, { ...sub, optionsKey: JSON.stringify(sub.options) });
   }
 
   /** Sends one SSE event carrying the client id; drops a client that cannot keep up. */
