@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import PocketBase from 'pocketbase';
 import { openControlDb } from '@burrow/db';
-import { freePort, resolveLocalhostSubdomains } from '@burrow/testing';
+import { eventually as pollUntil, freePort, resolveLocalhostSubdomains } from '@burrow/testing';
 // @ts-expect-error: plain ESM launcher script without type declarations
 import { startStack } from '../scripts/stack.mjs';
 
@@ -78,20 +78,9 @@ function badge() {
   return page.locator('.page-head .badge');
 }
 
-/** Polls `check` until it returns a value, bounded; for state outside the browser. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = JOB_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not reached in ${timeoutMs} ms (${String(last ?? '')})\n${lines.slice(-30).join('\n')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Polls `check` until it returns a value (bounded), with the stack's last output on timeout. */
+function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = JOB_MS): Promise<T> {
+  return pollUntil(what, check, timeoutMs, () => lines.slice(-30).join('\n'));
 }
 
 async function apiAs(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { EventSource } from 'eventsource';
 import PocketBase from 'pocketbase';
-import { freePort, resolveLocalhostSubdomains } from '@burrow/testing';
+import { eventually as pollUntil, freePort, resolveLocalhostSubdomains } from '@burrow/testing';
 // @ts-expect-error: plain ESM launcher script without type declarations
 import { startStack } from '../scripts/stack.mjs';
 
@@ -39,20 +39,9 @@ async function api(method: string, path: string, body?: unknown): Promise<{ stat
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-/** Polls `check` until it returns a value (bounded), so no test waits a fixed time. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not reached in ${timeoutMs} ms (${String(last ?? '')})\n${lines.slice(-30).join('\n')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Polls `check` until it returns a value (bounded), with the stack's last output on timeout. */
+function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  return pollUntil(what, check, timeoutMs, () => lines.slice(-30).join('\n'));
 }
 
 async function statusOf(id: string, wanted: string): Promise<any> {

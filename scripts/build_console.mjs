@@ -3,9 +3,10 @@
 // a type check of its sources, then Vite. Skipped when the build is newer than every source,
 // so the bootstrap stays quick; `--force` builds anyway.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const app = join(root, 'apps', 'console');
@@ -32,6 +33,24 @@ export async function buildConsole({ log = () => {}, force = false } = {}) {
   // Imported here, not at the top: the bootstrap loads this file before `npm ci` has run.
   const { build } = await import('vite');
   await build({ root: app, configFile: join(app, 'vite.config.ts'), logLevel: 'warn' });
+  precompress(join(app, 'dist'));
+}
+
+/**
+ * Writes `x.br` and `x.gz` next to every text file of the build over 1 KiB, so the api serves
+ * them without compressing at start (it compresses itself only what has no copy).
+ */
+function precompress(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) precompress(path);
+    else if (/\.(html|js|css|svg|json|txt|map)$/.test(entry.name)) {
+      const body = readFileSync(path);
+      if (body.length <= 1024) continue;
+      writeFileSync(`${path}.gz`, gzipSync(body, { level: 9 }));
+      writeFileSync(`${path}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }));
+    }
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await buildConsole({ log: (m) => process.stdout.write(`[build] ${m}\n`), force: process.argv.includes('--force') });

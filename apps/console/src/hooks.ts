@@ -64,3 +64,32 @@ export function useTitle(title: string): void {
     document.title = title ? `${title} · Burrow` : 'Burrow';
   }, [title]);
 }
+
+/** A form's submit: `busy` while it runs, and its failure (cleared when it runs again). */
+export interface FormAction {
+  busy: boolean;
+  failure: ApiFailure | undefined;
+  /** Runs `action`; a thrown error becomes `failure` (never rethrown). */
+  run(action: () => Promise<void>): Promise<void>;
+  /** Forgets the failure (e.g. once the user edits the field it was about). */
+  clear(): void;
+}
+
+/** State of one form's submit. */
+export function useFormAction(): FormAction {
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<ApiFailure>();
+  const run = useCallback(async (action: () => Promise<void>) => {
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      await action();
+    } catch (err) {
+      setFailure(err instanceof ApiFailure ? err : new ApiFailure(0, String(err)));
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  const clear = useCallback(() => setFailure(undefined), []);
+  return { busy, failure, run, clear };
+}

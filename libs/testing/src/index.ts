@@ -3,3 +3,4 @@ export { freePort, waitForPort } from './ports.js';
 export { startRedis, type RedisHandle } from './redis.js';
 export { startPostgres, type PostgresHandle } from './postgres.js';
 export { resolveLocalhostSubdomains } from './localhost.js';
+export { eventually } from './eventually.js';

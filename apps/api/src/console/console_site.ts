@@ -65,8 +65,11 @@ export class ConsoleSite {
     }
     if (files.length > MAX_FILES) throw new Error(`${dir} has more than ${MAX_FILES} files: not a console build`);
     const assets = new Map<string, Asset>();
+    const names = new Set(files);
     let total = 0;
     for (const file of files) {
+      // `x.br` / `x.gz` written by the build next to `x` are its compressed copies, not assets.
+      if (/\.(br|gz)$/.test(file) && names.has(file.slice(0, -3))) continue;
       const body = readFileSync(file);
       total += body.length;
       if (total > MAX_TOTAL_BYTES) throw new Error(`${dir} is larger than ${MAX_TOTAL_BYTES} bytes: not a console build`);
@@ -74,8 +77,10 @@ export class ConsoleSite {
       const type = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
       const asset: Asset = { type, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`, immutable: path.startsWith('/assets/') };
       if (compressible(type) && body.length > 1024) {
-        asset.gzip = gzipSync(body, { level: 9 });
-        asset.br = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
+        // Compressed by the build (scripts/build_console.mjs): brotli at its best level takes
+        // ~0.7 s for the app's script, too much for every api start. Other builds: done here.
+        asset.gzip = readIfPresent(`${file}.gz`) ?? gzipSync(body, { level: 9 });
+        asset.br = readIfPresent(`${file}.br`) ?? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
       }
       assets.set(path, asset);
     }
@@ -128,6 +133,14 @@ function acceptedEncodings(header: string): Set<string> {
 
 function compressible(type: string): boolean {
   return /^(text\/|application\/json|image\/svg)/.test(type);
+}
+
+function readIfPresent(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every regular file under `dir` (symlinks are not followed: the build has none). */

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiFailure, type Secret } from '../api/client';
 import { CopyButton } from '../components/copy_button';
 import { Field, FormError } from '../components/field';
-import { usePolling } from '../hooks';
+import { useFormAction, usePolling } from '../hooks';
 import { useSession } from '../session';
 import type { TabProps } from './tabs';
 
@@ -19,31 +19,23 @@ export function SecretsTab({ instance, refresh }: TabProps) {
   const secrets = usePolling(`secrets:${instance.id}`, (signal) => api.secrets(instance.id, signal), 0);
   const [name, setName] = useState('');
   const [value, setValue] = useState('');
-  const [addError, setAddError] = useState<ApiFailure>();
-  const [busy, setBusy] = useState(false);
+  const { busy, failure: addError, run } = useFormAction();
 
-  const save = async (changes: Record<string, string | null>, saved?: () => void) => {
+  const reload = () => Promise.all([secrets.refresh(), refresh()]).then(() => undefined);
+  const save = async (changes: Record<string, string | null>) => {
     await api.updateInstance(instance.id, { secrets: changes });
-    // The form is done once the API took the change; the lists catch up after.
-    saved?.();
-    await Promise.all([secrets.refresh(), refresh()]);
+    await reload();
   };
 
-  const add = async (event: FormEvent) => {
+  const add = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setAddError(undefined);
-    try {
-      await save({ [name]: value }, () => {
-        setName('');
-        setValue('');
-        setBusy(false);
-      });
-    } catch (err) {
-      setAddError(err instanceof ApiFailure ? err : new ApiFailure(0, String(err)));
-    } finally {
-      setBusy(false);
-    }
+    void run(async () => {
+      await api.updateInstance(instance.id, { secrets: { [name]: value } });
+      // The form is done once the API took the change; the lists catch up after.
+      setName('');
+      setValue('');
+      void reload();
+    });
   };
 
   const nameError = addError && (addError.field(`secrets.${name}`) ?? addError.field('secrets') ?? Object.values(addError.fields)[0]?.message);

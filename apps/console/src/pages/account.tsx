@@ -1,9 +1,8 @@
 /** The account: email, change password, log out everywhere. */
 import { useState, type FormEvent } from 'react';
-import { ApiFailure } from '../api/client';
 import { Field, FormError } from '../components/field';
 import { Layout } from '../components/layout';
-import { useTitle } from '../hooks';
+import { useFormAction, useTitle } from '../hooks';
 import { navigate } from '../router';
 import { useSession } from '../session';
 
@@ -13,26 +12,19 @@ export function AccountPage() {
   const { api, user, signOut } = useSession();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<ApiFailure>();
+  const { busy, failure, run } = useFormAction();
   const [done, setDone] = useState(false);
   const [everywhereError, setEverywhereError] = useState<string>();
 
-  const change = async (event: FormEvent) => {
+  const change = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setFailure(undefined);
     setDone(false);
-    try {
+    void run(async () => {
       await api.changePassword(current, next);
       setCurrent('');
       setNext('');
       setDone(true);
-    } catch (err) {
-      setFailure(err instanceof ApiFailure ? err : new ApiFailure(0, String(err)));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const everywhere = async () => {

@@ -1,9 +1,8 @@
 /** Log in (and the redirect target of every protected page). */
 import { useState, type FormEvent } from 'react';
-import { ApiFailure } from '../api/client';
 import { Field, FormError } from '../components/field';
 import { Layout } from '../components/layout';
-import { useTitle } from '../hooks';
+import { useFormAction, useTitle } from '../hooks';
 import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session';
 
@@ -25,21 +24,14 @@ export function LoginPage() {
   const { query } = useLocation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<ApiFailure>();
+  const { busy, failure, run } = useFormAction();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setFailure(undefined);
-    try {
+    void run(async () => {
       signIn(await api.login(email, password));
       navigate(safeNext(query.get('next')), { replace: true });
-    } catch (err) {
-      setFailure(err instanceof ApiFailure ? err : new ApiFailure(0, String(err)));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   // The api names the email for wrong credentials; the message reads better under the password.

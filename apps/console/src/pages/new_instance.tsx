@@ -1,10 +1,10 @@
 /** Create an instance: a name checked as it is typed, then the provisioning job's progress. */
 import { useEffect, useState, type FormEvent } from 'react';
-import { ApiFailure, type Instance } from '../api/client';
+import type { Instance } from '../api/client';
 import { Field, FormError } from '../components/field';
 import { JobProgress } from '../components/job_progress';
 import { Layout } from '../components/layout';
-import { usePolling, useTitle } from '../hooks';
+import { useFormAction, usePolling, useTitle } from '../hooks';
 import { useNameCheck } from '../name_check';
 import { Link } from '../router';
 import { useSession } from '../session';
@@ -16,23 +16,14 @@ export function NewInstancePage() {
   useTitle('New instance');
   const { api } = useSession();
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<ApiFailure>();
+  const { busy, failure, run, clear } = useFormAction();
   const [created, setCreated] = useState<Instance>();
   const check = useNameCheck(api, name);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     if (check.state === 'invalid' || name === '') return;
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      setCreated(await api.createInstance(name));
-    } catch (err) {
-      setFailure(err instanceof ApiFailure ? err : new ApiFailure(0, String(err)));
-    } finally {
-      setBusy(false);
-    }
+    void run(async () => setCreated(await api.createInstance(name)));
   };
 
   if (created) return <Provisioning initial={created} />;
@@ -48,7 +39,7 @@ export function NewInstancePage() {
           value={name}
           onChange={(e) => {
             setName(e.target.value.toLowerCase());
-            setFailure(undefined);
+            clear();
           }}
           autoComplete="off"
           autoCapitalize="off"

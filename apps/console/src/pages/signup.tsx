@@ -1,9 +1,8 @@
 /** Create an account. */
 import { useState, type FormEvent } from 'react';
-import { ApiFailure } from '../api/client';
 import { Field, FormError } from '../components/field';
 import { Layout } from '../components/layout';
-import { useTitle } from '../hooks';
+import { useFormAction, useTitle } from '../hooks';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
 
@@ -13,21 +12,14 @@ export function SignupPage() {
   const { api, signIn } = useSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<ApiFailure>();
+  const { busy, failure, run } = useFormAction();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setFailure(undefined);
-    try {
+    void run(async () => {
       signIn(await api.signup(email, password));
       navigate('/instances', { replace: true });
-    } catch (err) {
-      setFailure(err instanceof ApiFailure ? err : new ApiFailure(0, String(err)));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

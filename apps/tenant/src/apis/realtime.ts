@@ -183,10 +183,12 @@ function bindRecordEvents(app: TenantApp, broker: Broker<RecordModel>): () => vo
  */
 function refreshAuth(broker: Broker<RecordModel>, record: RecordModel): void {
   if (record.collection.type !== 'auth') return;
-  for (const client of broker.all()) {
-    if (!client.auth || client.auth.id !== record.id || client.auth.collection.id !== record.collection.id) continue;
-    client.auth = client.auth.get('tokenKey') === record.get('tokenKey') ? record : undefined;
-  }
+  for (const client of authenticatedAs(broker, record)) client.auth = client.auth?.get('tokenKey') === record.get('tokenKey') ? record : undefined;
+}
+
+/** The clients whose auth is `record`. */
+function authenticatedAs(broker: Broker<RecordModel>, record: RecordModel): Client<RecordModel>[] {
+  return [...broker.all()].filter((c) => c.auth?.id === record.id && c.auth.collection.id === record.collection.id);
 }
 
 /** Clients authenticated in `collection` continue as guests when `revoked(the collection their auth was loaded with)`. */
@@ -199,7 +201,5 @@ function dropCollectionAuth(broker: Broker<RecordModel>, collection: Collection,
 /** Clients authenticated as a deleted record continue as guests. */
 function dropAuth(broker: Broker<RecordModel>, record: RecordModel): void {
   if (record.collection.type !== 'auth') return;
-  for (const client of broker.all()) {
-    if (client.auth && client.auth.id === record.id && client.auth.collection.id === record.collection.id) client.auth = undefined;
-  }
+  for (const client of authenticatedAs(broker, record)) client.auth = undefined;
 }
