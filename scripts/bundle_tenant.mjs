@@ -2,7 +2,7 @@
 // Bundles the compiled tenant CLI into one ES module (apps/tenant/dist/burrow-tenant.bundle.mjs).
 // Why: every wake and every new instance starts a tenant process, and Node 20's ESM loader
 // spends most of a cold start resolving and reading a few hundred small modules; one file
-// starts in about half the time. better-sqlite3 stays external (a native addon).
+// starts in about half the time. better-sqlite3 and sharp stay external (native addons).
 // bin/burrow-tenant.mjs uses the bundle only when it is newer than the last TypeScript build.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,7 @@ export async function bundleTenant() {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    external: ['better-sqlite3'],
+    external: ['better-sqlite3', 'sharp'],
     // Some bundled CommonJS dependencies call require() for Node built-ins.
     banner: { js: "import { createRequire as __burrowCreateRequire } from 'node:module'; const require = __burrowCreateRequire(import.meta.url);" },
     // Smaller source parses and compiles faster (most of a cold start); identifiers keep their

@@ -1,5 +1,5 @@
 /** POST /api/batch: several record writes in one transaction (PocketBase's batch API). */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TenantApp } from '../core/app.js';
 import { findRecordById } from '../core/record_find.js';
 import type { RequestInfo } from '../core/request_info.js';
@@ -7,7 +7,7 @@ import { normalizeHeaders } from '../core/request_info.js';
 import { findRecordByToken } from '../core/tokens.js';
 import { ApiError, badRequest, fieldError, forbidden, ValidationError } from '../tools/router/api_error.js';
 import type { ErrorData } from '../tools/router/api_error.js';
-import { readBody } from './body.js';
+import { disposeBody, readBody, type ParsedBody, type UploadedFile } from './body.js';
 import { applyFieldsParam, tokenFromHeader } from './context.js';
 import type { ActionResult, RecordActionInput } from './record_actions.js';
 import { createAction, deleteAction, updateAction } from './record_actions.js';
@@ -19,6 +19,9 @@ interface SubRequest {
   headers: Record<string, string>;
   body: Record<string, unknown>;
 }
+
+/** Body limit of a batch when the settings leave it at 0 (PocketBase's default). */
+const DEFAULT_MAX_BODY_SIZE = 128 << 20;
 
 const RECORDS_RE = /^\/api\/collections\/([^/?#]+)\/records(?:\/([^/?#]+))?\/?$/;
 
@@ -49,7 +52,7 @@ function readRequests(data: Record<string, unknown>, max: number): SubRequest[] 
 }
 
 // Runs one sub-request through the same actions the record routes use.
-function runSub(app: TenantApp, parent: FastifyRequest, sub: SubRequest): ActionResult {
+function runSub(app: TenantApp, parent: FastifyRequest, sub: SubRequest, index: number, uploads: UploadedFile[]): ActionResult {
   const url = new URL(sub.url, 'http://batch.local');
   const m = RECORDS_RE.exec(url.pathname);
   if (!m) throw new ApiError(404);
@@ -77,7 +80,7 @@ function runSub(app: TenantApp, parent: FastifyRequest, sub: SubRequest): Action
     body: sub.body,
     auth,
   };
-  const input: RecordActionInput = { collection, id, info, body: { data: sub.body, files: [] } };
+  const input: RecordActionInput = { collection, id, info, body: { data: sub.body, files: uploads }, uploadPrefix: `requests.${index}.` };
   let result: ActionResult;
   if (sub.method === 'POST' && !id) result = createAction(app, input);
   else if (sub.method === 'PUT' && !id) {
@@ -96,26 +99,38 @@ export function bindBatchApi(app: TenantApp, server: FastifyInstance): void {
   server.post('/api/batch', async (request, reply) => {
     const settings = app.settings.get().batch;
     if (!settings.enabled) throw forbidden('Batch requests are not allowed.');
-    const { data, files } = await readBody(request);
-    if (files.length) throw badRequest('File uploads are not supported by this server version yet.');
-    const subs = readRequests(data, settings.maxRequests);
-    const results: ActionResult[] = [];
-    const deadline = Date.now() + settings.timeout * 1000;
-    app.hooks.trigger('OnBatchRequest', { app, requests: subs }, () => {
-      app.write(() => {
-        subs.forEach((sub, i) => {
-          try {
-            if (Date.now() > deadline) throw new ApiError(400, 'Batch transaction timed out.');
-            results.push(runSub(app, request, sub));
-          } catch (err) {
-            const apiErr = err instanceof ApiError ? err : new ApiError(500, undefined, {}, err);
-            const failure = { code: 'batch_request_failed', message: 'Batch request failed.', response: apiErr.toJSON() };
-            throw new ValidationError({ requests: { [String(i)]: failure as unknown as ErrorData } }, 'Batch transaction failed.');
-          }
-        });
+    const maxBodySize = settings.maxBodySize > 0 ? settings.maxBodySize : DEFAULT_MAX_BODY_SIZE;
+    const parsed = await readBody(request, { limit: maxBodySize, uploadsDir: app.files.uploadsDir });
+    try {
+      return runBatch(app, request, reply, parsed);
+    } finally {
+      disposeBody(parsed);
+    }
+  });
+}
+
+function runBatch(app: TenantApp, request: FastifyRequest, reply: FastifyReply, parsed: ParsedBody): FastifyReply {
+  const settings = app.settings.get().batch;
+  const { data } = parsed;
+  // Files come as "requests.N.field" or "requests[N].field".
+  const files = parsed.files.map((f) => ({ ...f, field: f.field.replace(/^requests\[(\d+)\]\./, 'requests.$1.') }));
+  const subs = readRequests(data, settings.maxRequests);
+  const results: ActionResult[] = [];
+  const deadline = Date.now() + settings.timeout * 1000;
+  app.hooks.trigger('OnBatchRequest', { app, requests: subs }, () => {
+    app.write(() => {
+      subs.forEach((sub, i) => {
+        try {
+          if (Date.now() > deadline) throw new ApiError(400, 'Batch transaction timed out.');
+          results.push(runSub(app, request, sub, i, files));
+        } catch (err) {
+          const apiErr = err instanceof ApiError ? err : new ApiError(500, undefined, {}, err);
+          const failure = { code: 'batch_request_failed', message: 'Batch request failed.', response: apiErr.toJSON() };
+          throw new ValidationError({ requests: { [String(i)]: failure as unknown as ErrorData } }, 'Batch transaction failed.');
+        }
       });
     });
-    const body = results.map((r) => ({ body: r.status === 204 ? null : r.body, status: r.status }));
-    return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
   });
+  const body = results.map((r) => ({ body: r.status === 204 ? null : r.body, status: r.status }));
+  return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
 }

@@ -1,25 +1,49 @@
 /** Request bodies as PocketBase accepts them: JSON, urlencoded, multipart (+ `@jsonPayload`). */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
+import { createWriteStream, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse as parseQueryString } from 'node:querystring';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { SNIFF_BYTES } from '../tools/filesystem/mime.js';
+import { randomString } from '../tools/security/random.js';
 import { ApiError, badRequest, tooLarge } from '../tools/router/api_error.js';
 import { isPlainObject } from '../tools/types/objects.js';
 
 /** Global request body limit (PocketBase: 32 MiB). */
 export const BODY_LIMIT = 32 << 20;
 
-/** An uploaded file part. */
+/** An uploaded file part, written to a temporary file. */
 export interface UploadedFile {
+  /** The multipart field name (e.g. "documents+"). */
   field: string;
+  /** The client's file name. */
   filename: string;
-  mimetype: string;
-  data: Buffer;
+  size: number;
+  /** The temporary file holding the bytes ("" when the route takes no uploads). */
+  path: string;
+  /** The first bytes (up to SNIFF_BYTES), for type detection. */
+  head: Buffer;
 }
 
 /** A parsed body: plain values plus uploaded files. */
 export interface ParsedBody {
   data: Record<string, unknown>;
   files: UploadedFile[];
+}
+
+/** How a route reads its body. */
+export interface ReadBodyOptions {
+  /** Upper bound of the whole multipart body (default BODY_LIMIT). */
+  limit?: number;
+  /** Directory for uploads; without it file parts are read and dropped. */
+  uploadsDir?: string;
+}
+
+/** Removes the temporary files of a body's uploads that were not stored. */
+export function disposeBody(body: ParsedBody): void {
+  for (const f of body.files) if (f.path) rmSync(f.path, { force: true });
 }
 
 const INVALID_FORMAT = 'Failed to load the submitted data due to invalid formatting.';
@@ -55,8 +79,8 @@ function addValue(target: Record<string, unknown>, key: string, value: unknown):
 }
 
 /** Normalises the parsed body of any content type into data + files. */
-export async function readBody(request: FastifyRequest): Promise<ParsedBody> {
-  if (request.isMultipart()) return readMultipart(request);
+export async function readBody(request: FastifyRequest, opts: ReadBodyOptions = {}): Promise<ParsedBody> {
+  if (request.isMultipart()) return readMultipart(request, opts);
   const body = request.body;
   if (body === undefined || body === null) return { data: {}, files: [] };
   if (Buffer.isBuffer(body)) {
@@ -67,21 +91,61 @@ export async function readBody(request: FastifyRequest): Promise<ParsedBody> {
   return { data: { ...body }, files: [] };
 }
 
-// Multipart: fields and files in order, the whole body capped at BODY_LIMIT, plus `@jsonPayload`.
-async function readMultipart(request: FastifyRequest): Promise<ParsedBody> {
+// Counts a file part's bytes and keeps its head while they stream to disk.
+function meter(count: (n: number) => void, head: Buffer[]): Transform {
+  let kept = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      try {
+        count(chunk.length);
+      } catch (err) {
+        done(err as Error);
+        return;
+      }
+      if (kept < SNIFF_BYTES) {
+        const part = chunk.subarray(0, SNIFF_BYTES - kept);
+        head.push(Buffer.from(part));
+        kept += part.length;
+      }
+      done(null, chunk);
+    },
+  });
+}
+
+async function receiveFile(part: { file: NodeJS.ReadableStream; fieldname: string; filename: string }, opts: ReadBodyOptions, count: (n: number) => void, files: UploadedFile[]): Promise<void> {
+  const head: Buffer[] = [];
+  let size = 0;
+  const counting = (n: number) => {
+    size += n;
+    count(n);
+  };
+  const upload: UploadedFile = { field: part.fieldname, filename: part.filename, size: 0, path: '', head: Buffer.alloc(0) };
+  if (opts.uploadsDir) {
+    upload.path = join(opts.uploadsDir, `${randomString(24)}.part`);
+    files.push(upload); // listed before writing, so a failure cleans it up too
+    await pipeline(part.file, meter(counting, head), createWriteStream(upload.path, { flags: 'wx' }));
+  } else {
+    for await (const chunk of part.file) counting((chunk as Buffer).length);
+    files.push(upload);
+  }
+  upload.size = size;
+  upload.head = Buffer.concat(head);
+}
+
+// Multipart: fields and files in order, the whole body capped, plus `@jsonPayload`.
+async function readMultipart(request: FastifyRequest, opts: ReadBodyOptions): Promise<ParsedBody> {
+  const limit = opts.limit ?? BODY_LIMIT;
   const data: Record<string, unknown> = {};
   const files: UploadedFile[] = [];
   let total = 0;
   const count = (n: number) => {
     total += n;
-    if (total > BODY_LIMIT) throw tooLarge();
+    if (total > limit) throw tooLarge();
   };
   try {
-    for await (const part of request.parts()) {
+    for await (const part of request.parts({ limits: { fileSize: limit, fieldSize: BODY_LIMIT, parts: 10_000 } })) {
       if (part.type === 'file') {
-        // Uploads come with the files issue: the bytes are counted and dropped, not buffered.
-        for await (const chunk of part.file) count((chunk as Buffer).length);
-        files.push({ field: part.fieldname, filename: part.filename, mimetype: part.mimetype, data: Buffer.alloc(0) });
+        await receiveFile(part, opts, count, files);
       } else {
         const value = typeof part.value === 'string' ? part.value : String(part.value ?? '');
         count(Buffer.byteLength(value) + part.fieldname.length);
@@ -89,6 +153,7 @@ async function readMultipart(request: FastifyRequest): Promise<ParsedBody> {
       }
     }
   } catch (err) {
+    disposeBody({ data, files });
     // Our own errors and the plugin's limit errors (FST_*) keep their meaning; anything else
     // is a malformed body from busboy.
     if (err instanceof ApiError || String((err as { code?: unknown }).code ?? '').startsWith('FST_')) throw err;
@@ -101,9 +166,13 @@ async function readMultipart(request: FastifyRequest): Promise<ParsedBody> {
     try {
       parsed = JSON.parse(String(p));
     } catch (err) {
+      disposeBody({ data, files });
       throw badRequest(INVALID_FORMAT, {}, err);
     }
-    if (!isPlainObject(parsed)) throw badRequest(INVALID_FORMAT);
+    if (!isPlainObject(parsed)) {
+      disposeBody({ data, files });
+      throw badRequest(INVALID_FORMAT);
+    }
     Object.assign(data, parsed);
   }
   return { data, files };

@@ -11,6 +11,7 @@ import { findRecordById } from '../core/record_find.js';
 import type { RecordModel } from '../core/record_model.js';
 import { listRecords } from '../core/record_query.js';
 import { recordMatchesRule } from '../core/record_rules.js';
+import { withUploads } from '../core/record_files.js';
 import { applyInput, createRecord, deleteRecord, newRecord, updateRecord } from '../core/record_save.js';
 import type { RequestInfo } from '../core/request_info.js';
 import { isSuperuserAuth } from '../core/request_info.js';
@@ -23,6 +24,8 @@ export interface RecordActionInput {
   id?: string;
   info: RequestInfo;
   body: ParsedBody;
+  /** Key prefix of this request's uploads in a shared multipart body (batch). */
+  uploadPrefix?: string;
 }
 
 /** A record action's result. */
@@ -46,12 +49,10 @@ export function presentRecords(app: TenantApp, records: RecordModel[], info: Req
   if (expand) expandRecords(app, records, expand, info, (r) => enrichRecord(app, r, info));
 }
 
-function rejectFiles(body: ParsedBody): void {
-  if (body.files.length > 0) {
-    throw badRequest('File uploads are not supported by this server version yet.', {
-      [body.files[0].field]: { code: 'validation_file_upload_unsupported', message: 'File uploads are not supported yet.' },
-    });
-  }
+// The submitted values with the request's uploads merged in (batch sub-requests name theirs
+// "requests.N.field").
+function submitted(c: Collection, input: RecordActionInput): Record<string, unknown> {
+  return withUploads(c, input.body.data, input.body.files, input.uploadPrefix ?? '');
 }
 
 /** GET records list. */
@@ -102,11 +103,10 @@ export function createAction(app: TenantApp, input: RecordActionInput): ActionRe
   const superuser = isSuperuserAuth(info);
   if (c.createRule === null && !superuser) throw forbidden(SUPERUSERS_ONLY);
   if (c.type === 'view') throw badRequest('Unsupported collection type.');
-  rejectFiles(input.body);
   let body: unknown;
   app.write(() => {
     const record = newRecord(c);
-    const inputErrors = applyInput(record, input.body.data, { privileged: superuser, superuser });
+    const inputErrors = applyInput(record, submitted(c, input), { privileged: superuser, superuser });
     app.hooks.trigger('OnRecordCreateRequest', { app, collection: c, record, requestInfo: info }, (e) => {
       createRecord(app, e.record, inputErrors);
       // The create rule is checked against the stored values; a miss rolls the insert back.
@@ -124,13 +124,12 @@ export function updateAction(app: TenantApp, input: RecordActionInput): ActionRe
   const c = collectionOr404(app, input.collection);
   const info = input.info;
   if (c.type === 'view') throw badRequest('Unsupported collection type.');
-  rejectFiles(input.body);
   let body: unknown;
   app.write(() => {
     const record = loadWithRule(app, c, input.id ?? '', c.updateRule, info);
     const superuser = isSuperuserAuth(info);
     const privileged = c.type === 'auth' ? canManage(app, record, info) : superuser;
-    const inputErrors = applyInput(record, input.body.data, { privileged, superuser });
+    const inputErrors = applyInput(record, submitted(c, input), { privileged, superuser });
     app.hooks.trigger('OnRecordUpdateRequest', { app, collection: c, record, requestInfo: info }, (e) => {
       updateRecord(app, e.record, inputErrors);
       body = savedForResponse(app, e.record, info);

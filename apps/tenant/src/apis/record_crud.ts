@@ -1,7 +1,8 @@
 /** /api/collections/{collection}/records routes. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TenantApp } from '../core/app.js';
-import { readBody } from './body.js';
+import { uploadAllowance } from '../core/record_files.js';
+import { BODY_LIMIT, disposeBody, readBody } from './body.js';
 import { requestInfo, sendJSON } from './context.js';
 import type { ActionResult, RecordActionInput } from './record_actions.js';
 import { createAction, deleteAction, listAction, updateAction, viewAction } from './record_actions.js';
@@ -9,23 +10,30 @@ import { createAction, deleteAction, listAction, updateAction, viewAction } from
 type Params = { collection: string; id?: string };
 
 async function run(
+  app: TenantApp,
   request: FastifyRequest<{ Params: Params }>,
   reply: FastifyReply,
   withBody: boolean,
   action: (input: RecordActionInput) => ActionResult,
 ): Promise<FastifyReply> {
-  const body = withBody ? await readBody(request) : { data: {}, files: [] };
-  const result = action({ collection: request.params.collection, id: request.params.id, info: requestInfo(request, body.data), body });
-  if (result.status === 204) return reply.code(204).send();
-  return sendJSON(request, reply, result.status, result.body);
+  const body = withBody
+    ? await readBody(request, { limit: BODY_LIMIT + uploadAllowance(app.collections.find(request.params.collection)), uploadsDir: app.files.uploadsDir })
+    : { data: {}, files: [] };
+  try {
+    const result = action({ collection: request.params.collection, id: request.params.id, info: requestInfo(request, body.data), body });
+    if (result.status === 204) return reply.code(204).send();
+    return sendJSON(request, reply, result.status, result.body);
+  } finally {
+    disposeBody(body);
+  }
 }
 
 /** Binds the record CRUD routes. */
 export function bindRecordCrudApi(app: TenantApp, server: FastifyInstance): void {
   const base = '/api/collections/:collection/records';
-  server.get<{ Params: Params }>(base, (req, reply) => run(req, reply, false, (i) => listAction(app, i)));
-  server.get<{ Params: Params }>(`${base}/:id`, (req, reply) => run(req, reply, false, (i) => viewAction(app, i)));
-  server.post<{ Params: Params }>(base, (req, reply) => run(req, reply, true, (i) => createAction(app, i)));
-  server.patch<{ Params: Params }>(`${base}/:id`, (req, reply) => run(req, reply, true, (i) => updateAction(app, i)));
-  server.delete<{ Params: Params }>(`${base}/:id`, (req, reply) => run(req, reply, false, (i) => deleteAction(app, i)));
+  server.get<{ Params: Params }>(base, (req, reply) => run(app, req, reply, false, (i) => listAction(app, i)));
+  server.get<{ Params: Params }>(`${base}/:id`, (req, reply) => run(app, req, reply, false, (i) => viewAction(app, i)));
+  server.post<{ Params: Params }>(base, (req, reply) => run(app, req, reply, true, (i) => createAction(app, i)));
+  server.patch<{ Params: Params }>(`${base}/:id`, (req, reply) => run(app, req, reply, true, (i) => updateAction(app, i)));
+  server.delete<{ Params: Params }>(`${base}/:id`, (req, reply) => run(app, req, reply, false, (i) => deleteAction(app, i)));
 }

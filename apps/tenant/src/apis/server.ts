@@ -6,6 +6,7 @@ import { BODY_LIMIT, registerBodyParsers } from './body.js';
 import { loadAuth } from './context.js';
 import { bindBatchApi } from './batch.js';
 import { bindCollectionApi } from './collections.js';
+import { bindFilesApi } from './files.js';
 import { bindHealthApi } from './health.js';
 import { bindPlatformApi } from './platform.js';
 import { bindRealtimeApi, type RealtimeOptions } from './realtime.js';
@@ -119,6 +120,7 @@ export async function createServer(app: TenantApp, opts: ServerOptions = {}): Pr
   bindRecordCrudApi(app, server);
   bindRecordAuthApi(app, server);
   bindBatchApi(app, server);
+  bindFilesApi(app, server, logError);
   bindRealtimeApi(app, server, opts.realtime);
   if (opts.platformKey) await bindPlatformApi(app, server, opts.platformKey);
   return server;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { initialCollections } from './collection_defaults.js';
 import { createCollectionSchema } from './collection_schema.js';
 import { CollectionRegistry } from './collections.js';
+import { FileStorage } from './file_storage.js';
 import { Hooks } from './hooks.js';
 import { SettingsStore } from './settings.js';
 import { Store } from './store.js';
@@ -35,6 +36,7 @@ export class TenantApp {
   readonly hooks = new Hooks();
   readonly collections: CollectionRegistry;
   readonly settings: SettingsStore;
+  readonly files: FileStorage;
   readonly dataDir: string;
   readonly dev: boolean;
   readonly now: () => Date;
@@ -46,6 +48,9 @@ export class TenantApp {
     this.now = opts.now ?? (() => new Date());
     this.store = new Store({ dataDir: opts.dir, dbDir: opts.dbDir });
     for (const sub of ['storage', 'backups']) mkdirSync(join(opts.dir, sub), { recursive: true });
+    this.files = new FileStorage(opts.dir);
+    // Uploads older than a day were left by a process that died mid-request.
+    this.files.sweepUploads(24 * 3600_000);
     ensureAuxTables(this.store.aux);
     this.collections = new CollectionRegistry(this.store.data);
     this.store.data.write(() => {

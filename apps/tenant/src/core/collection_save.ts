@@ -88,6 +88,7 @@ export function deleteCollection(app: TenantApp, c: Collection): void {
         dropCollectionSchema(app.store.data, c);
         app.collections.remove(c.id);
         refreshViews(app);
+        if (c.type !== 'view') app.afterCommit(() => app.files.deleteCollectionDir(c.id));
       },
     });
   });

@@ -108,3 +108,11 @@ export function inferViewFields(app: TenantApp, c: Collection): Field[] {
     return field;
   });
 }
+
+/** The collection and field a view column is read from (undefined for computed columns). */
+export function viewColumnSource(app: TenantApp, c: Collection, column: string): { collection: Collection; field: Field } | undefined {
+  const col = describe(app, (c.viewQuery ?? '').trim()).find((x) => x.name === column);
+  const source = col?.table ? app.collections.find(col.table) : undefined;
+  const field = source?.fields.find((f) => f.name === col?.column);
+  return source && field ? { collection: source, field } : undefined;
+}

@@ -27,6 +27,7 @@ export const HOOK_NAMES = [
   , 'OnCollectionsListRequest', 'OnCollectionViewRequest', 'OnCollectionCreateRequest', 'OnCollectionUpdateRequest',
   'OnCollectionDeleteRequest', 'OnCollectionsImportRequest', 'OnCollectionTruncateRequest',
   'OnSettingsListRequest', 'OnSettingsUpdateRequest', 'OnSettingsReload', 'OnBatchRequest',
+  'OnFileTokenRequest', 'OnFileDownloadRequest',
   // app lifecycle
   'OnBootstrap', 'OnServe', 'OnTerminate',
 ] as const;

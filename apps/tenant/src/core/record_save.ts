@@ -19,6 +19,7 @@ import {
   validateValue, valueToDb, verifyPassword,
 } from './record_values.js';
 import { runModelChange } from './model_events.js';
+import { deleteRecordFiles, deleteReplacedFiles, storeUploads } from './record_files.js';
 import type { SqlValue } from './store.js';
 import { quoteId } from './store.js';
 
@@ -41,7 +42,9 @@ export function applyInput(record: RecordModel, input: Record<string, unknown>, 
   const errors: ErrorData = {};
   const c = record.collection;
   const isAuth = c.type === 'auth';
-  for (const [key, raw] of Object.entries(input)) {
+  // Plain keys before modified ones ("files" before "files+"), as PocketBase applies them.
+  const entries = Object.entries(input).sort((a, b) => a[0].length - b[0].length);
+  for (const [key, raw] of entries) {
     const { name, modifier } = parseModifierKey(key);
     const field = findField(c, name);
     if (!field || !isSettable(field)) continue;
@@ -219,7 +222,10 @@ export function createRecord(app: TenantApp, record: RecordModel, inputErrors: E
       prepare: (e) => ensureId(e.record),
       validate: (e) => validateRecord(app, e.record, inputErrors),
       finalize: (e) => finalizeValues(app, e.record),
-      execute: (e) => insertRow(app, e.record),
+      execute: (e) => {
+        storeUploads(app, e.record);
+        insertRow(app, e.record);
+      },
     });
     return event.record;
   });
@@ -233,7 +239,11 @@ export function updateRecord(app: TenantApp, record: RecordModel, inputErrors: E
     runModelChange(app, 'Record', 'Update', event, {
       validate: (e) => validateRecord(app, e.record, inputErrors),
       finalize: (e) => finalizeValues(app, e.record),
-      execute: (e) => updateRow(app, e.record),
+      execute: (e) => {
+        storeUploads(app, e.record);
+        updateRow(app, e.record);
+        deleteReplacedFiles(app, e.record);
+      },
     });
     return event.record;
   });
@@ -274,6 +284,7 @@ function deleteRecordWithin(app: TenantApp, record: RecordModel, depth: number):
     execute: (e) => {
       cleanReferences(app, e.record, depth);
       app.store.data.run(`DELETE FROM ${quoteId(e.record.collection.name)} WHERE \`id\` = ?`, [e.record.id]);
+      deleteRecordFiles(app, e.record);
     },
   });
 }

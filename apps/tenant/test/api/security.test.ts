@@ -1,5 +1,6 @@
 /** Regression scenarios for the security review: write protection, contexts, system rules, limits. */
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import type { TenantApp } from '../../src/core/app.js';
 import { collectionFromUpdateInput } from '../../src/core/collection_input.js';
@@ -86,12 +87,17 @@ scenarios(fx, [
   },
   { name: 'malformed URL answers in the API error shape', method: 'GET', url: '/api/collections/%E0%A4%A/records', expectedStatus: 400 },
   {
-    name: 'a small file upload is refused clearly', method: 'POST', url: '/api/collections/users/records',
-    headers: { 'content-type': 'multipart/form-data; boundary=B' }, body: multipart(filePart(10)), expectedStatus: 400, expectedContent: ['"avatar":{"code":"validation_file_upload_unsupported"'],
+    name: 'an upload that fails validation leaves nothing behind', method: 'POST', url: '/api/collections/users/records',
+    headers: { 'content-type': 'multipart/form-data; boundary=B' }, body: multipart(filePart(10)), expectedStatus: 400, expectedContent: ['"avatar":{"code":"validation_invalid_mime_type"'],
+    afterTest: (app) => {
+      assert.deepEqual(readdirSync(app.files.uploadsDir), []);
+      assert.deepEqual(readdirSync(app.files.root), ['.uploads']);
+    },
   },
   {
     name: 'multipart bodies over 32 MiB in total are refused', method: 'POST', url: '/api/collections/users/records',
     headers: { 'content-type': 'multipart/form-data; boundary=B' }, body: multipart(filePart(20 << 20) + filePart(20 << 20)), expectedStatus: 413,
+    afterTest: (app) => assert.deepEqual(readdirSync(app.files.uploadsDir), []),
   },
 ]);
 

@@ -4,28 +4,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import PocketBase, { ClientResponseError, type CollectionModel } from 'pocketbase';
+import type PocketBase from 'pocketbase';
+import type { CollectionModel } from 'pocketbase';
 import { DEFAULT_SUPERUSER, startTenant, type ServerHandle } from '../support/processes.js';
+import { rejectsWith, sdkClient } from '../support/sdk.js';
 
 let server: ServerHandle;
 let su: PocketBase;
 
-function client(): PocketBase {
-  const pb = new PocketBase(server.url);
-  pb.autoCancellation(false);
-  return pb;
-}
-
-async function rejectsWith(p: Promise<unknown>, status: number): Promise<ClientResponseError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof ClientResponseError, `expected ClientResponseError, got ${String(err)}`);
-    assert.equal(err.status, status, JSON.stringify(err.response));
-    return err;
-  }
-  assert.fail(`expected a ${status} error`);
-}
+const client = (): PocketBase => sdkClient(server.url);
 
 describe('pocketbase SDK against burrow-tenant', { timeout: 120_000 }, () => {
   before(async () => {

@@ -27,6 +27,9 @@ const CONTROL_CHARS = /[\x00-\x1f\x7f]/;
 
 /** A file uploaded in the current request, not yet written to storage. */
 export class PendingFile {
+  /** Set once the bytes were moved into storage (a second save of the record skips it). */
+  stored = false;
+
   constructor(
     /** The generated storage name (`<snake_name>_<10 chars>.<ext>`). */
     readonly name: string,
@@ -35,6 +38,8 @@ export class PendingFile {
     readonly size: number,
     /** The detected MIME type, e.g. "image/png". */
     readonly mimeType: string,
+    /** Where the bytes wait until the record is saved (a temporary file). */
+    readonly source = '',
   ) {}
 }
 
