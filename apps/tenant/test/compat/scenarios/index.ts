@@ -8,6 +8,7 @@ import { authScenario } from './auth.js';
 import { batchScenario } from './batch.js';
 import { cleanupScenario } from './cleanup.js';
 import { collectionsScenario } from './collections.js';
+import { filesScenario } from './files.js';
 import { recordsScenario } from './records.js';
 import { rulesScenario } from './rules.js';
 import { settingsScenario } from './settings.js';
@@ -24,6 +25,7 @@ export const SCENARIOS: Scenario[] = [
   rulesScenario,
   validationScenario,
   batchScenario,
+  filesScenario,
   settingsScenario,
   viewsScenario,
   cleanupScenario,
