@@ -19,6 +19,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   const server = await createServer(app, { platformKey: opts.platformKey });
   app.hooks.trigger('OnBootstrap', { app });
   await server.listen({ host: opts.host, port: opts.port });
+  app.cron.start();
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   process.stdout.write(`Server started at http://${host}:${opts.port}\n├─ REST API:  http://${host}:${opts.port}/api/\n└─ Data dir:  ${opts.dir}\n`);
   app.hooks.trigger('OnServe', { app, server });

@@ -9,6 +9,7 @@ import { ApiError, badRequest, fieldError, forbidden, ValidationError } from '..
 import type { ErrorData } from '../tools/router/api_error.js';
 import { disposeBody, readBody, type ParsedBody, type UploadedFile } from './body.js';
 import { applyFieldsParam, tokenFromHeader } from './context.js';
+import { checkCollectionRateLimit } from './rate_limit.js';
 import type { ActionResult, RecordActionInput } from './record_actions.js';
 import { createAction, deleteAction, updateAction } from './record_actions.js';
 import { isPlainObject } from '../tools/types/objects.js';
@@ -80,6 +81,8 @@ function runSub(app: TenantApp, parent: FastifyRequest, sub: SubRequest, index: 
     body: sub.body,
     auth,
   };
+  const target = app.collections.find(collection);
+  if (target) checkCollectionRateLimit(app, parent, target, sub.method === 'DELETE' ? 'delete' : sub.method === 'PATCH' || (sub.method === 'PUT' && id) ? 'update' : 'create');
   const input: RecordActionInput = { collection, id, info, body: { data: sub.body, files: uploads }, uploadPrefix: `requests.${index}.` };
   let result: ActionResult;
   if (sub.method === 'POST' && !id) result = createAction(app, input);

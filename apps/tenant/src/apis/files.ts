@@ -23,6 +23,7 @@ import { baseMimeType, detectType, isInlineType, servedContentType, SNIFF_BYTES 
 import { createThumb, parseThumbSize, THUMB_SOURCE_TYPES } from '../tools/filesystem/thumbs.js';
 import { ApiError, notFound } from '../tools/router/api_error.js';
 import { requestInfo, sendJSON } from './context.js';
+import { checkCollectionRateLimit } from './rate_limit.js';
 import { sendFile } from './file_serve.js';
 
 type Params = { collection: string; recordId: string; filename: string };
@@ -81,6 +82,7 @@ export function bindFilesApi(app: TenantApp, server: FastifyInstance, logError: 
     const { collection: idOrName, recordId, filename } = request.params;
     const c = app.collections.find(idOrName);
     if (!c || !recordId) throw notFound();
+    checkCollectionRateLimit(app, request, c, 'file');
     const record = findRecordById(app, c, recordId);
     if (!record) throw notFound();
     const field = fileFieldHolding(record, filename);

@@ -13,6 +13,7 @@ import type { ErrorData } from '../tools/router/api_error.js';
 import { readBody } from './body.js';
 import { requestInfo, sendJSON, tokenFromRequest } from './context.js';
 import { decodeJwtUnverified } from '../tools/security/jwt.js';
+import { checkCollectionRateLimit } from './rate_limit.js';
 import { presentRecords } from './record_actions.js';
 
 type Params = { collection: string; id?: string };
@@ -52,6 +53,7 @@ export function bindRecordAuthApi(app: TenantApp, server: FastifyInstance): void
 
   server.get<{ Params: Params }>(`${base}/auth-methods`, async (request, reply) => {
     const c = authCollection(app, request.params.collection);
+    checkCollectionRateLimit(app, request, c, 'listAuthMethods');
     const a = c.auth!;
     return sendJSON(request, reply, 200, {
       password: { identityFields: a.passwordAuth.identityFields, enabled: a.passwordAuth.enabled },
@@ -67,6 +69,7 @@ export function bindRecordAuthApi(app: TenantApp, server: FastifyInstance): void
 
   server.post<{ Params: Params }>(`${base}/auth-with-password`, async (request, reply) => {
     const c = authCollection(app, request.params.collection);
+    checkCollectionRateLimit(app, request, c, 'authWithPassword', 'auth');
     const a = c.auth!;
     if (!a.passwordAuth.enabled) throw forbidden('The collection is not configured to allow password authentication.');
     const { data } = await readBody(request);
@@ -106,6 +109,7 @@ export function bindRecordAuthApi(app: TenantApp, server: FastifyInstance): void
 
   server.post<{ Params: Params }>(`${base}/auth-refresh`, async (request, reply) => {
     const c = authCollection(app, request.params.collection);
+    checkCollectionRateLimit(app, request, c, 'authRefresh');
     const auth = request.auth;
     if (!auth) throw unauthorized('The request requires valid record authorization token.');
     if (auth.collection.id !== c.id) throw forbidden(`The request requires auth record from ${auth.collection.name} collection.`);

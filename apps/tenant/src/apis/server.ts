@@ -6,12 +6,16 @@ import { BODY_LIMIT, registerBodyParsers } from './body.js';
 import { loadAuth } from './context.js';
 import { bindBatchApi } from './batch.js';
 import { bindCollectionApi } from './collections.js';
+import { bindCronsApi } from './crons.js';
 import { bindFilesApi } from './files.js';
 import { bindHealthApi } from './health.js';
+import { bindLogsApi } from './logs.js';
+import { bindRateLimits } from './rate_limit.js';
 import { bindPlatformApi } from './platform.js';
 import { bindRealtimeApi, type RealtimeOptions } from './realtime.js';
 import { bindRecordAuthApi } from './record_auth.js';
 import { bindRecordCrudApi } from './record_crud.js';
+import { bindRequestLog, noteRequestError, skipLog } from './request_log.js';
 import { bindSettingsApi } from './settings.js';
 
 /** Server options. */
@@ -86,6 +90,7 @@ export async function createServer(app: TenantApp, opts: ServerOptions = {}): Pr
   server.addHook('onRequest', (request, reply, done) => {
     reply.header('access-control-allow-origin', '*');
     if (request.method === 'OPTIONS') {
+      skipLog(request);
       reply
         .header('access-control-allow-methods', 'GET,HEAD,PUT,PATCH,POST,DELETE')
         .header('access-control-allow-headers', String(request.headers['access-control-request-headers'] ?? '*'))
@@ -102,10 +107,12 @@ export async function createServer(app: TenantApp, opts: ServerOptions = {}): Pr
     }
     done();
   });
-
+  bindRateLimits(app, server);
+  bindRequestLog(app, server);
 
   server.setErrorHandler((err, request, reply) => {
     const apiErr = toApiError(err);
+    noteRequestError(request, apiErr);
     if (apiErr.status >= 500) logError(apiErr.cause ?? err, `${request.method} ${request.url}`);
     reply.code(apiErr.status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(apiErr.toJSON()));
   });
@@ -121,6 +128,8 @@ export async function createServer(app: TenantApp, opts: ServerOptions = {}): Pr
   bindRecordAuthApi(app, server);
   bindBatchApi(app, server);
   bindFilesApi(app, server, logError);
+  bindLogsApi(app, server);
+  bindCronsApi(app, server);
   bindRealtimeApi(app, server, opts.realtime);
   if (opts.platformKey) await bindPlatformApi(app, server, opts.platformKey);
   return server;

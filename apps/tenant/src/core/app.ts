@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import { initialCollections } from './collection_defaults.js';
 import { createCollectionSchema } from './collection_schema.js';
 import { CollectionRegistry } from './collections.js';
+import { Cron } from './cron.js';
 import { FileStorage } from './file_storage.js';
 import { Hooks } from './hooks.js';
+import { LogLevel, Logs } from './logs.js';
 import { SettingsStore } from './settings.js';
 import { Store } from './store.js';
 import { ensureAuxTables, ensureSystemTables } from './system_schema.js';
@@ -37,6 +39,10 @@ export class TenantApp {
   readonly collections: CollectionRegistry;
   readonly settings: SettingsStore;
   readonly files: FileStorage;
+  /** Request and app logs (auxiliary.db). */
+  readonly logs: Logs;
+  /** Cron jobs; the ticker runs once `cron.start()` was called (the serve command does). */
+  readonly cron: Cron;
   readonly dataDir: string;
   readonly dev: boolean;
   readonly now: () => Date;
@@ -63,6 +69,20 @@ export class TenantApp {
     });
     this.collections.load();
     this.settings = new SettingsStore(this.store.data);
+    this.logs = new Logs(this.store.aux, () => this.settings.get().logs, this.now);
+    this.cron = new Cron((err, id) => this.logs.add(LogLevel.error, `Cron job ${id} failed`, { error: err instanceof Error ? err.message : String(err) }), this.now);
+    this.addSystemJobs();
+  }
+
+  // PocketBase's built-in jobs (same ids and schedules).
+  private addSystemJobs(): void {
+    this.cron.add('__pbLogsCleanup__', '0 */6 * * *', () => this.logs.cleanup());
+    this.cron.add('__pbDBOptimize__', '0 0 * * *', () => {
+      for (const db of [this.store.data, this.store.aux]) {
+        db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+        db.exec('PRAGMA optimize');
+      }
+    });
   }
 
   /** Opens (and on first use initialises) a tenant data directory. */
@@ -109,8 +129,10 @@ export class TenantApp {
     if (onError) this.pending.error.push(onError);
   }
 
-  /** Closes the databases. */
+  /** Stops the cron, writes pending logs and closes the databases. */
   close(): void {
+    this.cron.stop();
+    this.logs.flush();
     this.store.close();
   }
 }

@@ -43,6 +43,15 @@ function isTruthy(raw: string | undefined): boolean {
   return raw !== undefined && /^(1|true|t|yes|on)$/i.test(raw);
 }
 
+/** The paging query parameters of any list endpoint, defaulted and capped. */
+export function readPaging(params: { page?: string; perPage?: string; skipTotal?: string }): { page: number; perPage: number; skipTotal: boolean } {
+  return {
+    page: positiveInt(params.page, 1),
+    perPage: Math.min(positiveInt(params.perPage, DEFAULT_PER_PAGE), MAX_PER_PAGE),
+    skipTotal: isTruthy(params.skipTotal),
+  };
+}
+
 /** The row offset of a page, clamped so that absurd page numbers stay a valid SQLite integer. */
 export function pageOffset(page: number, perPage: number): number {
   return Math.min((page - 1) * perPage, Number.MAX_SAFE_INTEGER);
@@ -76,9 +85,7 @@ function checkClientIdentifiers(text: string, superuser: boolean, what: string):
 export function listRecords(app: TenantApp, collection: Collection, params: ListParams, info: RequestInfo): ListResult {
   const superuser = isSuperuserAuth(info);
   if (collection.listRule === null && !superuser) throw forbidden('Only superusers can perform this action.');
-  const page = positiveInt(params.page, 1);
-  const perPage = Math.min(positiveInt(params.perPage, DEFAULT_PER_PAGE), MAX_PER_PAGE);
-  const skipTotal = isTruthy(params.skipTotal);
+  const { page, perPage, skipTotal } = readPaging(params);
   checkClientIdentifiers(params.filter ?? '', superuser, 'filter');
   checkClientIdentifiers(params.sort ?? '', superuser, 'sort');
 

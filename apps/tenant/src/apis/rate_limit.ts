@@ -1,0 +1,74 @@
+/**
+ * Rate limits on the HTTP routes, as PocketBase applies them: every request is checked
+ * against the `METHOD /path` and `/path` labels (prefix rules such as "/api/" included);
+ * collection routes also check `<collection>:<tag>` and `*:<tag>` labels (list, view,
+ * create, update, delete, auth, authWithPassword, file...). Superusers and excluded IPs are
+ * never limited. Over the limit: 429 "Too Many Requests.".
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TenantApp } from '../core/app.js';
+import type { Collection } from '../core/collection_model.js';
+import { audiencesOf, findRateLimitRule, ipInList, RateLimiters, type RateLimitRule } from '../core/rate_limits.js';
+import { isSuperuserAuth } from '../core/request_info.js';
+import { ApiError } from '../tools/router/api_error.js';
+import { realIP } from './real_ip.js';
+
+const limitersOf = new WeakMap<TenantApp, RateLimiters>();
+
+function limiters(app: TenantApp): RateLimiters {
+  let l = limitersOf.get(app);
+  if (!l) {
+    l = new RateLimiters(() => app.now().getTime());
+    limitersOf.set(app, l);
+    const store = l;
+    // As PocketBase: the sweeper job appears once limiting is in use.
+    app.cron.add('__pbRateLimitersCleanup__', '2 * * * *', () => store.sweep());
+  }
+  return l;
+}
+
+function skip(app: TenantApp, request: FastifyRequest): boolean {
+  const s = app.settings.get();
+  return !s.rateLimits.enabled || isSuperuserAuth(request)
+    || ipInList(s.rateLimits.excludedIPs, realIP(request, s.trustedProxy));
+}
+
+function pathOf(request: FastifyRequest): string {
+  const i = request.url.indexOf('?');
+  return i === -1 ? request.url : request.url.slice(0, i);
+}
+
+const defaultLabels = (request: FastifyRequest) => [`${request.method.toUpperCase()} ${pathOf(request)}`, pathOf(request)];
+
+function check(app: TenantApp, request: FastifyRequest, limiterId: string, rule: RateLimitRule): void {
+  if (rule.audience === '@guest' && request.auth) return;
+  if (rule.audience === '@auth' && !request.auth) return;
+  const s = app.settings.get();
+  const ip = realIP(request, s.trustedProxy);
+  if (!ip) return;
+  if (!limiters(app).allow(limiterId + rule.audience, rule, ip, s.rateLimits)) throw new ApiError(429);
+}
+
+/** Checks a collection route's rate limit labels; throws a 429 ApiError when over. */
+export function checkCollectionRateLimit(app: TenantApp, request: FastifyRequest, collection: Collection, ...tags: string[]): void {
+  if (skip(app, request)) return;
+  const labels = [...tags.map((t) => `${collection.name}:${t}`), ...tags.map((t) => `*:${t}`), ...defaultLabels(request)];
+  const rule = findRateLimitRule(app.settings.get().rateLimits.rules, labels, audiencesOf(request.auth !== undefined));
+  if (rule) check(app, request, `${collection.id}${request.routeOptions.url ?? ''}${tags.join('')}`, rule);
+}
+
+/** Checks every request against the path labels (after auth is known). */
+export function bindRateLimits(app: TenantApp, server: FastifyInstance): void {
+  server.addHook('onRequest', (request, _reply, done) => {
+    try {
+      if (!skip(app, request)) {
+        const rule = findRateLimitRule(app.settings.get().rateLimits.rules, defaultLabels(request), audiencesOf(request.auth !== undefined));
+        if (rule) check(app, request, rule.label, rule);
+      }
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    done();
+  });
+}
