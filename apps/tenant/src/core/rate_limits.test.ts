@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { audiencesOf, findRateLimitRule, ipInList, RateLimiters, type RateLimitRule } from './rate_limits.js';
 
-const rule = (label: string, audience = '', maxRequests = 2, duration = 10): RateLimitRule => ({ label, audience, maxRequests, duration });
+const rule = (label: string, audience: RateLimitRule['audience'] = '', maxRequests = 2, duration = 10): RateLimitRule => ({ label, audience, maxRequests, duration });
 
 test('findRateLimitRule: labels in order, exact before prefix, prefixes only for the first label, audiences', () => {
   const rules = [rule('*:auth'), rule('posts:create', '@auth'), rule('*:create'), rule('/api/'), rule('POST /api/batch'), rule('/api/batch', '@guest')];

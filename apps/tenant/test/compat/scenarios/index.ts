@@ -9,6 +9,7 @@ import { batchScenario } from './batch.js';
 import { cleanupScenario } from './cleanup.js';
 import { collectionsScenario } from './collections.js';
 import { filesScenario } from './files.js';
+import { logsScenario } from './logs.js';
 import { recordsScenario } from './records.js';
 import { rulesScenario } from './rules.js';
 import { settingsScenario } from './settings.js';
@@ -27,6 +28,7 @@ export const SCENARIOS: Scenario[] = [
   batchScenario,
   filesScenario,
   settingsScenario,
+  logsScenario,
   viewsScenario,
   cleanupScenario,
 ];
