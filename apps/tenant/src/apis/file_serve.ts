@@ -40,6 +40,9 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
   return { start, end };
 }
 
+/** Read size when streaming a file. */
+const READ_CHUNK = 1 << 20;
+
 const httpDate = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toUTCString();
 
 // If-Modified-Since / If-Range compare at whole seconds, as HTTP dates do.
@@ -96,7 +99,8 @@ export async function sendFile(request: FastifyRequest, reply: FastifyReply, pat
       return true;
     }
     streaming = true;
-    reply.send(handle.createReadStream({ start, end, autoClose: true }));
+    // Large reads: the default 64 KiB chunks cost a syscall and a socket write each.
+    reply.send(handle.createReadStream({ start, end, autoClose: true, highWaterMark: Math.min(length, READ_CHUNK) }));
     return true;
   } finally {
     if (!streaming) await handle.close();

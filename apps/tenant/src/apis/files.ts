@@ -103,17 +103,23 @@ export function bindFilesApi(app: TenantApp, server: FastifyInstance, logError: 
     const thumb = request.query.thumb ?? '';
     const spec = parseThumbSize(thumb);
     if (thumb && spec && (DEFAULT_THUMB_SIZES.includes(thumb) || (field.thumbs ?? []).includes(thumb))) {
-      const detected = await detectedTypeOf(originalPath).catch(() => undefined);
-      if (!detected) throw notFound();
-      if (THUMB_SOURCE_TYPES.has(baseMimeType(detected.mime))) {
-        const thumbPath = app.files.thumbPath(owner.collection.id, owner.id, filename, thumb);
-        try {
-          if (!(await exists(thumbPath))) await thumbs.run(thumbPath, () => createThumb(originalPath, thumbPath, spec, baseMimeType(detected.mime)));
-          servedPath = thumbPath;
-          servedName = `${thumb}_${filename}`;
-        } catch (err) {
-          // As PocketBase: a thumb that cannot be made falls back to the original.
-          logError(err, `thumb ${thumb} of ${filename}`);
+      const thumbPath = app.files.thumbPath(owner.collection.id, owner.id, filename, thumb);
+      // A stored thumb exists only for an image: serve it without looking at the original.
+      if (await exists(thumbPath)) {
+        servedPath = thumbPath;
+        servedName = `${thumb}_${filename}`;
+      } else {
+        const detected = await detectedTypeOf(originalPath).catch(() => undefined);
+        if (!detected) throw notFound();
+        if (THUMB_SOURCE_TYPES.has(baseMimeType(detected.mime))) {
+          try {
+            await thumbs.run(thumbPath, () => createThumb(originalPath, thumbPath, spec, baseMimeType(detected.mime)));
+            servedPath = thumbPath;
+            servedName = `${thumb}_${filename}`;
+          } catch (err) {
+            // As PocketBase: a thumb that cannot be made falls back to the original.
+            logError(err, `thumb ${thumb} of ${filename}`);
+          }
         }
       }
     }
