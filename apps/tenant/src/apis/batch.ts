@@ -5,7 +5,7 @@ import { findRecordById } from '../core/record_find.js';
 import type { RequestInfo } from '../core/request_info.js';
 import { normalizeHeaders } from '../core/request_info.js';
 import { findRecordByToken } from '../core/tokens.js';
-import { ApiError, badRequest, fieldError, forbidden, ValidationError } from '../tools/router/api_error.js';
+import { ApiError, fieldError, forbidden, ValidationError } from '../tools/router/api_error.js';
 import type { ErrorData } from '../tools/router/api_error.js';
 import { disposeBody, readBody, type ParsedBody, type UploadedFile } from './body.js';
 import { applyFieldsParam, tokenFromHeader } from './context.js';

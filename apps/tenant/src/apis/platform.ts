@@ -11,7 +11,7 @@ import { newRecordToken } from '../core/tokens.js';
 import { badRequest, fieldError, notFound, unauthorized, ValidationError } from '../tools/router/api_error.js';
 import { verifyPlatformSignature } from '@burrow/contracts';
 import { isPlainObject } from '../tools/types/objects.js';
-import { authResponse, checkAuthRule } from './record_auth.js';
+import { authResponse, checkAuthRule } from './auth_response.js';
 import { sendJSON } from './context.js';
 
 /** Path of the signed superuser login route. */

@@ -49,6 +49,24 @@ function check(app: TenantApp, request: FastifyRequest, limiterId: string, rule:
   if (!limiters(app).allow(limiterId + rule.audience, rule, ip, s.rateLimits)) throw new ApiError(429);
 }
 
+/**
+ * Counts a request against a fixed rule whatever the settings say (e.g. OTP attempts per
+ * record); returns false when over it.
+ */
+export function withinFixedLimit(app: TenantApp, request: FastifyRequest, limiterId: string, rule: RateLimitRule): boolean {
+  const ip = realIP(request, app.settings.get().trustedProxy);
+  let fixed = fixedLimitersOf.get(app);
+  if (!fixed) {
+    fixed = new RateLimiters(() => app.now().getTime());
+    fixedLimitersOf.set(app, fixed);
+  }
+  return !ip || fixed.allow(limiterId, rule, ip, FIXED_RULES);
+}
+
+// Fixed rules never change with the settings: their own limiters, one constant version.
+const FIXED_RULES = Symbol('fixed rate limit rules');
+const fixedLimitersOf = new WeakMap<TenantApp, RateLimiters>();
+
 /** Checks a collection route's rate limit labels; throws a 429 ApiError when over. */
 export function checkCollectionRateLimit(app: TenantApp, request: FastifyRequest, collection: Collection, ...tags: string[]): void {
   if (skip(app, request)) return;

@@ -1,50 +1,27 @@
 /** Auth routes of auth collections: auth-methods, auth-with-password, auth-refresh, impersonate. */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { TenantApp } from '../core/app.js';
 import type { Collection } from '../core/collection_model.js';
 import { findAuthRecordByIdentity, findRecordById } from '../core/record_find.js';
 import type { RecordModel } from '../core/record_model.js';
-import { recordMatchesRule } from '../core/record_rules.js';
-import { isSuperuserAuth, type RequestContext } from '../core/request_info.js';
+import { isSuperuserAuth } from '../core/request_info.js';
 import { newRecordToken } from '../core/tokens.js';
 import { passwordHash, verifyPassword, verifyPasswordAsync } from '../core/record_values.js';
 import { badRequest, fieldError, forbidden, notFound, unauthorized, ValidationError } from '../tools/router/api_error.js';
 import type { ErrorData } from '../tools/router/api_error.js';
 import { readBody } from './body.js';
-import { requestInfo, sendJSON, tokenFromRequest } from './context.js';
+import { sendJSON, tokenFromRequest } from './context.js';
 import { decodeJwtUnverified } from '../tools/security/jwt.js';
+import { checkAuthRule, respondWithAuth } from './auth_response.js';
 import { checkCollectionRateLimit } from './rate_limit.js';
-import { presentRecords } from './record_actions.js';
 
 type Params = { collection: string; id?: string };
 
-function authCollection(app: TenantApp, idOrName: string): Collection {
+/** The auth collection of a route, or 404. */
+export function authCollection(app: TenantApp, idOrName: string): Collection {
   const c = app.collections.find(idOrName);
   if (!c || c.type !== 'auth' || !c.auth) throw notFound('Missing or invalid auth collection context.');
   return c;
-}
-
-/** Throws 403 unless the collection's auth rule (null = nobody, "" = everyone) lets `record` authenticate. */
-export function checkAuthRule(app: TenantApp, record: RecordModel, request: FastifyRequest, context: RequestContext = 'default'): void {
-  const rule = record.collection.auth?.authRule;
-  if (rule === null || rule === undefined) throw forbidden('The authentication of records from this collection is disabled.');
-  if (rule === '') return;
-  const info = requestInfo(request, {}, context, record);
-  if (!recordMatchesRule(app, record.collection, record.id, rule, info)) {
-    throw forbidden("The request doesn't satisfy the collection requirements to authenticate.");
-  }
-}
-
-/** The `{token, record}` body of every auth route, after OnRecordAuthRequest hooks ran. */
-export function authResponse(app: TenantApp, request: FastifyRequest, record: RecordModel, token: string, meta?: Record<string, unknown>): Record<string, unknown> {
-  const info = requestInfo(request, {}, 'default', record);
-  let body: Record<string, unknown> = {};
-  app.hooks.trigger('OnRecordAuthRequest', { app, record, token, meta, requestInfo: info }, (e) => {
-    presentRecords(app, [e.record], info);
-    body = { record: e.record.toJSON(), token: e.token };
-    if (e.meta) body.meta = e.meta;
-  });
-  return body;
 }
 
 /** Binds the auth routes. */
@@ -103,8 +80,7 @@ export function bindRecordAuthApi(app: TenantApp, server: FastifyInstance): void
     });
     if (!ok || !record) throw badRequest('Failed to authenticate.');
     checkAuthRule(app, record, request, 'password');
-    const token = newRecordToken(app, record, 'auth');
-    return sendJSON(request, reply, 200, authResponse(app, request, record, token));
+    return respondWithAuth(app, request, reply, record, 'password', data);
   });
 
   server.post<{ Params: Params }>(`${base}/auth-refresh`, async (request, reply) => {
@@ -121,7 +97,7 @@ export function bindRecordAuthApi(app: TenantApp, server: FastifyInstance): void
     app.hooks.trigger('OnRecordAuthRefreshRequest', { app, collection: c, record: auth }, (e) => {
       if (refreshable) token = newRecordToken(app, e.record as RecordModel, 'auth');
     });
-    return sendJSON(request, reply, 200, authResponse(app, request, auth, token));
+    return respondWithAuth(app, request, reply, auth, '', {}, { token });
   });
 
   server.post<{ Params: Params }>(`${base}/impersonate/:id`, async (request, reply) => {
@@ -141,6 +117,6 @@ export function bindRecordAuthApi(app: TenantApp, server: FastifyInstance): void
     app.hooks.trigger('OnRecordImpersonateRequest', { app, collection: c, record, duration }, () => {
       token = newRecordToken(app, record, 'auth', { duration: Math.floor(duration), refreshable: false });
     });
-    return sendJSON(request, reply, 200, authResponse(app, request, record, token));
+    return respondWithAuth(app, request, reply, record, '', {}, { token });
   });
 }

@@ -65,7 +65,9 @@ export function bindRequestLog(app: TenantApp, server: FastifyInstance): void {
     const data: Record<string, unknown> = { type: 'request', execTime: reply.elapsedTime };
     if (s.error) {
       data.error = s.error.status >= 500 && s.error.cause instanceof Error ? s.error.cause.message : s.error.message;
-      data.details = s.error.data;
+      // With no field errors, the underlying cause (e.g. why an SMTP delivery failed) is the detail.
+      const cause = s.error.cause;
+      data.details = Object.keys(s.error.data).length === 0 && cause instanceof Error ? cause.message : s.error.data;
     }
     data.url = url;
     data.method = method;

@@ -14,9 +14,12 @@ import { bindRateLimits } from './rate_limit.js';
 import { bindPlatformApi } from './platform.js';
 import { bindRealtimeApi, type RealtimeOptions } from './realtime.js';
 import { bindRecordAuthApi } from './record_auth.js';
+import { bindRecordAuthEmailApi } from './record_auth_email.js';
+import { bindRecordAuthOtpApi } from './record_auth_otp.js';
 import { bindRecordCrudApi } from './record_crud.js';
 import { bindRequestLog, noteRequestError, skipLog } from './request_log.js';
 import { bindSettingsApi } from './settings.js';
+import { bindSettingsTestEmailApi } from './settings_test_email.js';
 
 /** Server options. */
 export interface ServerOptions {
@@ -123,9 +126,12 @@ export async function createServer(app: TenantApp, opts: ServerOptions = {}): Pr
   await registerBodyParsers(server);
   bindHealthApi(app, server);
   bindSettingsApi(app, server);
+  bindSettingsTestEmailApi(app, server);
   bindCollectionApi(app, server);
   bindRecordCrudApi(app, server);
   bindRecordAuthApi(app, server);
+  bindRecordAuthEmailApi(app, server);
+  bindRecordAuthOtpApi(app, server);
   bindBatchApi(app, server);
   bindFilesApi(app, server, logError);
   bindLogsApi(app, server);

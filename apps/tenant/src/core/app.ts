@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { deleteExpired } from './auth_sessions.js';
 import { initialCollections } from './collection_defaults.js';
 import { createCollectionSchema } from './collection_schema.js';
 import { CollectionRegistry } from './collections.js';
@@ -11,6 +12,7 @@ import { Cron } from './cron.js';
 import { FileStorage } from './file_storage.js';
 import { Hooks } from './hooks.js';
 import { LogLevel, Logs } from './logs.js';
+import { SmtpTransport, type MailTransport } from './mailer.js';
 import { SettingsStore } from './settings.js';
 import { Store } from './store.js';
 import { ensureAuxTables, ensureSystemTables } from './system_schema.js';
@@ -43,6 +45,8 @@ export class TenantApp {
   readonly logs: Logs;
   /** Cron jobs; the ticker runs once `cron.start()` was called (the serve command does). */
   readonly cron: Cron;
+  /** Sends email (SMTP from the settings by default; replaceable, e.g. by tests). */
+  mailer: MailTransport;
   readonly dataDir: string;
   readonly dev: boolean;
   readonly now: () => Date;
@@ -71,12 +75,15 @@ export class TenantApp {
     this.settings = new SettingsStore(this.store.data);
     this.logs = new Logs(this.store.aux, () => this.settings.get().logs, this.now);
     this.cron = new Cron((err, id) => this.logs.add(LogLevel.error, `Cron job ${id} failed`, { error: err instanceof Error ? err.message : String(err) }), this.now);
+    this.mailer = new SmtpTransport(() => this.settings.get().smtp);
     this.addSystemJobs();
   }
 
   // PocketBase's built-in jobs (same ids and schedules).
   private addSystemJobs(): void {
     this.cron.add('__pbLogsCleanup__', '0 */6 * * *', () => this.logs.cleanup());
+    this.cron.add('__pbMFACleanup__', '0 * * * *', () => void deleteExpired(this, '_mfas'));
+    this.cron.add('__pbOTPCleanup__', '0 * * * *', () => void deleteExpired(this, '_otps'));
     this.cron.add('__pbDBOptimize__', '0 0 * * *', () => {
       for (const db of [this.store.data, this.store.aux]) {
         db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
@@ -132,6 +139,7 @@ export class TenantApp {
   /** Stops the cron, writes pending logs and closes the databases. */
   close(): void {
     this.cron.stop();
+    if (this.mailer instanceof SmtpTransport) this.mailer.close();
     this.logs.flush();
     this.store.close();
   }

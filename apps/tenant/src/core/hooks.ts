@@ -28,6 +28,12 @@ export const HOOK_NAMES = [
   'OnCollectionDeleteRequest', 'OnCollectionsImportRequest', 'OnCollectionTruncateRequest',
   'OnSettingsListRequest', 'OnSettingsUpdateRequest', 'OnSettingsReload', 'OnBatchRequest',
   'OnFileTokenRequest', 'OnFileDownloadRequest',
+  'OnRecordRequestVerificationRequest', 'OnRecordConfirmVerificationRequest', 'OnRecordRequestPasswordResetRequest',
+  'OnRecordConfirmPasswordResetRequest', 'OnRecordRequestEmailChangeRequest', 'OnRecordConfirmEmailChangeRequest',
+  'OnRecordRequestOTPRequest', 'OnRecordAuthWithOTPRequest',
+  // mails
+  'OnMailerRecordVerificationSend', 'OnMailerRecordPasswordResetSend', 'OnMailerRecordEmailChangeSend',
+  'OnMailerRecordOTPSend', 'OnMailerRecordAuthAlertSend',
   // app lifecycle
   'OnBootstrap', 'OnServe', 'OnTerminate',
 ] as const;
