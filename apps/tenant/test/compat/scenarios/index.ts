@@ -8,6 +8,7 @@ import { authScenario } from './auth.js';
 import { batchScenario } from './batch.js';
 import { cleanupScenario } from './cleanup.js';
 import { collectionsScenario } from './collections.js';
+import { emailScenario } from './email.js';
 import { filesScenario } from './files.js';
 import { logsScenario } from './logs.js';
 import { recordsScenario } from './records.js';
@@ -29,6 +30,7 @@ export const SCENARIOS: Scenario[] = [
   filesScenario,
   settingsScenario,
   logsScenario,
+  emailScenario,
   viewsScenario,
   cleanupScenario,
 ];
