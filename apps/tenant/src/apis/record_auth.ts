@@ -1,7 +1,6 @@
 /** Auth routes of auth collections: auth-methods, auth-with-password, auth-refresh, impersonate. */
 import type { FastifyInstance } from 'fastify';
 import type { TenantApp } from '../core/app.js';
-import type { Collection } from '../core/collection_model.js';
 import { findAuthRecordByIdentity, findRecordById } from '../core/record_find.js';
 import type { RecordModel } from '../core/record_model.js';
 import { isSuperuserAuth } from '../core/request_info.js';
@@ -13,16 +12,12 @@ import { readBody } from './body.js';
 import { sendJSON, tokenFromRequest } from './context.js';
 import { decodeJwtUnverified } from '../tools/security/jwt.js';
 import { checkAuthRule, respondWithAuth } from './auth_response.js';
+import { authCollection } from './auth_collection.js';
 import { checkCollectionRateLimit } from './rate_limit.js';
+import { providerInfos } from './record_auth_oauth2.js';
 
 type Params = { collection: string; id?: string };
 
-/** The auth collection of a route, or 404. */
-export function authCollection(app: TenantApp, idOrName: string): Collection {
-  const c = app.collections.find(idOrName);
-  if (!c || c.type !== 'auth' || !c.auth) throw notFound('Missing or invalid auth collection context.');
-  return c;
-}
 
 /** Binds the auth routes. */
 export function bindRecordAuthApi(app: TenantApp, server: FastifyInstance): void {
@@ -32,13 +27,14 @@ export function bindRecordAuthApi(app: TenantApp, server: FastifyInstance): void
     const c = authCollection(app, request.params.collection);
     checkCollectionRateLimit(app, request, c, 'listAuthMethods');
     const a = c.auth!;
+    const providers = a.oauth2.enabled ? providerInfos(c) : [];
     return sendJSON(request, reply, 200, {
       password: { identityFields: a.passwordAuth.identityFields, enabled: a.passwordAuth.enabled },
-      oauth2: { providers: [], enabled: a.oauth2.enabled },
+      oauth2: { providers, enabled: a.oauth2.enabled },
       mfa: { enabled: a.mfa.enabled, duration: a.mfa.enabled ? a.mfa.duration : 0 },
       otp: { enabled: a.otp.enabled, duration: a.otp.enabled ? a.otp.duration : 0 },
       // legacy keys kept by PocketBase for older SDKs
-      authProviders: null,
+      authProviders: a.oauth2.enabled ? providers : null,
       usernamePassword: a.passwordAuth.enabled && a.passwordAuth.identityFields.includes('username'),
       emailPassword: a.passwordAuth.enabled && a.passwordAuth.identityFields.includes('email'),
     });

@@ -23,7 +23,7 @@ import { decodeJwtUnverified } from '../tools/security/jwt.js';
 import { randomString } from '../tools/security/random.js';
 import { readBody } from './body.js';
 import { checkCollectionRateLimit } from './rate_limit.js';
-import { authCollection } from './record_auth.js';
+import { authCollection } from './auth_collection.js';
 
 type Params = { collection: string };
 

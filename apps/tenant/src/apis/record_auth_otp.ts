@@ -18,7 +18,7 @@ import { respondWithAuth } from './auth_response.js';
 import { readBody } from './body.js';
 import { sendJSON } from './context.js';
 import { checkCollectionRateLimit, withinFixedLimit } from './rate_limit.js';
-import { authCollection } from './record_auth.js';
+import { authCollection } from './auth_collection.js';
 import { emailError, inBackground } from './record_auth_email.js';
 
 type Params = { collection: string };

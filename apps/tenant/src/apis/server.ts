@@ -15,6 +15,7 @@ import { bindPlatformApi } from './platform.js';
 import { bindRealtimeApi, type RealtimeOptions } from './realtime.js';
 import { bindRecordAuthApi } from './record_auth.js';
 import { bindRecordAuthEmailApi } from './record_auth_email.js';
+import { bindRecordAuthOAuth2Api } from './record_auth_oauth2.js';
 import { bindRecordAuthOtpApi } from './record_auth_otp.js';
 import { bindRecordCrudApi } from './record_crud.js';
 import { bindRequestLog, noteRequestError, skipLog } from './request_log.js';
@@ -136,7 +137,8 @@ export async function createServer(app: TenantApp, opts: ServerOptions = {}): Pr
   bindFilesApi(app, server, logError);
   bindLogsApi(app, server);
   bindCronsApi(app, server);
-  bindRealtimeApi(app, server, opts.realtime);
+  const broker = bindRealtimeApi(app, server, opts.realtime);
+  bindRecordAuthOAuth2Api(app, server, broker);
   if (opts.platformKey) await bindPlatformApi(app, server, opts.platformKey);
   return server;
 }

@@ -7,6 +7,7 @@ import { nowString } from '../tools/types/datetime.js';
 import { authIndexes, authSystemFields, defaultAuthOptions, idField } from './collection_defaults.js';
 import type { AuthOptions, Collection, CollectionType, Field } from './collection_model.js';
 import { newFieldId, normalizeFieldInput } from './field_ops.js';
+import { normalizeProviders } from './oauth2/config.js';
 import { isPlainObject } from '../tools/types/objects.js';
 
 const RULE_KEYS = ['listRule', 'viewRule', 'createRule', 'updateRule', 'deleteRule'] as const;
@@ -46,7 +47,10 @@ function mergeAuth(current: AuthOptions, raw: Record<string, unknown>, errors: E
       for (const [k, v] of Object.entries(value)) {
         if (!(k in cur)) continue;
         if (k === 'secret' && (v === '' || v === undefined)) continue;
-        merged[k] = v;
+        if (key === 'oauth2' && k === 'providers') merged[k] = normalizeProviders(v, Array.isArray(cur.providers) ? cur.providers : []);
+        // mappedFields merges key by key, as PocketBase's JSON decoding into the existing struct does
+        else if (key === 'oauth2' && k === 'mappedFields' && isPlainObject(v) && isPlainObject(cur.mappedFields)) merged[k] = { ...cur.mappedFields, ...v };
+        else merged[k] = v;
       }
       next[key] = merged;
     }

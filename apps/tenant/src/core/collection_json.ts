@@ -15,7 +15,14 @@ function authToJSON(auth: AuthOptions): Record<string, unknown> {
     authRule: auth.authRule,
     manageRule: auth.manageRule,
     authAlert: auth.authAlert,
-    oauth2: auth.oauth2,
+    // Provider client secrets stay on the server, as PocketBase's JSON leaves them out.
+    oauth2: {
+      ...auth.oauth2,
+      providers: auth.oauth2.providers.map((p) => {
+        const { clientSecret: _secret, ...rest } = p as Record<string, unknown>;
+        return rest;
+      }),
+    },
     passwordAuth: auth.passwordAuth,
     mfa: auth.mfa,
     otp: auth.otp,

@@ -5,6 +5,7 @@ import { fieldError, ValidationError } from '../tools/router/api_error.js';
 import type { TenantApp } from './app.js';
 import type { Collection } from './collection_model.js';
 import { fieldOptionErrors } from './field_ops.js';
+import { validateOAuth2 } from './oauth2/config.js';
 import { ruleError } from './record_rules.js';
 import { viewQueryError } from './collection_view.js';
 
@@ -153,6 +154,8 @@ function validateRules(app: TenantApp, c: Collection, old: Collection | undefine
       if (!c.fields.some((f) => f.name === name)) identity[String(i)] = fieldError('validation_missing_field', `Missing field "${name}".`);
     });
     if (Object.keys(identity).length) errors.passwordAuth = { identityFields: identity };
+    const oauth2 = validateOAuth2(c.auth.oauth2);
+    if (oauth2) errors.oauth2 = oauth2;
     for (const key of ['authToken', 'passwordResetToken', 'emailChangeToken', 'verificationToken', 'fileToken'] as const) {
       const t = c.auth[key];
       const te: ErrorData = {};

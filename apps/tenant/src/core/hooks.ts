@@ -30,7 +30,7 @@ export const HOOK_NAMES = [
   'OnFileTokenRequest', 'OnFileDownloadRequest',
   'OnRecordRequestVerificationRequest', 'OnRecordConfirmVerificationRequest', 'OnRecordRequestPasswordResetRequest',
   'OnRecordConfirmPasswordResetRequest', 'OnRecordRequestEmailChangeRequest', 'OnRecordConfirmEmailChangeRequest',
-  'OnRecordRequestOTPRequest', 'OnRecordAuthWithOTPRequest',
+  'OnRecordRequestOTPRequest', 'OnRecordAuthWithOTPRequest', 'OnRecordAuthWithOAuth2Request',
   // mails
   'OnMailerRecordVerificationSend', 'OnMailerRecordPasswordResetSend', 'OnMailerRecordEmailChangeSend',
   'OnMailerRecordOTPSend', 'OnMailerRecordAuthAlertSend',

@@ -11,6 +11,7 @@ import { collectionsScenario } from './collections.js';
 import { emailScenario } from './email.js';
 import { filesScenario } from './files.js';
 import { logsScenario } from './logs.js';
+import { oauth2Scenario } from './oauth2.js';
 import { recordsScenario } from './records.js';
 import { rulesScenario } from './rules.js';
 import { settingsScenario } from './settings.js';
@@ -31,6 +32,7 @@ export const SCENARIOS: Scenario[] = [
   settingsScenario,
   logsScenario,
   emailScenario,
+  oauth2Scenario,
   viewsScenario,
   cleanupScenario,
 ];
