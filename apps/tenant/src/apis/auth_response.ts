@@ -18,7 +18,7 @@ import { badRequest, forbidden } from '../tools/router/api_error.js';
 import { formatDate } from '../tools/types/datetime.js';
 import type { RequestContext } from '../core/request_info.js';
 import { requestInfo, sendJSON } from './context.js';
-import { realIP } from './real_ip.js';
+import { clientIP } from './real_ip.js';
 import { presentRecords } from './record_actions.js';
 
 /** Throws 403 unless the collection's auth rule (null = nobody, "" = everyone) lets `record` authenticate. */
@@ -83,7 +83,7 @@ function checkMFA(app: TenantApp, request: FastifyRequest, record: RecordModel, 
 }
 
 async function loginAlert(app: TenantApp, request: FastifyRequest, record: RecordModel): Promise<void> {
-  const ip = realIP(request, app.settings.get().trustedProxy);
+  const ip = clientIP(app, request);
   let userAgent = String(request.headers['user-agent'] ?? '');
   if (userAgent.length > 200) userAgent = `${userAgent.slice(0, 200)}...`;
   const origin = rememberOrigin(app, record, originFingerprint(ip, userAgent));
@@ -114,7 +114,7 @@ export async function respondWithAuth(
 ): Promise<FastifyReply> {
   if (record.collection.id === SUPERUSERS_ID) {
     const allowed = app.settings.get().superuserIPs;
-    if (allowed.length > 0 && !ipInList(allowed, realIP(request, app.settings.get().trustedProxy))) throw forbidden();
+    if (allowed.length > 0 && !ipInList(allowed, clientIP(app, request))) throw forbidden();
   }
   const mfaId = checkMFA(app, request, record, method, body);
   if (mfaId) return reply.code(401).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ mfaId }));

@@ -11,7 +11,7 @@ import type { Collection } from '../core/collection_model.js';
 import { audiencesOf, findRateLimitRule, ipInList, RateLimiters, type RateLimitRule } from '../core/rate_limits.js';
 import { isSuperuserAuth } from '../core/request_info.js';
 import { ApiError } from '../tools/router/api_error.js';
-import { realIP } from './real_ip.js';
+import { clientIP } from './real_ip.js';
 
 const limitersOf = new WeakMap<TenantApp, RateLimiters>();
 
@@ -30,7 +30,7 @@ function limiters(app: TenantApp): RateLimiters {
 function skip(app: TenantApp, request: FastifyRequest): boolean {
   const s = app.settings.get();
   return !s.rateLimits.enabled || isSuperuserAuth(request)
-    || ipInList(s.rateLimits.excludedIPs, realIP(request, s.trustedProxy));
+    || ipInList(s.rateLimits.excludedIPs, clientIP(app, request));
 }
 
 function pathOf(request: FastifyRequest): string {
@@ -44,7 +44,7 @@ function check(app: TenantApp, request: FastifyRequest, limiterId: string, rule:
   if (rule.audience === '@guest' && request.auth) return;
   if (rule.audience === '@auth' && !request.auth) return;
   const s = app.settings.get();
-  const ip = realIP(request, s.trustedProxy);
+  const ip = clientIP(app, request);
   if (!ip) return;
   if (!limiters(app).allow(limiterId + rule.audience, rule, ip, s.rateLimits)) throw new ApiError(429);
 }
@@ -54,7 +54,7 @@ function check(app: TenantApp, request: FastifyRequest, limiterId: string, rule:
  * record); returns false when over it.
  */
 export function withinFixedLimit(app: TenantApp, request: FastifyRequest, limiterId: string, rule: RateLimitRule): boolean {
-  const ip = realIP(request, app.settings.get().trustedProxy);
+  const ip = clientIP(app, request);
   let fixed = fixedLimitersOf.get(app);
   if (!fixed) {
     fixed = new RateLimiters(() => app.now().getTime());

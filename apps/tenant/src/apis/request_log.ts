@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TenantApp } from '../core/app.js';
 import { LogLevel } from '../core/logs.js';
 import type { ApiError } from '../tools/router/api_error.js';
-import { realIP, remoteIP } from './real_ip.js';
+import { clientIP, remoteIP } from './real_ip.js';
 
 interface RequestLogState {
   error?: ApiError;
@@ -77,7 +77,7 @@ export function bindRequestLog(app: TenantApp, server: FastifyInstance): void {
     data.auth = request.auth?.collection.name ?? '';
     if (request.auth && settings.logs.logAuthId) data.authId = request.auth.id;
     if (settings.logs.logIP) {
-      data.userIP = realIP(request, settings.trustedProxy);
+      data.userIP = clientIP(app, request);
       data.remoteIP = remoteIP(request);
     }
     app.logs.add(s.error ? LogLevel.error : LogLevel.info, messageOf(method, url), data);

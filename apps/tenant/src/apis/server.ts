@@ -11,6 +11,7 @@ import { bindFilesApi } from './files.js';
 import { bindHealthApi } from './health.js';
 import { bindLogsApi } from './logs.js';
 import { bindRateLimits } from './rate_limit.js';
+import { trustPlatformProxy } from './real_ip.js';
 import { bindPlatformApi } from './platform.js';
 import { bindRealtimeApi, type RealtimeOptions } from './realtime.js';
 import { bindRecordAuthApi } from './record_auth.js';
@@ -139,6 +140,9 @@ export async function createServer(app: TenantApp, opts: ServerOptions = {}): Pr
   bindCronsApi(app, server);
   const broker = bindRealtimeApi(app, server, opts.realtime);
   bindRecordAuthOAuth2Api(app, server, broker);
-  if (opts.platformKey) await bindPlatformApi(app, server, opts.platformKey);
+  if (opts.platformKey) {
+    trustPlatformProxy(app);
+    await bindPlatformApi(app, server, opts.platformKey);
+  }
   return server;
 }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createServer } from '../../src/apis/server.js';
 import { TenantApp } from '../../src/core/app.js';
+import { createMFA, createOTP, deleteExpired, findMFA, findOTP } from '../../src/core/auth_sessions.js';
 import type { MailMessage } from '../../src/core/mailer.js';
 import { findAuthRecordByIdentity } from '../../src/core/record_find.js';
 import { applyInput, createRecord, newRecord } from '../../src/core/record_save.js';
@@ -93,6 +94,34 @@ test('tokens expire: verification after a day, password reset and email change a
     assert.match(sent[0].subject, /Reset your .* password/);
   } finally {
     await server.close();
+    app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the __pbOTPCleanup__ and __pbMFACleanup__ jobs delete expired codes and MFA sessions only', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'burrow-cleanup-'));
+  let clock = Date.parse('2026-03-01T00:00:00Z');
+  const app = TenantApp.open({ dir, now: () => new Date(clock) });
+  try {
+    const users = app.collections.find('users')!;
+    const u = newRecord(users);
+    createRecord(app, u, applyInput(u, { email: 'jobs@example.com', password: '1234567890', passwordConfirm: '1234567890' }, { privileged: true, superuser: true }));
+    const owner = findAuthRecordByIdentity(app, users, 'email', 'jobs@example.com')!;
+    const oldOtp = app.write(() => createOTP(app, owner, '123456'));
+    const oldMfa = app.write(() => createMFA(app, owner, 'password'));
+    clock += 3600_000; // past both durations (OTP 180 s, MFA 1800 s)
+    const freshOtp = app.write(() => createOTP(app, owner, '654321'));
+    const freshMfa = app.write(() => createMFA(app, owner, 'otp'));
+    assert.equal(deleteExpired(app, '_otps'), 1);
+    assert.equal(deleteExpired(app, '_mfas'), 1);
+    assert.equal(findOTP(app, oldOtp.id), undefined);
+    assert.equal(findMFA(app, oldMfa.id), undefined);
+    assert.ok(findOTP(app, freshOtp.id));
+    assert.ok(findMFA(app, freshMfa.id));
+    assert.ok(app.cron.list().some((j) => j.id === '__pbOTPCleanup__' && j.expression === '0 * * * *'));
+    assert.ok(app.cron.list().some((j) => j.id === '__pbMFACleanup__' && j.expression === '0 * * * *'));
+  } finally {
     app.close();
     rmSync(dir, { recursive: true, force: true });
   }

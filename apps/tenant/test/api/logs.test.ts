@@ -152,3 +152,23 @@ test('trusted proxy headers decide the client IP for limits and logs', async () 
     },
   });
 });
+
+test('behind Burrow\'s proxy (platform key set), the rightmost X-Forwarded-For is the client until settings say otherwise', async () => {
+  await runScenario(fx(), {
+    name: 'platform proxy', method: 'GET', url: '/api/health', expectedStatus: 200,
+    serverOptions: { platformKey: 'k'.repeat(40) },
+    afterTest: async (app, _body, server) => {
+      const lastIP = async (xff: string) => {
+        await server.inject({ method: 'GET', url: '/api/collections/tags/records', headers: { 'x-forwarded-for': xff } });
+        app.logs.flush();
+        const row = app.store.aux.get<{ data: string }>('SELECT data FROM `_logs` ORDER BY rowid DESC LIMIT 1')!;
+        return (JSON.parse(row.data) as { userIP: string }).userIP;
+      };
+      assert.equal(await lastIP('203.0.113.9, 198.51.100.7'), '198.51.100.7');
+      withSettings(app, (s) => {
+        s.trustedProxy.headers = ['X-Real-IP'];
+      });
+      assert.equal(await lastIP('203.0.113.9, 198.51.100.7'), '127.0.0.1');
+    },
+  });
+});
