@@ -4,11 +4,13 @@
  * reaching an instance by its hostname through the proxy.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { EventSource } from 'eventsource';
+import sharp from 'sharp';
 import PocketBase from 'pocketbase';
 import { eventually as pollUntil, freePort, resolveLocalhostSubdomains } from '@burrow/testing';
 // @ts-expect-error: plain ESM launcher script without type declarations
@@ -129,6 +131,28 @@ test('sign up, create, use with the SDK, rename, power, sleep and wake, crash, d
     }
   });
 
+  await t.test('files through the proxy: a multi-MB upload, its bytes back, a range and a thumb', async () => {
+    const pb = new PocketBase(instanceUrl('journey'));
+    await pb.collection('_superusers').authWithPassword(EMAIL, PASSWORD);
+    await pb.collections.create({
+      name: 'docs', type: 'base', listRule: '', viewRule: '', createRule: '',
+      fields: [{ name: 'doc', type: 'file', maxSelect: 1, maxSize: 10 << 20 }, { name: 'pic', type: 'file', maxSelect: 1 }],
+    });
+    const big = randomBytes(3 << 20);
+    const image = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#336699' } }).png().toBuffer();
+    const rec = await pb.collection('docs').create({ doc: new File([big], 'big.bin'), pic: new File([image], 'pic.png') });
+    const got = await fetch(pb.files.getURL(rec, rec.doc));
+    assert.equal(got.status, 200);
+    assert.ok(Buffer.from(await got.arrayBuffer()).equals(big));
+    const part = await fetch(pb.files.getURL(rec, rec.doc), { headers: { range: 'bytes=100-199' } });
+    assert.equal(part.status, 206);
+    assert.ok(Buffer.from(await part.arrayBuffer()).equals(big.subarray(100, 200)));
+    const thumb = await fetch(pb.files.getURL(rec, rec.pic, { thumb: '100x100' }));
+    const meta = await sharp(Buffer.from(await thumb.arrayBuffer())).metadata();
+    assert.deepEqual([meta.width, meta.height], [100, 100]);
+    await pb.collections.delete('docs');
+  });
+
   await t.test('superuser-token gives a working dashboard login', async () => {
     const r = await api('POST', `/api/instances/${id}/superuser-token`);
     assert.equal(r.status, 200);
@@ -153,6 +177,12 @@ test('sign up, create, use with the SDK, rename, power, sleep and wake, crash, d
   await t.test('power off stops it (503, not woken); power on brings it back', async () => {
     assert.equal((await api('PATCH', `/api/instances/${id}`, { power: 'off' })).status, 200);
     await statusOf(id, 'stopped');
+    // The worker marks the row stopped first, then stops the process: wait for the job to end
+    // (until then the proxy may still reach the live process through its 1 s route cache).
+    await eventually('power-off job completed', async () => {
+      const r = await api('GET', `/api/instances/${id}`);
+      return r.body?.job?.name === 'instance.power' && r.body.job.state === 'completed' ? true : undefined;
+    });
     const res = await fetch(`${instanceUrl('journey-two')}/api/health`);
     assert.equal(res.status, 503);
     assert.equal((await api('GET', `/api/instances/${id}`)).body.status, 'stopped', 'a request does not wake a stopped instance');
