@@ -11,7 +11,9 @@ import { open, stat } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import type { TenantApp } from '../core/app.js';
 import type { Collection, FileField } from '../core/collection_model.js';
+import { SUPERUSERS_ID } from '../core/collection_model.js';
 import { UnsafePathError } from '../core/file_storage.js';
+import { ipInList } from '../core/rate_limits.js';
 import { fileFieldHolding, findRecordByViewFile } from '../core/record_files.js';
 import { findRecordById } from '../core/record_find.js';
 import type { RecordModel } from '../core/record_model.js';
@@ -24,10 +26,11 @@ import { createThumb, parseThumbSize, THUMB_SOURCE_TYPES } from '../tools/filesy
 import { ApiError, notFound } from '../tools/router/api_error.js';
 import { requestInfo, sendJSON } from './context.js';
 import { checkCollectionRateLimit } from './rate_limit.js';
+import { clientIP } from './real_ip.js';
 import { sendFile } from './file_serve.js';
 
 type Params = { collection: string; recordId: string; filename: string };
-type Query = { thumb?: string; token?: string; download?: string };
+type Query = { thumb?: string | string[]; token?: string | string[]; download?: string | string[] };
 
 /** Sizes every image field may ask for, besides the field's own `thumbs`. */
 const DEFAULT_THUMB_SIZES = ['100x100'];
@@ -40,10 +43,16 @@ function owningRecord(app: TenantApp, c: Collection, record: RecordModel, field:
   return source;
 }
 
+const first = (v: unknown): string => (Array.isArray(v) ? first(v[0]) : typeof v === 'string' ? v : '');
+
 function canReadProtected(app: TenantApp, request: FastifyRequest<{ Querystring: Query }>, record: RecordModel): boolean {
-  const token = request.query.token ?? '';
-  const auth = token ? findRecordByToken(app, token, 'file')?.record : undefined;
-  const info = requestInfo(request, {}, 'protectedFile', auth);
+  const token = first(request.query.token);
+  let auth = token ? findRecordByToken(app, token, 'file')?.record : undefined;
+  // A superuser's file token counts only from an allowed address, as their logins.
+  const allowed = app.settings.get().superuserIPs;
+  if (auth?.collection.id === SUPERUSERS_ID && allowed.length > 0 && !ipInList(allowed, clientIP(app, request))) auth = undefined;
+  // Only the file token's record: the Authorization header does not open protected files.
+  const info = { ...requestInfo(request, {}, 'protectedFile'), auth };
   if (isSuperuserAuth(info)) return true;
   const rule = record.collection.viewRule;
   if (rule === null) return false;
@@ -100,7 +109,7 @@ export function bindFilesApi(app: TenantApp, server: FastifyInstance, logError: 
     let servedPath = originalPath;
     let servedName = filename;
 
-    const thumb = request.query.thumb ?? '';
+    const thumb = first(request.query.thumb);
     const spec = parseThumbSize(thumb);
     if (thumb && spec && (DEFAULT_THUMB_SIZES.includes(thumb) || (field.thumbs ?? []).includes(thumb))) {
       const thumbPath = app.files.thumbPath(owner.collection.id, owner.id, filename, thumb);
@@ -126,7 +135,7 @@ export function bindFilesApi(app: TenantApp, server: FastifyInstance, logError: 
 
     const event = { app, collection: c, record, fileField: field, servedPath, servedName };
     app.hooks.trigger('OnFileDownloadRequest', event, () => undefined);
-    const download = request.query.download ?? '';
+    const download = first(request.query.download);
     const forceAttachment = ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(download);
     const sent = await sendFile(request, reply, event.servedPath, event.servedName, {
       disposition: (type) => (!forceAttachment && isInlineType(type) ? 'inline' : 'attachment'),

@@ -15,14 +15,22 @@ import { clientIP } from './real_ip.js';
 
 const limitersOf = new WeakMap<TenantApp, RateLimiters>();
 
+// As PocketBase: the sweeper job appears once limiting is in use; it forgets idle clients of
+// both the settings' limiters and the fixed ones (OTP attempts).
+function addSweeper(app: TenantApp): void {
+  if (app.cron.has('__pbRateLimitersCleanup__')) return;
+  app.cron.add('__pbRateLimitersCleanup__', '2 * * * *', () => {
+    limitersOf.get(app)?.sweep();
+    fixedLimitersOf.get(app)?.sweep();
+  });
+}
+
 function limiters(app: TenantApp): RateLimiters {
   let l = limitersOf.get(app);
   if (!l) {
     l = new RateLimiters(() => app.now().getTime());
     limitersOf.set(app, l);
-    const store = l;
-    // As PocketBase: the sweeper job appears once limiting is in use.
-    app.cron.add('__pbRateLimitersCleanup__', '2 * * * *', () => store.sweep());
+    addSweeper(app);
   }
   return l;
 }
@@ -33,9 +41,16 @@ function skip(app: TenantApp, request: FastifyRequest): boolean {
     || ipInList(s.rateLimits.excludedIPs, clientIP(app, request));
 }
 
+// The decoded path, as the router matched it (`/%61pi/batch` is `/api/batch`): labels built
+// from the raw URL could be dodged by percent-encoding.
 function pathOf(request: FastifyRequest): string {
   const i = request.url.indexOf('?');
-  return i === -1 ? request.url : request.url.slice(0, i);
+  const raw = i === -1 ? request.url : request.url.slice(0, i);
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
 
 const defaultLabels = (request: FastifyRequest) => [`${request.method.toUpperCase()} ${pathOf(request)}`, pathOf(request)];
@@ -59,6 +74,7 @@ export function withinFixedLimit(app: TenantApp, request: FastifyRequest, limite
   if (!fixed) {
     fixed = new RateLimiters(() => app.now().getTime());
     fixedLimitersOf.set(app, fixed);
+    addSweeper(app);
   }
   return !ip || fixed.allow(limiterId, rule, ip, FIXED_RULES);
 }

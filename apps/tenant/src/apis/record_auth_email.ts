@@ -75,9 +75,21 @@ function unblock(app: TenantApp, key: string): void {
 
 /** Runs a mail send in the background; a failure is logged, never shown to the requester. */
 export function inBackground(app: TenantApp, what: string, send: () => Promise<void>, onSent?: () => void): void {
-  void send().then(onSent, (err: unknown) => {
-    app.logs.add(LogLevel.error, `Failed to send ${what} email`, { error: err instanceof Error ? err.message : String(err) });
-  });
+  const log = (stage: string, err: unknown) => {
+    try {
+      app.logs.add(LogLevel.error, `Failed to ${stage} ${what} email`, { error: err instanceof Error ? err.message : String(err) });
+    } catch {
+      // the app closed meanwhile (shutdown): nothing left to record it in
+    }
+  };
+  // Nothing here may reject unhandled: a background failure must never end the process.
+  send().then(() => {
+    try {
+      onSent?.();
+    } catch (err) {
+      log('record the sent', err);
+    }
+  }, (err: unknown) => log('send', err)).catch(() => undefined);
 }
 
 function noContent(reply: FastifyReply): FastifyReply {

@@ -14,7 +14,7 @@ import type { RecordModel } from '../core/record_model.js';
 import { applyInput, updateRecord } from '../core/record_save.js';
 import { ApiError, badRequest, fieldError, forbidden, ValidationError, type ErrorData } from '../tools/router/api_error.js';
 import { ALPHANUMERIC_LOWER, randomString } from '../tools/security/random.js';
-import { respondWithAuth } from './auth_response.js';
+import { checkAuthRule, respondWithAuth } from './auth_response.js';
 import { readBody } from './body.js';
 import { sendJSON } from './context.js';
 import { checkCollectionRateLimit, withinFixedLimit } from './rate_limit.js';
@@ -112,6 +112,7 @@ export function bindRecordAuthOtpApi(app: TenantApp, server: FastifyInstance): v
         }
       });
     });
+    checkAuthRule(app, owner, request, 'otp');
     return respondWithAuth(app, request, reply, owner, 'otp', data);
   });
 }

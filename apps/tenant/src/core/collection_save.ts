@@ -5,8 +5,10 @@ import type { Collection } from './collection_model.js';
 import { createCollectionSchema, dropCollectionSchema, updateCollectionSchema } from './collection_schema.js';
 import { validateCollection } from './collection_validate.js';
 import { inferViewFields } from './collection_view.js';
+import { LogLevel } from './logs.js';
 import { runModelChange } from './model_events.js';
 import { deleteAllRecords } from './record_save.js';
+import { quoteId } from './store.js';
 
 /** The event collection hooks receive. */
 export interface CollectionEvent {
@@ -85,10 +87,24 @@ export function deleteCollection(app: TenantApp, c: Collection): void {
   app.write(() => {
     runModelChange(app, 'Collection', 'Delete', { app, collection: c } as CollectionEvent, {
       execute: () => {
+        // The auth sessions and links of the collection's records go with it.
+        if (c.type === 'auth') {
+          for (const name of ['_externalAuths', '_mfas', '_otps', '_authOrigins']) {
+            if (app.collections.find(name)) app.store.data.run(`DELETE FROM ${quoteId(name)} WHERE collectionRef = ?`, [c.id]);
+          }
+        }
         dropCollectionSchema(app.store.data, c);
         app.collections.remove(c.id);
         refreshViews(app);
-        if (c.type !== 'view') app.afterCommit(() => app.files.deleteCollectionDir(c.id));
+        if (c.type !== 'view') {
+          app.afterCommit(() => {
+            try {
+              app.files.deleteCollectionDir(c.id);
+            } catch (err) {
+              app.logs.add(LogLevel.warn, 'Failed to delete the files of a deleted collection', { error: err instanceof Error ? err.message : String(err) });
+            }
+          });
+        }
       },
     });
   });

@@ -27,7 +27,13 @@ const logResolver: FieldResolver = {
   resolve(identifier: string): ResolvedOperand {
     if (COLUMNS.has(identifier)) return { sql: `\`_logs\`.\`${identifier}\``, params: [] };
     const m = DATA_PATH.exec(identifier);
-    if (m) return { sql: 'JSON_EXTRACT(`_logs`.`data`, ?)', params: [`$.${m[1]}`], noCoalesce: true };
+    if (m) {
+      // The path is written into the SQL (sort terms take no parameters); DATA_PATH admits only
+      // word characters, dots and colons, so it cannot close the quotes. Numeric segments are
+      // array indexes, as PocketBase reads them.
+      const path = m[1].split('.').map((seg) => (/^\d+$/.test(seg) ? `[${seg}]` : `.${seg}`)).join('');
+      return { sql: `JSON_EXTRACT(\`_logs\`.\`data\`, '$${path}')`, params: [], noCoalesce: true };
+    }
     throw new FilterError(`unknown field "${identifier}"`);
   },
 };

@@ -44,10 +44,20 @@ export class Logs {
     const s = this.settings();
     if (s.maxDays <= 0 || level < s.minLevel) return;
     this.buffer.push({ id: randomString(15, ALPHANUMERIC_LOWER), level, message, data: JSON.stringify(data), created: formatDate(this.now()) });
-    if (this.buffer.length >= BATCH_SIZE) this.flush();
+    if (this.buffer.length >= BATCH_SIZE) this.flushQuietly();
     else if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), FLUSH_EVERY_MS);
+      this.timer = setTimeout(() => this.flushQuietly(), FLUSH_EVERY_MS);
       this.timer.unref();
+    }
+  }
+
+  // From the timer or a request: a failed log write (full disk, closed database) is reported
+  // on stderr and the entries dropped; logging never takes the tenant down.
+  private flushQuietly(): void {
+    try {
+      this.flush();
+    } catch (err) {
+      process.stderr.write(`[tenant] failed to write log entries: ${err instanceof Error ? err.message : String(err)}\n`);
     }
   }
 

@@ -29,6 +29,10 @@ test('ipInList: addresses and IPv4 subnets', () => {
   assert.ok(!ipInList(['::1'], '127.0.0.1'));
   assert.ok(ipInList(['::1'], '::1'));
   assert.ok(!ipInList(['127.0.0.1'], 'not-an-ip'));
+  assert.ok(ipInList(['2001:db8::/32'], '2001:db8:1::5'));
+  assert.ok(!ipInList(['2001:db8::/32'], '2001:db9::1'));
+  assert.ok(ipInList(['2001:0db8:0000::1'], '2001:db8::1'), 'IPv6 compared by value, not by text');
+  assert.ok(!ipInList(['10.0.0.0/99', 'garbage'], '10.0.0.1'), 'invalid entries match nothing');
 });
 
 test('RateLimiters: fixed windows per client, reset when the settings change', () => {

@@ -6,7 +6,7 @@
  * `duration` seconds with at most `maxRequests`. Limiters are dropped whenever the
  * settings change; idle clients are swept by the `__pbRateLimitersCleanup__` cron job.
  */
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import type { Settings } from './settings.js';
 
 /** One rule of the settings. */
@@ -34,25 +34,20 @@ export function findRateLimitRule(rules: readonly RateLimitRule[], labels: reado
 /** Audiences a caller belongs to. */
 export const audiencesOf = (authenticated: boolean): string[] => (authenticated ? [ALL, AUTH] : [ALL, GUEST]);
 
-/** Whether `ip` is one of the IPs or inside one of the CIDR subnets. */
+/** Whether `ip` is one of the IPs or inside one of the CIDR subnets (IPv4 and IPv6). */
 export function ipInList(list: readonly string[], ip: string): boolean {
-  if (!ip || isIP(ip) === 0) return false;
+  const family = isIP(ip);
+  if (!ip || family === 0 || list.length === 0) return false;
+  const block = new BlockList();
   for (const item of list) {
     const [base, bits] = item.split('/');
-    if (bits === undefined) {
-      if (base === ip) return true;
-      continue;
-    }
-    if (isIP(base) === 4 && isIP(ip) === 4) {
-      const n = Number(bits);
-      const toInt = (a: string) => a.split('.').reduce((acc, o) => (acc << 8) + Number(o), 0) >>> 0;
-      const mask = n === 0 ? 0 : (0xffffffff << (32 - n)) >>> 0;
-      if ((toInt(base) & mask) === (toInt(ip) & mask)) return true;
-    } else if (isIP(base) === 6 && isIP(ip) === 6 && Number(bits) === 128 && base === ip) {
-      return true;
-    }
+    const baseFamily = isIP(base);
+    if (baseFamily === 0) continue;
+    const type = baseFamily === 4 ? 'ipv4' : 'ipv6';
+    if (bits === undefined) block.addAddress(base, type);
+    else if (/^\d+$/.test(bits) && Number(bits) <= (baseFamily === 4 ? 32 : 128)) block.addSubnet(base, Number(bits), type);
   }
-  return false;
+  return block.check(ip, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 interface Window {

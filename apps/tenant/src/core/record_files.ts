@@ -6,6 +6,7 @@
 import { detectType } from '../tools/filesystem/mime.js';
 import { storageFileName } from '../tools/filesystem/names.js';
 import type { TenantApp } from './app.js';
+import { LogLevel } from './logs.js';
 import type { Collection, FileField } from './collection_model.js';
 import { fileMaxSize, fileNames, PendingFile, pendingFiles, removedFileNames } from './fields/field_file.js';
 import { viewColumnSource } from './collection_view.js';
@@ -24,6 +25,16 @@ export interface Upload {
   head: Buffer;
 }
 
+// File clean-up runs after the commit: a failure there is logged, never turned into an
+// error of the (already committed) write.
+function quietly(app: TenantApp, what: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    app.logs.add(LogLevel.warn, `Failed to ${what}`, { error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
 const fileFields = (c: Collection): FileField[] => c.fields.filter((f): f is FileField => f.type === 'file');
 
 /** A pending file value for an upload: storage name and type decided by its content. */
@@ -34,8 +45,9 @@ export function pendingFromUpload(upload: Upload): PendingFile {
 
 /**
  * Submitted values with the uploads merged in as PocketBase does: files under `name`,
- * `+name` or `name+` of a file field replace whatever value came under the same key; files
- * under any other key are ignored.
+ * `+name` or `name+` of a file field; under the plain `name` they are added after the names
+ * submitted with them (so `{documents: ['kept.png', newFile]}` keeps kept.png); files under
+ * any other key are ignored.
  */
 export function withUploads(c: Collection, data: Record<string, unknown>, uploads: readonly Upload[], prefix = ''): Record<string, unknown> {
   if (uploads.length === 0) return data;
@@ -48,7 +60,12 @@ export function withUploads(c: Collection, data: Record<string, unknown>, upload
     grouped.set(key, [...(grouped.get(key) ?? []), pendingFromUpload(u)]);
   }
   if (grouped.size === 0) return data;
-  return { ...data, ...Object.fromEntries(grouped) };
+  const out: Record<string, unknown> = { ...data };
+  for (const [key, files] of grouped) {
+    const plain = !key.startsWith('+') && !key.endsWith('+');
+    out[key] = plain && data[key] != null ? [...fileNames(data[key]), ...files] : files;
+  }
+  return out;
 }
 
 /** Bytes a create/update of `c` may send on top of the global body limit: its file fields' share. */
@@ -63,21 +80,20 @@ export function uploadAllowance(c: Collection | undefined): number {
  */
 export function storeUploads(app: TenantApp, record: RecordModel): void {
   const c = record.collection;
+  const pending = fileFields(c).flatMap((f) => pendingFiles(record.get(f.name))).filter((p) => !p.stored);
+  if (pending.length === 0) return;
   const stored: string[] = [];
-  for (const f of fileFields(c)) {
-    for (const p of pendingFiles(record.get(f.name))) {
-      if (p.stored) continue;
-      app.files.store(p.source, c.id, record.id, p.name);
-      p.stored = true;
-      stored.push(p.name);
-    }
-  }
-  if (stored.length === 0) return;
   const wasNew = record.isNew;
-  app.afterCommit(() => undefined, () => {
+  // Registered before the first move, so a failure part-way still removes what was moved.
+  app.afterCommit(() => undefined, () => quietly(app, 'remove uploads of a rolled back write', () => {
     for (const name of stored) app.files.deleteFile(c.id, record.id, name);
     if (wasNew) app.files.deleteRecordDirIfEmpty(c.id, record.id);
-  });
+  }));
+  for (const p of pending) {
+    app.files.store(p.source, c.id, record.id, p.name);
+    p.stored = true;
+    stored.push(p.name);
+  }
 }
 
 /** After the update commits, deletes the files the record no longer references. */
@@ -86,16 +102,16 @@ export function deleteReplacedFiles(app: TenantApp, record: RecordModel): void {
   const c = record.collection;
   const removed = fileFields(c).flatMap((f) => removedFileNames(record.original?.[f.name], record.get(f.name)));
   if (removed.length === 0) return;
-  app.afterCommit(() => {
+  app.afterCommit(() => quietly(app, 'delete replaced files', () => {
     for (const name of removed) app.files.deleteFile(c.id, record.id, name);
-  });
+  }));
 }
 
 /** After the delete commits, removes the record's whole file directory. */
 export function deleteRecordFiles(app: TenantApp, record: RecordModel): void {
   const c = record.collection;
   // Always, even without file fields now: files of a field removed earlier may remain.
-  app.afterCommit(() => app.files.deleteRecordDir(c.id, record.id));
+  app.afterCommit(() => quietly(app, 'delete the files of a deleted record', () => app.files.deleteRecordDir(c.id, record.id)));
 }
 
 /** The file field of a record that holds `name`, if any. */

@@ -236,13 +236,19 @@ export function updateRecord(app: TenantApp, record: RecordModel, inputErrors: E
   assertWritable(record.collection);
   return app.write(() => {
     const event: RecordEvent = { app, record };
+    let newPassword = false;
     runModelChange(app, 'Record', 'Update', event, {
       validate: (e) => validateRecord(app, e.record, inputErrors),
-      finalize: (e) => finalizeValues(app, e.record),
+      finalize: (e) => {
+        newPassword = e.record.collection.type === 'auth' && passwordChanged(e.record.get('password'));
+        finalizeValues(app, e.record);
+      },
       execute: (e) => {
         storeUploads(app, e.record);
         updateRow(app, e.record);
         deleteReplacedFiles(app, e.record);
+        // A new password starts the known-devices list over (login alerts), as PocketBase.
+        if (newPassword) deleteAuthRefs(app, e.record, ['_authOrigins'], 0);
       },
     });
     return event.record;
@@ -279,10 +285,28 @@ function cleanReferences(app: TenantApp, record: RecordModel, depth: number): vo
   }
 }
 
+/** The system collections whose rows belong to an auth record (collectionRef + recordRef). */
+const AUTH_REF_COLLECTIONS = ['_externalAuths', '_mfas', '_otps', '_authOrigins'] as const;
+
+// Deletes the rows of the given system collections that belong to an auth record, through the
+// delete pipeline (hooks see them go, as PocketBase's do).
+function deleteAuthRefs(app: TenantApp, record: RecordModel, names: readonly string[], depth: number): void {
+  if (record.collection.type !== 'auth') return;
+  for (const name of names) {
+    const c = app.collections.find(name);
+    if (!c) continue;
+    const rows = app.store.data.all(`SELECT * FROM ${quoteId(c.name)} WHERE collectionRef = ? AND recordRef = ?`, [record.collection.id, record.id]);
+    for (const row of rows) deleteRecordWithin(app, RecordModel.fromRow(c, row), depth + 1);
+  }
+}
+
 function deleteRecordWithin(app: TenantApp, record: RecordModel, depth: number): void {
   runModelChange(app, 'Record', 'Delete', { app, record } as RecordEvent, {
     execute: (e) => {
       cleanReferences(app, e.record, depth);
+      // An account's OAuth2 links, MFA sessions, codes and known devices go with it: a leftover
+      // link would otherwise sign a later record with a reused id into the old provider account.
+      deleteAuthRefs(app, e.record, AUTH_REF_COLLECTIONS, depth);
       app.store.data.run(`DELETE FROM ${quoteId(e.record.collection.name)} WHERE \`id\` = ?`, [e.record.id]);
       deleteRecordFiles(app, e.record);
     },

@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createServer } from '../../src/apis/server.js';
 import { TenantApp } from '../../src/core/app.js';
-import { createMFA, createOTP, deleteExpired, findMFA, findOTP } from '../../src/core/auth_sessions.js';
+import { createMFA, createOTP, deleteExpired, findMFA, findOTP, rememberOrigin } from '../../src/core/auth_sessions.js';
 import type { MailMessage } from '../../src/core/mailer.js';
 import { findAuthRecordByIdentity } from '../../src/core/record_find.js';
-import { applyInput, createRecord, newRecord } from '../../src/core/record_save.js';
+import { applyInput, createRecord, deleteRecord, newRecord, updateRecord } from '../../src/core/record_save.js';
 import { newRecordToken } from '../../src/core/tokens.js';
 import { fixture } from '../support/fixture.js';
 import { scenarios } from '../support/scenario.js';
@@ -122,6 +122,48 @@ test('the __pbOTPCleanup__ and __pbMFACleanup__ jobs delete expired codes and MF
     assert.ok(app.cron.list().some((j) => j.id === '__pbOTPCleanup__' && j.expression === '0 * * * *'));
     assert.ok(app.cron.list().some((j) => j.id === '__pbMFACleanup__' && j.expression === '0 * * * *'));
   } finally {
+    app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('auth-with-otp honours the auth rule; an account\'s links, sessions and devices go with it; a new password forgets devices', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'burrow-authrefs-'));
+  const app = TenantApp.open({ dir });
+  const server = await createServer(app, { logError: () => undefined });
+  try {
+    app.write(() => {
+      const c = structuredClone(app.collections.find('users')!);
+      c.auth!.otp.enabled = true;
+      c.auth!.authRule = 'verified = true';
+      app.collections.persist(c, false);
+    });
+    const users = app.collections.find('users')!;
+    const u = newRecord(users);
+    createRecord(app, u, applyInput(u, { email: 'refs@example.com', password: '1234567890', passwordConfirm: '1234567890' }, { privileged: true, superuser: true }));
+    const owner = findAuthRecordByIdentity(app, users, 'email', 'refs@example.com')!;
+    const otp = app.write(() => createOTP(app, owner, '123456'));
+    const res = await server.inject({ method: 'POST', url: '/api/collections/users/auth-with-otp', payload: { otpId: otp.id, password: '123456' } });
+    assert.equal(res.statusCode, 403, res.body);
+
+    app.write(() => {
+      createMFA(app, owner, 'password');
+      createOTP(app, owner, '999999');
+      rememberOrigin(app, owner, 'device-a').save();
+    });
+    const count = (name: string) => app.store.data.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${name} WHERE recordRef = ?`, [owner.id])!.n;
+    assert.equal(count('_authOrigins'), 1);
+    // a new password forgets the known devices
+    app.write(() => updateRecord(app, owner, applyInput(owner, { password: 'new-password-1', passwordConfirm: 'new-password-1' }, { privileged: true, superuser: true })));
+    assert.equal(count('_authOrigins'), 0);
+    app.write(() => rememberOrigin(app, owner, 'device-b').save());
+    const ext = newRecord(app.collections.find('_externalAuths')!);
+    createRecord(app, ext, applyInput(ext, { collectionRef: users.id, recordRef: owner.id, provider: 'oidc', providerId: 'p1' }, { privileged: true, superuser: true }));
+    for (const name of ['_mfas', '_otps', '_authOrigins', '_externalAuths']) assert.ok(count(name) > 0, name);
+    deleteRecord(app, findAuthRecordByIdentity(app, users, 'email', 'refs@example.com')!);
+    for (const name of ['_mfas', '_otps', '_authOrigins', '_externalAuths']) assert.equal(count(name), 0, name);
+  } finally {
+    await server.close();
     app.close();
     rmSync(dir, { recursive: true, force: true });
   }

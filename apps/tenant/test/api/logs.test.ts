@@ -66,6 +66,8 @@ test('requests are logged in auxiliary.db with PocketBase\'s fields, listed, fil
       const stats = (await server.inject({ method: 'GET', url: '/api/logs/stats', headers: su() })).json() as Array<{ total: number; date: string }>;
       assert.equal(stats.reduce((n, s) => n + s.total, 0), 2);
       assert.match(stats[0].date, /^\d{4}-\d{2}-\d{2} \d{2}:00:00\.000Z$/);
+      const byStatus = (await server.inject({ method: 'GET', url: '/api/logs?sort=-data.status', headers: su() })).json() as Page;
+      assert.deepEqual(byStatus.items.map((i) => i.data.status), [404, 200]);
       const one = (await server.inject({ method: 'GET', url: `/api/logs/${ok.id}`, headers: su() })).json() as { id: string };
       assert.equal(one.id, ok.id);
 
@@ -121,6 +123,13 @@ test('rate limits: 429 per label and client, audiences, superusers and excluded 
       assert.equal(await get('/api/collections/tags/records', su()), 200);
       // a guest-only rule leaves authenticated callers alone
       assert.deepEqual([await get('/api/health'), await get('/api/health'), await get('/api/health', user())], [200, 429, 200]);
+      // percent-encoding reaches the same route and the same rule
+      withSettings(app, (s) => (s.rateLimits.rules = [{ label: '/api/health', audience: '', maxRequests: 1, duration: 60 }]));
+      assert.deepEqual([await get('/api/health'), await get('/%61pi/health'), await get('/api/%68ealth')], [200, 429, 429]);
+      withSettings(app, (s) => (s.rateLimits.rules = [
+        { label: 'tags:list', audience: '', maxRequests: 2, duration: 60 },
+        { label: '/api/health', audience: '@guest', maxRequests: 1, duration: 60 },
+      ]));
       // excluded IPs (inject comes from 127.0.0.1)
       withSettings(app, (s) => (s.rateLimits.excludedIPs = ['127.0.0.0/8']));
       assert.equal(await get('/api/collections/tags/records'), 200);

@@ -168,6 +168,12 @@ describe('files through the SDK', { timeout: 120_000 }, () => {
     assert.ok(!existsSync(join(storageDir(rec.id), removed)));
     assert.ok(!existsSync(join(storageDir(rec.id), `thumbs_${removed}`)));
     assert.equal((await get(alice.files.getURL(rec, removed))).status, 404);
+    // a plain key carrying kept names and a new file keeps both (PocketBase merges them)
+    const merged = await alice.collection('docs').update(rec.id, { images: [updated.images[0], file(await png(8, 8), 'merged.png')] });
+    assert.deepEqual(merged.images.slice(0, 1), [updated.images[0]]);
+    assert.equal(merged.images.length, 2);
+    assert.match(merged.images[1], /^merged_[a-z0-9]{10}\.png$/);
+    assert.ok(existsSync(join(storageDir(rec.id), updated.images[0])), 'the kept file stays on disk');
     // replacing a single file field removes the old file
     const replaced = await alice.collection('docs').update(rec.id, { doc: file('second', 'second.txt') });
     assert.ok(!existsSync(join(storageDir(rec.id), rec.doc)));
@@ -213,6 +219,10 @@ describe('files through the SDK', { timeout: 120_000 }, () => {
     assert.equal((await get(alice.files.getURL(withSecret, withSecret.secret, { token: bobToken }))).status, 404);
     const suToken = await su.files.getToken();
     assert.equal((await get(alice.files.getURL(withSecret, withSecret.secret, { token: suToken }))).status, 200);
+    // the Authorization header alone does not open a protected file (only a file token does)
+    assert.equal((await get(plain, { authorization: alice.authStore.token })).status, 404);
+    // a repeated token parameter is not a crash
+    assert.equal((await get(`${plain}?token=a&token=b`)).status, 404);
     // an auth token is not a file token
     assert.equal((await get(alice.files.getURL(withSecret, withSecret.secret, { token: alice.authStore.token }))).status, 404);
     await rejectsWith(client().files.getToken(), 401);

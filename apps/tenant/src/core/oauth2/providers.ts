@@ -42,6 +42,15 @@ function oidcUser(raw: Record<string, unknown>): ProviderUser {
   };
 }
 
+// GitHub and Gitea: the verified primary address from `<userinfo>/emails` (the profile's own
+// email field may be unverified or hidden).
+async function verifiedPrimaryEmail(user: ProviderUser, fetchJSON: (url: string) => Promise<unknown>, userInfoURL: string): Promise<void> {
+  const emails = await fetchJSON(`${userInfoURL}/emails`).catch(() => []);
+  if (!Array.isArray(emails)) return;
+  const primary = emails.find((e: Record<string, unknown>) => e && e.verified === true && e.primary === true) as Record<string, unknown> | undefined;
+  user.email = primary ? s(primary.email) : '';
+}
+
 const oidc: ProviderDefinition = {
   displayName: 'OIDC', authURL: '', tokenURL: '', userInfoURL: '', scopes: ['openid', 'email', 'profile'], pkce: true, mapUser: oidcUser,
 };
@@ -68,12 +77,7 @@ export const PROVIDERS: Record<string, ProviderDefinition> = {
     scopes: ['read:user', 'user:email'],
     pkce: true,
     mapUser: (raw) => ({ id: s(raw.id), name: s(raw.name), username: s(raw.login), email: '', avatarURL: s(raw.avatar_url) }),
-    async enrich(user, fetchJSON, userInfoURL) {
-      const emails = await fetchJSON(`${userInfoURL}/emails`).catch(() => []);
-      if (!Array.isArray(emails)) return;
-      const primary = emails.find((e: Record<string, unknown>) => e && e.verified === true && e.primary === true) as Record<string, unknown> | undefined;
-      user.email = primary ? s(primary.email) : '';
-    },
+    enrich: verifiedPrimaryEmail,
   },
   gitlab: {
     displayName: 'GitLab',
@@ -82,7 +86,8 @@ export const PROVIDERS: Record<string, ProviderDefinition> = {
     userInfoURL: 'https://gitlab.com/api/v4/user',
     scopes: ['read_user'],
     pkce: true,
-    mapUser: (raw) => ({ id: s(raw.id), name: s(raw.name), username: s(raw.username), email: s(raw.email), avatarURL: s(raw.avatar_url) }),
+    // only a confirmed address counts
+    mapUser: (raw) => ({ id: s(raw.id), name: s(raw.name), username: s(raw.username), email: s(raw.confirmed_at) ? s(raw.email) : '', avatarURL: s(raw.avatar_url) }),
   },
   discord: {
     displayName: 'Discord',
@@ -106,6 +111,7 @@ export const PROVIDERS: Record<string, ProviderDefinition> = {
     userInfoURL: 'https://graph.microsoft.com/v1.0/me',
     scopes: ['User.Read'],
     pkce: true,
+    // PocketBase's default (`mail`); its `extra.idTokenEmailClaim` variant is not supported
     mapUser: (raw) => ({ id: s(raw.id), name: s(raw.displayName), username: '', email: s(raw.mail), avatarURL: '' }),
   },
   facebook: {
@@ -127,7 +133,8 @@ export const PROVIDERS: Record<string, ProviderDefinition> = {
     userInfoURL: 'https://gitea.com/api/v1/user',
     scopes: ['read:user', 'user:email'],
     pkce: true,
-    mapUser: (raw) => ({ id: s(raw.id), name: s(raw.full_name), username: s(raw.login), email: s(raw.email), avatarURL: s(raw.avatar_url) }),
+    mapUser: (raw) => ({ id: s(raw.id), name: s(raw.full_name), username: s(raw.login), email: '', avatarURL: s(raw.avatar_url) }),
+    enrich: verifiedPrimaryEmail,
   },
 };
 
