@@ -12,6 +12,7 @@ import { emailScenario } from './email.js';
 import { filesScenario } from './files.js';
 import { logsScenario } from './logs.js';
 import { oauth2Scenario } from './oauth2.js';
+import { realtimeScenario } from './realtime.js';
 import { recordsScenario } from './records.js';
 import { rulesScenario } from './rules.js';
 import { settingsScenario } from './settings.js';
@@ -29,6 +30,7 @@ export const SCENARIOS: Scenario[] = [
   validationScenario,
   batchScenario,
   filesScenario,
+  realtimeScenario,
   settingsScenario,
   logsScenario,
   emailScenario,
