@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import yazl from 'yazl';
+import { createArchive, extractArchive, safeEntryPath, verifyArchive } from './archive.js';
+import { generateBackupName, isValidBackupName } from './names.js';
+
+let root: string;
+const dataDir = () => join(root, 'data');
+
+async function zipOf(entries: Record<string, string | Buffer>, out: string, rename: Record<string, string> = {}): Promise<string> {
+  const zip = new yazl.ZipFile();
+  for (const [name, data] of Object.entries(entries)) zip.addBuffer(Buffer.from(data), name);
+  zip.end();
+  await pipeline(zip.outputStream, createWriteStream(out));
+  // yazl refuses hostile names: write a same-length placeholder, then patch the bytes
+  let bytes = readFileSync(out);
+  for (const [from, to] of Object.entries(rename)) bytes = Buffer.from(bytes.toString('latin1').split(from).join(to), 'latin1');
+  writeFileSync(out, bytes);
+  return out;
+}
+
+describe('backup archives', () => {
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'burrow-backup-'));
+    mkdirSync(join(dataDir(), 'storage', 'col1', 'rec1'), { recursive: true });
+    mkdirSync(join(dataDir(), 'storage', '.uploads'), { recursive: true });
+    mkdirSync(join(dataDir(), 'backups'), { recursive: true });
+    writeFileSync(join(dataDir(), 'storage', 'col1', 'rec1', 'a.txt'), 'file a');
+    writeFileSync(join(dataDir(), 'storage', '.uploads', 'half.part'), 'partial');
+    writeFileSync(join(dataDir(), 'backups', 'old.zip'), 'x');
+    for (const name of ['data.db', 'auxiliary.db']) {
+      const db = new Database(join(dataDir(), name));
+      db.pragma('journal_mode = WAL');
+      db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
+      db.prepare('INSERT INTO t (v) VALUES (?)').run(name);
+      db.close();
+    }
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  test('an archive holds consistent snapshots and storage, never backups or uploads in progress', async () => {
+    // a writer keeps its WAL open and writes while the snapshot is taken
+    const writer = new Database(join(dataDir(), 'data.db'));
+    writer.prepare('INSERT INTO t (v) VALUES (?)').run('in wal');
+    const out = join(root, 'out', 'b1.zip');
+    const steps: string[] = [];
+    const { size } = await createArchive({ dataDir: dataDir() }, out, join(root, 'work'), (_f, step) => steps.push(step));
+    writer.prepare('INSERT INTO t (v) VALUES (?)').run('after');
+    writer.close();
+    assert.ok(size > 0);
+    assert.ok(steps.includes('Snapshotting data.db') && steps.at(-1) === 'Done');
+    const dest = join(root, 'extracted');
+    await extractArchive(out, dest);
+    assert.ok(existsSync(join(dest, 'auxiliary.db')));
+    assert.equal(readFileSync(join(dest, 'storage', 'col1', 'rec1', 'a.txt'), 'utf8'), 'file a');
+    assert.ok(!existsSync(join(dest, 'storage', '.uploads')));
+    assert.ok(!existsSync(join(dest, 'backups')));
+    const db = new Database(join(dest, 'data.db'), { readonly: true });
+    assert.deepEqual(db.prepare('SELECT v FROM t ORDER BY id').all().map((r) => (r as { v: string }).v), ['data.db', 'in wal']);
+    db.close();
+    await verifyArchive(out, join(root, 'work'));
+    assert.ok(!existsSync(join(root, 'out', 'b1.zip.part')));
+  });
+
+  test('bad archives are refused with a reason: foreign, truncated, traversal, corrupt database', async () => {
+    const work = join(root, 'work');
+    const cases: Array<[string, () => Promise<string>, RegExp]> = [
+      ['not a zip', async () => { const p = join(root, 'plain.zip'); writeFileSync(p, 'hello'); return p; }, /not a valid zip/],
+      ['a zip without data.db', () => zipOf({ 'readme.txt': 'hi' }, join(root, 'foreign.zip')), /data\.db is missing/],
+      ['a path escaping the directory', () => zipOf({ 'data.db': 'x', 'xxxxx/evil.txt': 'evil' }, join(root, 'evil.zip'), { 'xxxxx/evil.txt': '../../evil.txt' }), /unsafe path|invalid relative path/],
+      ['an absolute path', () => zipOf({ 'data.db': 'x', 'xetc/evil': 'evil' }, join(root, 'abs.zip'), { 'xetc/evil': '/etc/evil' }), /unsafe path|absolute path|invalid/],
+      ['a database that is not one', () => zipOf({ 'data.db': 'not sqlite at all' }, join(root, 'corrupt.zip')), /not an SQLite database|integrity/],
+      ['a truncated archive', async () => {
+        const p = join(root, 'trunc.zip');
+        await createArchive({ dataDir: dataDir() }, p, work);
+        truncateSync(p, 200);
+        return p;
+      }, /not a valid/],
+    ];
+    for (const [name, make, re] of cases) {
+      const path = await make();
+      await assert.rejects(verifyArchive(path, work), re, name);
+    }
+    assert.ok(!existsSync(join(root, 'evil.txt')));
+    assert.ok(!existsSync(join(tmpdir(), 'evil.txt')) || readFileSync(join(tmpdir(), 'evil.txt'), 'utf8') !== 'evil');
+  });
+
+  test('safeEntryPath and names', () => {
+    assert.equal(safeEntryPath('/d', '../x'), undefined);
+    assert.equal(safeEntryPath('/d', 'a/../../x'), undefined);
+    assert.equal(safeEntryPath('/d', 'C:/x'), undefined);
+    assert.equal(safeEntryPath('/d', 'a\\b'), undefined);
+    assert.equal(safeEntryPath('/d', 'storage/a/b.txt'), '/d/storage/a/b.txt');
+    for (const ok of ['a.zip', 'pb_backup_x-1.zip']) assert.ok(isValidBackupName(ok), ok);
+    for (const bad of ['', 'A.zip', 'a.tar', '../a.zip', 'a/b.zip', 'a b.zip', '.zip.zip', `${'a'.repeat(150)}.zip`]) assert.ok(!isValidBackupName(bad), bad);
+    assert.equal(generateBackupName('My App', 'pb_backup_', new Date('2026-01-02T03:04:05Z')), 'pb_backup_my_app_20260102030405.zip');
+  });
+});
