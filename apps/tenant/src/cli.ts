@@ -4,7 +4,9 @@
  * and standby (a pre-started `serve` for the platform's process runtime). The environment is
  * read in config/env.ts only (and replaced wholesale by a standby's assignment, config/standby.ts).
  */
-import { resolve } from 'node:path';
+import { createArchive } from '@burrow/backup';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { TenantApp } from './core/app.js';
 import { deleteSuperuser, syncPlatformSuperuser, upsertSuperuser } from './core/superusers.js';
 import { ApiError } from './tools/router/api_error.js';
@@ -17,6 +19,8 @@ const USAGE = `Usage:
   burrow-tenant superuser upsert EMAIL PASSWORD [--dir ./pb_data]
   burrow-tenant superuser delete EMAIL [--dir ./pb_data]
   burrow-tenant superuser sync EMAIL [--dir ./pb_data] [--db-dir DIR] [--previous-email X] < bcrypt-hash
+  burrow-tenant backup create --out FILE.zip [--dir ./pb_data] [--db-dir DIR] [--work DIR]
+                       (a consistent archive while the instance keeps serving; progress as JSON lines)
   burrow-tenant standby [--tag TAG]   (platform use: loads, then serves the one JSON assignment read from stdin)
 
 Environment:
@@ -121,6 +125,25 @@ async function main(argv: string[]): Promise<void> {
         throw err;
       } finally {
         app.close();
+      }
+      return;
+    }
+    case 'backup': {
+      const out = args.flags.get('out');
+      if (sub !== 'create' || typeof out !== 'string') fail(USAGE);
+      const target = resolve(out);
+      // --work: the platform backs up from outside the instance (its temp area may be swept by a waking tenant)
+      const workFlag = args.flags.get('work');
+      const work = typeof workFlag === 'string' ? resolve(workFlag) : join(dir, '.pb_temp_to_delete', `backup_${process.pid}`);
+      try {
+        const { size } = await createArchive({ dataDir: dir, dbDir }, target, work, (fraction, step) => {
+          process.stdout.write(`${JSON.stringify({ progress: Math.round(fraction * 100) / 100, step })}\n`);
+        });
+        process.stdout.write(`${JSON.stringify({ done: true, size })}\n`);
+      } catch (err) {
+        fail(`backup failed: ${err instanceof Error ? err.message : String(err)}`);
+      } finally {
+        rmSync(work, { recursive: true, force: true });
       }
       return;
     }

@@ -1,6 +1,13 @@
-/** Runs one tenant's HTTP server until SIGTERM/SIGINT, then shuts down cleanly. */
-import { TenantApp } from './core/app.js';
+/**
+ * Runs one tenant's HTTP server until SIGTERM/SIGINT, then shuts down cleanly. A backup
+ * restore closes the app and server, swaps the data directory and opens them again on the
+ * same address (PocketBase restarts its whole process for this); if the restored data cannot
+ * be opened, the previous data is put back and served.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { RestorePlan } from './apis/backups.js';
 import { createServer } from './apis/server.js';
+import { TenantApp } from './core/app.js';
 
 /** Options of `serve`. */
 export interface ServeOptions {
@@ -13,34 +20,78 @@ export interface ServeOptions {
   platformKey?: string;
 }
 
+type Outcome = { kind: 'signal'; signal: string } | { kind: 'restore'; plan: RestorePlan };
+
+async function close(app: TenantApp, server: FastifyInstance): Promise<void> {
+  // close() stops accepting connections and waits for in-flight requests to finish.
+  await server.close().catch((err: unknown) => process.stderr.write(`close failed: ${String(err)}\n`));
+  app.hooks.trigger('OnTerminate', { app });
+  app.close();
+}
+
 /** Opens the data dir, listens, and resolves once the server has stopped after a signal. */
 export async function serve(opts: ServeOptions): Promise<void> {
-  const app = TenantApp.open({ dir: opts.dir, dbDir: opts.dbDir, dev: opts.dev });
-  const server = await createServer(app, { platformKey: opts.platformKey });
-  app.hooks.trigger('OnBootstrap', { app });
-  await server.listen({ host: opts.host, port: opts.port });
-  app.cron.start();
-  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  process.stdout.write(`Server started at http://${host}:${opts.port}\n├─ REST API:  http://${host}:${opts.port}/api/\n└─ Data dir:  ${opts.dir}\n`);
-  app.hooks.trigger('OnServe', { app, server });
+  let signalled: (o: Outcome) => void = () => undefined;
+  let pendingSignal: Outcome | undefined;
+  const onSignal = (signal: string) => {
+    pendingSignal = { kind: 'signal', signal };
+    signalled(pendingSignal);
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
 
-  await new Promise<void>((resolveStop) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      process.stdout.write(`Received ${signal}, finishing in-flight requests...\n`);
-      // close() stops accepting connections and waits for in-flight requests to finish.
-      server
-        .close()
-        .catch((err: unknown) => process.stderr.write(`close failed: ${String(err)}\n`))
-        .finally(() => {
-          app.hooks.trigger('OnTerminate', { app });
-          app.close();
-          resolveStop();
-        });
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  let restoring: RestorePlan | undefined;
+  let first = true;
+  for (;;) {
+    let app: TenantApp;
+    try {
+      app = TenantApp.open({ dir: opts.dir, dbDir: opts.dbDir, dev: opts.dev });
+    } catch (err) {
+      if (!restoring) throw err;
+      process.stderr.write(`the restored data cannot be opened (${err instanceof Error ? err.message : String(err)}); putting the previous data back\n`);
+      restoring.revert();
+      restoring.cleanup();
+      restoring = undefined;
+      continue;
+    }
+    if (restoring) {
+      restoring.cleanup();
+      restoring = undefined;
+    } else if (first) {
+      app.backups.sweepTemp(); // left by a backup, upload or restore that was interrupted
+    }
+    first = false;
+
+    const outcome = new Promise<Outcome>((resolve) => {
+      signalled = resolve;
+      if (pendingSignal) resolve(pendingSignal);
+    });
+    let requestRestore: (plan: RestorePlan) => void = () => undefined;
+    const restore = new Promise<Outcome>((resolve) => (requestRestore = (plan) => resolve({ kind: 'restore', plan })));
+    const server = await createServer(app, { platformKey: opts.platformKey, restart: (plan) => requestRestore(plan) });
+    app.hooks.trigger('OnBootstrap', { app });
+    await server.listen({ host: opts.host, port: opts.port });
+    app.cron.start();
+    const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+    process.stdout.write(`Server started at http://${host}:${opts.port}\n├─ REST API:  http://${host}:${opts.port}/api/\n└─ Data dir:  ${opts.dir}\n`);
+    app.hooks.trigger('OnServe', { app, server });
+
+    const result = await Promise.race([outcome, restore]);
+    if (result.kind === 'signal') {
+      process.stdout.write(`Received ${result.signal}, finishing in-flight requests...\n`);
+      await close(app, server);
+      return;
+    }
+    process.stdout.write('Restoring a backup: restarting onto the restored data...\n');
+    await close(app, server);
+    try {
+      result.plan.swap();
+      restoring = result.plan;
+    } catch (err) {
+      process.stderr.write(`restore failed, keeping the current data: ${err instanceof Error ? err.message : String(err)}\n`);
+      result.plan.revert();
+      result.plan.cleanup();
+    }
+    if (pendingSignal) return;
+  }
 }

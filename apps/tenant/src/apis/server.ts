@@ -4,6 +4,7 @@ import type { TenantApp } from '../core/app.js';
 import { ApiError } from '../tools/router/api_error.js';
 import { BODY_LIMIT, registerBodyParsers } from './body.js';
 import { loadAuth } from './context.js';
+import { bindBackupsApi, type RestartWith } from './backups.js';
 import { bindBatchApi } from './batch.js';
 import { bindCollectionApi } from './collections.js';
 import { bindCronsApi } from './crons.js';
@@ -32,6 +33,8 @@ export interface ServerOptions {
    * (POST /api/_burrow/superuser-token) exist, otherwise they answer 404.
    */
   platformKey?: string;
+  /** Restarts the server onto swapped data (backup restore); restore is refused without it. */
+  restart?: RestartWith;
   /** Realtime stream limits (tests shorten them). */
   realtime?: Partial<RealtimeOptions>;
 }
@@ -137,6 +140,7 @@ export async function createServer(app: TenantApp, opts: ServerOptions = {}): Pr
   bindBatchApi(app, server);
   bindFilesApi(app, server, logError);
   bindLogsApi(app, server);
+  bindBackupsApi(app, server, opts.restart);
   bindCronsApi(app, server);
   const broker = bindRealtimeApi(app, server, opts.realtime);
   bindRecordAuthOAuth2Api(app, server, broker);

@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { deleteExpired } from './auth_sessions.js';
+import { Backups } from './backups.js';
 import { initialCollections } from './collection_defaults.js';
 import { createCollectionSchema } from './collection_schema.js';
 import { CollectionRegistry } from './collections.js';
@@ -41,6 +42,8 @@ export class TenantApp {
   readonly collections: CollectionRegistry;
   readonly settings: SettingsStore;
   readonly files: FileStorage;
+  /** The instance's own backup archives (`backups/`). */
+  readonly backups: Backups;
   /** Request and app logs (auxiliary.db). */
   readonly logs: Logs;
   /** Cron jobs; the ticker runs once `cron.start()` was called (the serve command does). */
@@ -59,6 +62,7 @@ export class TenantApp {
     this.store = new Store({ dataDir: opts.dir, dbDir: opts.dbDir });
     for (const sub of ['storage', 'backups']) mkdirSync(join(opts.dir, sub), { recursive: true });
     this.files = new FileStorage(opts.dir);
+    this.backups = new Backups(opts.dir, opts.dbDir);
     // Uploads older than a day were left by a process that died mid-request.
     this.files.sweepUploads(24 * 3600_000);
     ensureAuxTables(this.store.aux);

@@ -5,6 +5,7 @@
  */
 import type { Scenario } from '../scenario.js';
 import { authScenario } from './auth.js';
+import { backupsScenario } from './backups.js';
 import { batchScenario } from './batch.js';
 import { cleanupScenario } from './cleanup.js';
 import { collectionsScenario } from './collections.js';
@@ -35,6 +36,7 @@ export const SCENARIOS: Scenario[] = [
   logsScenario,
   emailScenario,
   oauth2Scenario,
+  backupsScenario,
   viewsScenario,
   cleanupScenario,
 ];

@@ -1,0 +1,177 @@
+/**
+ * The tenant's own backups (PocketBase's `/api/backups`): zip archives in `<dataDir>/backups/`.
+ * Creating one runs `burrow-tenant backup create` in a child process (the SQLite snapshot is
+ * synchronous and must not stall this process's requests); uploads are verified (zip, data.db,
+ * integrity_check) before they are accepted; a restore is prepared (verified, extracted) while
+ * the instance still serves, then swapped in while it is closed, with a way back if reopening
+ * fails. One backup or restore at a time.
+ */
+import { checkDatabase, extractArchive, EXCLUDED_DIRS, isValidBackupName, verifyArchive } from '@burrow/backup';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatDate } from '../tools/types/datetime.js';
+import { randomString } from '../tools/security/random.js';
+
+/** A backup as the API lists it. */
+export interface BackupInfo {
+  key: string;
+  size: number;
+  modified: string;
+}
+
+/** Thrown for a request that cannot be served now or with this input (the API answers 400). */
+export class BackupError extends Error {}
+
+// The CLI next to this module: src/core or dist/core (../../bin), or the one-file bundle in dist (../bin).
+function tenantCli(): string {
+  for (const rel of ['../../bin/burrow-tenant.mjs', '../bin/burrow-tenant.mjs']) {
+    const path = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  throw new Error('burrow-tenant CLI not found next to the server code');
+}
+
+/** The backups of one data directory. */
+export class Backups {
+  readonly dir: string;
+  private readonly tempDir: string;
+  /** The name of the backup being created or restored, if any. */
+  active: string | undefined;
+
+  constructor(private readonly dataDir: string, private readonly dbDir: string | undefined) {
+    this.dir = join(dataDir, 'backups');
+    this.tempDir = join(dataDir, '.pb_temp_to_delete');
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  /** Removes what an interrupted backup, upload or restore left in the temp area. */
+  sweepTemp(): void {
+    rmSync(this.tempDir, { recursive: true, force: true });
+    for (const name of readdirSync(this.dir)) if (name.endsWith('.part')) rmSync(join(this.dir, name), { force: true });
+  }
+
+  /** The archives, by name. */
+  list(): BackupInfo[] {
+    return readdirSync(this.dir)
+      .filter(isValidBackupName)
+      .sort()
+      .flatMap((key) => {
+        try {
+          const st = statSync(join(this.dir, key));
+          return st.isFile() ? [{ key, size: st.size, modified: formatDate(st.mtime) }] : [];
+        } catch {
+          return [];
+        }
+      });
+  }
+
+  /** The path of an existing archive, or undefined (bad names never reach the disk). */
+  path(key: string): string | undefined {
+    if (!isValidBackupName(key)) return undefined;
+    const path = join(this.dir, key);
+    return existsSync(path) ? path : undefined;
+  }
+
+  private claim(name: string): void {
+    if (this.active !== undefined) throw new BackupError('Try again later - another backup/restore process has already been started.');
+    this.active = name;
+  }
+
+  /** Creates an archive named `name` (checked by the caller); resolves when it is complete. */
+  async create(name: string, progress: (fraction: number, step: string) => void = () => undefined): Promise<void> {
+    this.claim(name);
+    try {
+      const args = [tenantCli(), 'backup', 'create', '--dir', this.dataDir, '--out', join(this.dir, name)];
+      if (this.dbDir) args.push('--db-dir', this.dbDir);
+      await new Promise<void>((resolve, reject) => {
+        const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        let err = '';
+        let buffered = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          buffered += chunk.toString('utf8');
+          const lines = buffered.split('\n');
+          buffered = lines.pop() ?? '';
+          for (const line of lines) {
+            try {
+              const msg = JSON.parse(line) as { progress?: number; step?: string };
+              if (typeof msg.progress === 'number') progress(msg.progress, msg.step ?? '');
+            } catch {
+              // not a progress line
+            }
+          }
+        });
+        child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+        child.on('error', reject);
+        child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(err.trim() || `backup process exited with ${code}`))));
+      });
+    } finally {
+      this.active = undefined;
+    }
+  }
+
+  /** Deletes an archive; false when it does not exist. */
+  delete(key: string): boolean {
+    if (this.active === key) throw new BackupError('The backup is currently being used and cannot be deleted.');
+    const path = this.path(key);
+    if (!path) return false;
+    rmSync(path, { force: true });
+    return true;
+  }
+
+  /** Verifies an uploaded file and moves it in as `name`; throws BackupError when it is not a usable backup. */
+  async accept(tempPath: string, name: string): Promise<void> {
+    mkdirSync(this.tempDir, { recursive: true });
+    try {
+      await verifyArchive(tempPath, this.tempDir);
+    } catch (err) {
+      throw new BackupError(err instanceof Error ? err.message : String(err));
+    }
+    renameSync(tempPath, join(this.dir, name));
+  }
+
+  /**
+   * Prepares a restore while the instance still serves: verifies and extracts the archive.
+   * Returns the swap to run once the app is closed; a failure there puts the old data back.
+   */
+  async prepareRestore(key: string): Promise<{ swap: () => void; revert: () => void; cleanup: () => void }> {
+    if (this.dbDir) throw new BackupError('A replicated instance is restored through the platform, not in place.');
+    const path = this.path(key);
+    if (!path) throw new BackupError('Missing or invalid backup file.');
+    this.claim(key);
+    const id = randomString(8).toLowerCase();
+    const extracted = join(this.tempDir, `restore_${id}`);
+    const old = join(this.tempDir, `old_data_${id}`);
+    try {
+      await extractArchive(path, extracted);
+      for (const db of ['data.db', 'auxiliary.db']) if (existsSync(join(extracted, db))) checkDatabase(join(extracted, db));
+    } catch (err) {
+      this.active = undefined;
+      rmSync(extracted, { recursive: true, force: true });
+      throw new BackupError(err instanceof Error ? err.message : String(err));
+    }
+    const move = (from: string, to: string) => {
+      mkdirSync(to, { recursive: true });
+      for (const entry of readdirSync(from)) {
+        if (EXCLUDED_DIRS.has(entry)) continue;
+        renameSync(join(from, entry), join(to, entry));
+      }
+    };
+    return {
+      swap: () => {
+        move(this.dataDir, old);
+        move(extracted, this.dataDir);
+      },
+      revert: () => {
+        move(this.dataDir, extracted);
+        move(old, this.dataDir);
+      },
+      cleanup: () => {
+        this.active = undefined;
+        rmSync(extracted, { recursive: true, force: true });
+        rmSync(old, { recursive: true, force: true });
+      },
+    };
+  }
+}
