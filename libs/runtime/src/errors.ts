@@ -8,6 +8,8 @@ export type RuntimeErrorCode =
   | 'health_timeout'
   | 'aborted'
   | 'stop_failed'
+  | 'not_found'
+  | 'backup_failed'
   | 'closed';
 
 /** An error of a runtime operation; `code` is stable, `message` is for humans and logs. */

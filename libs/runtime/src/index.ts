@@ -1,5 +1,6 @@
 /** @burrow/runtime: the InstanceRuntime contract and its drivers. */
 export type {
+  BackupOptions,
   Endpoint,
   ExitInfo,
   InstanceRuntime,

@@ -106,6 +106,19 @@ export interface InstanceRuntime {
   logs(id: InstanceId, opts?: LogOptions): AsyncIterable<LogLine>;
   /** Stops it and deletes its files (only its runtime state with keepVolume). */
   remove(id: InstanceId, opts?: { keepVolume?: boolean }): Promise<void>;
+  /**
+   * Writes a backup archive of its data to `out` (PocketBase's format, checked), whether it
+   * runs, sleeps or is stopped, without starting it; its writers carry on meanwhile.
+   */
+  backup(id: InstanceId, out: string, opts?: BackupOptions): Promise<{ size: number }>;
+}
+
+/** Options of InstanceRuntime.backup. */
+export interface BackupOptions {
+  /** Progress as a fraction in [0, 1] and a step name. */
+  onProgress?: (fraction: number, step: string) => void;
+  /** Aborts the backup (the partial archive is removed). */
+  signal?: AbortSignal;
 }
 
 /** A change of one instance's state, as drivers report it. */

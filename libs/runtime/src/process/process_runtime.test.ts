@@ -5,6 +5,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { extractArchive, verifyArchive } from '@burrow/backup';
+import Database from 'better-sqlite3';
 import { runtimeContract } from '../test/contract.js';
 import { collectLogs, nextState, pidExists, readProcEnv } from '../test/contract_helpers.js';
 import { httpRequest } from '../http_probe.js';
@@ -95,6 +97,33 @@ describe('ProcessRuntime with the real tenant', { timeout: 120_000 }, () => {
     await runtime.stop(id);
     assert.ok(!pidExists(status.pid ?? 0));
     assert.ok(!existsSync(layout.pidFile));
+  });
+
+  test('backup: a running tenant is archived while it serves; a stopped one is not started; unknown ids fail', async () => {
+    const runtime = make();
+    const id = parseInstanceId('backed');
+    const { url } = await runtime.start({ id, env: {} });
+    const signup = (n: number) => httpRequest(`${url}/api/collections/users/records`, {
+      method: 'POST', json: { email: `u${n}@example.com`, password: 'password-123', passwordConfirm: 'password-123' },
+    });
+    for (let n = 0; n < 3; n++) assert.equal((await signup(n)).status, 200);
+    const steps: string[] = [];
+    const out = join(rootDir, 'archives', 'running.zip');
+    const { size } = await runtime.backup(id, out, { onProgress: (_f, step) => steps.push(step) });
+    assert.ok(size > 0 && steps.includes('Done'));
+    assert.equal((await httpRequest(`${url}/api/health`)).status, 200, 'still serving');
+    const dest = join(rootDir, 'restored-running');
+    await extractArchive(out, dest);
+    const users = new Database(join(dest, 'data.db'), { readonly: true });
+    assert.equal((users.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n, 3);
+    users.close();
+
+    await runtime.stop(id);
+    await runtime.backup(id, join(rootDir, 'archives', 'stopped.zip'));
+    assert.equal((await runtime.status(id)).state, 'stopped', 'a backup does not start it');
+    await verifyArchive(join(rootDir, 'archives', 'stopped.zip'), join(rootDir, 'verify'));
+    await assert.rejects(runtime.backup(parseInstanceId('nobody'), join(rootDir, 'archives', 'x.zip')), /no data/);
+    assert.ok(!existsSync(join(rootDir, 'archives', 'x.zip')));
   });
 
   test('after a platform restart a new runtime adopts, supervises and stops the running tenant', async () => {

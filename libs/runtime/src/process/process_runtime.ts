@@ -6,9 +6,12 @@
  */
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runBackupProcess } from './backup_process.js';
 import { RuntimeError } from '../errors.js';
 import { isInstanceId, parseInstanceId, type InstanceId } from '../instance_id.js';
 import type {
+  BackupOptions,
   Endpoint,
   InstanceRuntimeDriver,
   InstanceSpec,
@@ -126,6 +129,26 @@ export class ProcessRuntime implements InstanceRuntimeDriver {
     const layout = instanceLayout(this.opts.rootDir, valid);
     await rm(opts.keepVolume ? layout.runtimeDir : layout.instanceDir, { recursive: true, force: true });
     sup.forget(existsSync(layout.instanceDir) ? 'stopped' : 'absent');
+  }
+
+  /**
+   * Archives the instance's data dir with `burrow-tenant backup create` in a child process
+   * (SQLite snapshots in one read transaction: a running tenant keeps serving and writing;
+   * a sleeping or stopped one is not started). The work dir lives in the runtime state, out
+   * of reach of the tenant's own temp sweeping.
+   */
+  async backup(id: InstanceId, out: string, opts: BackupOptions = {}): Promise<{ size: number }> {
+    const layout = instanceLayout(this.opts.rootDir, parseInstanceId(id));
+    if (!existsSync(layout.dataDir)) throw new RuntimeError('not_found', `instance ${id} has no data`);
+    const work = join(layout.runtimeDir, `backup_work_${process.pid}_${Date.now()}`);
+    const args = [this.opts.tenantBin, 'backup', 'create', '--dir', layout.dataDir, '--work', work, '--out', out];
+    try {
+      return await runBackupProcess(this.opts.nodePath, args, this.opts.baseEnv, opts);
+    } catch (err) {
+      throw new RuntimeError('backup_failed', `backup of ${id} failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
   }
 
   /** Calls `listener` on every state change of any instance; returns the unsubscribe function. */

@@ -1,0 +1,39 @@
+/** Runs `burrow-tenant backup create` and follows its JSON progress lines. */
+import { spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import type { BackupOptions } from '../types.js';
+
+/** Spawns the backup command; resolves with the archive size, rejects with its error output. */
+export function runBackupProcess(nodePath: string, args: string[], env: NodeJS.ProcessEnv, opts: BackupOptions): Promise<{ size: number }> {
+  const out = args[args.indexOf('--out') + 1];
+  return new Promise((resolve, reject) => {
+    const child = spawn(nodePath, args, { env, stdio: ['ignore', 'pipe', 'pipe'], signal: opts.signal });
+    let stderr = '';
+    let pending = '';
+    let size = -1;
+    child.stdout.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('utf8');
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        try {
+          const msg = JSON.parse(line) as { progress?: number; step?: string; done?: boolean; size?: number };
+          if (typeof msg.progress === 'number') opts.onProgress?.(msg.progress, msg.step ?? '');
+          if (msg.done && typeof msg.size === 'number') size = msg.size;
+        } catch {
+          // not a progress line
+        }
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < 8192) stderr += chunk.toString('utf8');
+    });
+    child.on('error', (err) => {
+      void rm(`${out}.part`, { force: true }).finally(() => reject(err));
+    });
+    child.on('close', (code) => {
+      if (code === 0 && size >= 0) resolve({ size });
+      else void rm(`${out}.part`, { force: true }).finally(() => reject(new Error(stderr.trim() || `backup process exited with ${code}`)));
+    });
+  });
+}
