@@ -5,10 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { verifyArchive } from '@burrow/backup';
 import { EventSource } from 'eventsource';
 import sharp from 'sharp';
 import PocketBase from 'pocketbase';
@@ -174,6 +175,36 @@ test('sign up, create, use with the SDK, rename, power, sleep and wake, crash, d
     assert.equal(old.status, 404);
   });
 
+  await t.test('platform backups: back up now, list, download a checked archive, delete; bad input refused', async () => {
+    const queued = await api('POST', `/api/instances/${id}/backups`, { name: 'first.zip' });
+    assert.equal(queued.status, 202, JSON.stringify(queued.body));
+    assert.equal(queued.body.name, 'first.zip');
+    const listed = await eventually('backup listed', async () => {
+      const r = await api('GET', `/api/instances/${id}/backups`);
+      return (r.body as Array<{ name: string; size: number }>).find((b) => b.name === 'first.zip');
+    });
+    assert.ok(listed.size > 0);
+    const res = await fetch(`${stack.apiUrl}/api/instances/${id}/backups/first.zip`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'application/zip');
+    const zipPath = join(dataDir, 'downloaded.zip');
+    writeFileSync(zipPath, Buffer.from(await res.arrayBuffer()));
+    await verifyArchive(zipPath, join(dataDir, 'verify'));
+    // the backups live outside the instance's own data
+    assert.ok(existsSync(join(dataDir, 'backups', id, 'first.zip')));
+
+    const bad = await api('POST', `/api/instances/${id}/backups`, { name: '../escape.zip' });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.data.name.code, 'validation_invalid_backup_name');
+    assert.equal((await api('POST', `/api/instances/${id}/backups`, { name: 'first.zip' })).body.data.name.code, 'validation_backup_name_exists');
+    assert.equal((await api('GET', '/api/instances/nosuchinstance1/backups')).status, 404);
+    assert.equal((await fetch(`${stack.apiUrl}/api/instances/${id}/backups`)).status, 401);
+    assert.equal((await api('GET', `/api/instances/${id}/backups/..%2Fcontrol.db`)).status, 404);
+    assert.equal((await api('DELETE', `/api/instances/${id}/backups/first.zip`)).status, 204);
+    assert.equal((await api('DELETE', `/api/instances/${id}/backups/first.zip`)).status, 404);
+    assert.deepEqual((await api('GET', `/api/instances/${id}/backups`)).body, []);
+  });
+
   await t.test('power off stops it (503, not woken); power on brings it back', async () => {
     assert.equal((await api('PATCH', `/api/instances/${id}`, { power: 'off' })).status, 200);
     await statusOf(id, 'stopped');
@@ -192,10 +223,14 @@ test('sign up, create, use with the SDK, rename, power, sleep and wake, crash, d
     assert.equal(back.status, 200, `${await back.text()}\n${lines.slice(-25).join('\n')}`);
   });
 
-  await t.test('idle: it sleeps, and the next request wakes it', async () => {
+  await t.test('idle: it sleeps, a backup does not wake it, and the next request does', async () => {
     await statusOf(id, 'sleeping');
     const pidFile = join(dataDir, 'instances', id, 'runtime', 'pid.json');
     await eventually('tenant process gone', async () => (existsSync(pidFile) ? undefined : true));
+    assert.equal((await api('POST', `/api/instances/${id}/backups`, { name: 'asleep.zip' })).status, 202);
+    await eventually('backup of the sleeping instance', async () => (existsSync(join(dataDir, 'backups', id, 'asleep.zip')) ? true : undefined));
+    assert.equal((await api('GET', `/api/instances/${id}`)).body.status, 'sleeping', 'still asleep');
+    assert.ok(!existsSync(pidFile), 'no tenant process was started');
     const started = Date.now();
     const res = await fetch(`${instanceUrl('journey-two')}/api/collections/posts/records`);
     assert.equal(res.status, 200, 'the request is held during the wake, not failed');

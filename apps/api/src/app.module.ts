@@ -12,6 +12,8 @@ import { AuthService } from './auth/auth.service.js';
 import { LoginThrottle } from './auth/login_throttle.js';
 import { SessionStore } from './auth/session_store.js';
 import { CLOCK, CONFIG, DB, JOBS, REDIS, RUNTIME, SECRET_BOX, type Clock } from './common/tokens.js';
+import { BackupsController } from './instances/backups.controller.js';
+import { BackupsService } from './instances/backups.service.js';
 import { InstancesController } from './instances/instances.controller.js';
 import { InstancesService } from './instances/instances.service.js';
 import { TenantClient } from './instances/tenant_client.js';
@@ -38,7 +40,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [DiscoveryModule],
-      controllers: [AuthController, InstancesController, OpsController],
+      controllers: [AuthController, InstancesController, BackupsController, OpsController],
       providers: [
         { provide: CONFIG, useValue: deps.config },
         { provide: DB, useValue: deps.db },
@@ -47,7 +49,7 @@ export class ApiModule {
         { provide: RUNTIME, useValue: deps.runtime },
         { provide: SECRET_BOX, useValue: deps.box },
         { provide: CLOCK, useValue: deps.clock ?? (() => new Date()) },
-        SessionStore, LoginThrottle, AuthService, InstancesService, TenantClient, MetricsService, OpenApiService,
+        SessionStore, LoginThrottle, AuthService, InstancesService, BackupsService, TenantClient, MetricsService, OpenApiService,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
     };

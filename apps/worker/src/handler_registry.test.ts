@@ -10,7 +10,9 @@ function fake(job: JobName, seen: string[] = []): AnyJobHandler {
   return { job, handle: async (payload: { instanceId: string }) => { seen.push(`${job}:${payload.instanceId}`); } } as AnyJobHandler;
 }
 
-const ALL: JobName[] = ['instance.provision', 'instance.deprovision', 'instance.power', 'instance.admin-sync'];
+import { JOB_NAMES } from '@burrow/contracts';
+
+const ALL: JobName[] = [...JOB_NAMES];
 
 describe('HandlerRegistry', () => {
   test('accepts exactly one handler per job and dispatches by name', async () => {
@@ -36,10 +38,10 @@ describe('HandlerRegistry', () => {
   });
 
   test('refuses a handler for an unknown job', () => {
-    const stray = { job: 'instance.backup', handle: async () => undefined } as unknown as AnyJobHandler;
+    const stray = { job: 'instance.teleport', handle: async () => undefined } as unknown as AnyJobHandler;
     const err = captured(() => new HandlerRegistry([...ALL.map((n) => fake(n)), stray]));
     assert.ok(err instanceof HandlerRegistryError);
-    assert.match(err.problems.join('\n'), /unknown job "instance\.backup"/);
+    assert.match(err.problems.join('\n'), /unknown job "instance\.teleport"/);
   });
 });
 

@@ -8,11 +8,14 @@ const ID = 'abcdefghijklmno';
 test('checkJob accepts the payloads of the registry', () => {
   assert.deepEqual(checkJob('instance.provision', { payload: { instanceId: ID } }), { name: 'instance.provision', payload: { instanceId: ID } });
   assert.deepEqual(checkJob('instance.power', { payload: { instanceId: ID, power: 'off' } }), { name: 'instance.power', payload: { instanceId: ID, power: 'off' } });
+  assert.deepEqual(checkJob('instance.backup', { payload: { instanceId: ID, name: 'b_1.zip' } }), { name: 'instance.backup', payload: { instanceId: ID, name: 'b_1.zip' } });
 });
 
 test('checkJob refuses unknown names and malformed payloads as unrecoverable', () => {
   const bad: Array<[string, unknown]> = [
+    ['instance.teleport', { payload: { instanceId: ID } }],
     ['instance.backup', { payload: { instanceId: ID } }],
+    ['instance.backup', { payload: { instanceId: ID, name: '../x.zip' } }],
     ['instance.provision', null],
     ['instance.provision', { payload: 'x' }],
     ['instance.provision', { payload: { instanceId: '../etc' } }],

@@ -30,6 +30,13 @@ export function checkJob(name: string, data: unknown): CheckedJob {
       if (power !== 'on' && power !== 'off') throw new UnrecoverableError(`job "${name}": payload.power must be "on" or "off"`);
       return { name, payload: { instanceId, power } };
     }
+    case 'instance.backup': {
+      const backupName = fields.name;
+      if (typeof backupName !== 'string' || !/^[a-z0-9_-]+\.zip$/.test(backupName) || backupName.length > 150) {
+        throw new UnrecoverableError(`job "${name}": payload.name is not a valid backup name`);
+      }
+      return { name, payload: { instanceId, name: backupName } };
+    }
     case 'instance.provision':
     case 'instance.deprovision':
     case 'instance.admin-sync':

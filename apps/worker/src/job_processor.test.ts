@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
-import type { InstanceStatus, JobName } from '@burrow/contracts';
+import { JOB_NAMES, type InstanceStatus, type JobName } from '@burrow/contracts';
 import { HandlerRegistry } from './handler_registry.js';
 import type { AnyJobHandler, JobHandler } from './handlers/job_handler.js';
 import { InstanceLocks } from './instance_locks.js';
 import { JobProcessor, type ActiveJob } from './job_processor.js';
 
 const ID = 'abcdefghijklmno';
-const NAMES: JobName[] = ['instance.provision', 'instance.deprovision', 'instance.power', 'instance.admin-sync'];
+const NAMES: JobName[] = [...JOB_NAMES];
 
 /** Records what the processor writes to the control DB. */
 class Recorder {

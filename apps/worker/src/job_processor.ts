@@ -21,14 +21,15 @@ export type ActiveJob = Pick<Job, 'id' | 'name' | 'data' | 'attemptsMade' | 'opt
 const NOT_DELETING = INSTANCE_STATUSES.filter((s) => s !== 'deleting');
 
 /**
- * Which jobs take the instance to `failed` when they fail for good. Not admin-sync: the tenant
- * still serves its users, and `failed` would make the proxy refuse them; the run records it.
+ * Which jobs take the instance to `failed` when they fail for good. Not admin-sync or backup: the
+ * tenant still serves its users, and `failed` would make the proxy refuse them; the run records it.
  */
 const FAILURE_MARKS_INSTANCE: Record<JobName, readonly InstanceStatus[] | null> = {
   'instance.provision': NOT_DELETING,
   'instance.power': NOT_DELETING,
   'instance.deprovision': ['deleting'],
   'instance.admin-sync': null,
+  'instance.backup': null,
 };
 
 /** Runs jobs through the registry's handlers. */

@@ -10,6 +10,8 @@ export interface WorkerSettings {
   hostId: HostId;
   /** The process runtime's root: `<instancesDir>/<id>/data` is a tenant's data dir. */
   instancesDir: string;
+  /** Where platform backups go: `<backupsDir>/<instanceId>/<name>.zip`. */
+  backupsDir: string;
   /** Every queue this worker consumes (its host's queue, plus the shared one when a job uses it). */
   queues: string[];
   /** Jobs processed at once per queue. */
@@ -34,6 +36,7 @@ export function workerSettings(
   return {
     hostId: config.hostId as HostId,
     instancesDir: config.instancesDir,
+    backupsDir: config.backupsDir,
     queues: [...new Set(JOB_NAMES.map((name) => queueFor(name, config.hostId)))],
     concurrency: overrides.concurrency ?? 4,
     lockDurationMs: overrides.lockDurationMs ?? 15_000,

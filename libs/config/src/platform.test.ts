@@ -7,12 +7,13 @@ test('defaults are the embedded stack', () => {
   assert.deepEqual(c, {
     apiPort: 3000, proxyPort: 8080, dataDir: '/srv/burrow/data', baseDomain: 'localhost', redisUrl: undefined,
     database: { kind: 'sqlite', file: '/srv/burrow/data/control.db' }, runtime: 'process', idleTimeoutSec: 900,
-    instancesDir: '/srv/burrow/data/instances', hostId: 'local', instanceQuota: 10, sessionTtlHours: 720, secretsKey: undefined,
+    instancesDir: '/srv/burrow/data/instances', backupsDir: '/srv/burrow/data/backups', hostId: 'local', instanceQuota: 10, sessionTtlHours: 720, secretsKey: undefined,
     tenantBin: c.tenantBin, tenantStandby: 1, consoleDir: c.consoleDir,
   });
   assert.match(c.tenantBin, /apps\/tenant\/bin\/burrow-tenant\.mjs$/);
   assert.match(c.consoleDir, /apps\/console\/dist$/);
   assert.equal(loadPlatformConfig({ CONSOLE_DIR: './ui' }, '/srv/burrow').consoleDir, '/srv/burrow/ui');
+  assert.equal(loadPlatformConfig({ BACKUPS_DIR: '/mnt/backups' }, '/srv/burrow').backupsDir, '/mnt/backups');
 });
 
 test('values are parsed and Postgres is chosen by DATABASE_URL', () => {

@@ -26,6 +26,8 @@ export interface PlatformConfig {
   idleTimeoutSec: number;
   /** Where instance directories live. */
   instancesDir: string;
+  /** Platform backups, `<backupsDir>/<instanceId>/<name>.zip` (BACKUPS_DIR, default DATA_DIR/backups): outside every instance's own data. */
+  backupsDir: string;
   /** This machine's host id; host-bound jobs for it go to its own queue (BURROW_HOST, local). */
   hostId: string;
   /** Instances one account may own (INSTANCE_QUOTA, 10). */
@@ -75,6 +77,7 @@ export function loadPlatformConfig(env: Env, cwd: string): PlatformConfig {
     runtime: r.oneOf('RUNTIME', ['process', 'docker'] as const, 'process'),
     idleTimeoutSec: r.int('IDLE_TIMEOUT', 900, 0, 7 * 24 * 3600),
     instancesDir: resolve(dataDir, 'instances'),
+    backupsDir: resolve(cwd, r.string('BACKUPS_DIR', resolve(dataDir, 'backups'))),
     hostId: r.string('BURROW_HOST', 'local').toLowerCase(),
     instanceQuota: r.int('INSTANCE_QUOTA', 10, 0, 100_000),
     sessionTtlHours: r.int('SESSION_TTL_HOURS', 720, 1, 24 * 365),

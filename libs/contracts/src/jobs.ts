@@ -5,7 +5,7 @@
 
 /**
  * Payload of every job, by name. Only jobs the worker handles are listed (it refuses to
- * boot otherwise); backups and replicas add theirs when they land.
+ * boot otherwise); replicas add theirs when they land.
  */
 export interface JobPayloads {
   /** Create the data dir, sync the owner as superuser, start the tenant, mark it running. */
@@ -16,22 +16,26 @@ export interface JobPayloads {
   'instance.power': { instanceId: string; power: 'on' | 'off' };
   /** Copy the owner's console credentials into the instance's `_superusers`. */
   'instance.admin-sync': { instanceId: string };
+  /** Archive the instance's data into the platform's backups (whether it runs or sleeps). */
+  'instance.backup': { instanceId: string; name: string };
 }
 
 /** A job name. */
 export type JobName = keyof JobPayloads;
 
 /** Every job name, in a stable order (the worker checks it has one handler for each). */
-export const JOB_NAMES = ['instance.provision', 'instance.deprovision', 'instance.power', 'instance.admin-sync'] as const satisfies readonly JobName[];
+export const JOB_NAMES = ['instance.provision', 'instance.deprovision', 'instance.power', 'instance.admin-sync', 'instance.backup'] as const satisfies readonly JobName[];
 
 /** Jobs bound to the host that runs the instance (they go to that host's queue). */
-export const HOST_BOUND_JOBS: ReadonlySet<JobName> = new Set<JobName>(['instance.provision', 'instance.deprovision', 'instance.power', 'instance.admin-sync']);
+export const HOST_BOUND_JOBS: ReadonlySet<JobName> = new Set<JobName>(['instance.provision', 'instance.deprovision', 'instance.power', 'instance.admin-sync', 'instance.backup']);
 
 /** The idempotency key of a job: one intent, one job id. */
 export function jobId<N extends JobName>(name: N, payload: JobPayloads[N]): string {
   switch (name) {
     case 'instance.power':
       return `${name}:${payload.instanceId}:${(payload as JobPayloads['instance.power']).power}`;
+    case 'instance.backup':
+      return `${name}:${payload.instanceId}:${(payload as JobPayloads['instance.backup']).name}`;
     default:
       return `${name}:${payload.instanceId}`;
   }

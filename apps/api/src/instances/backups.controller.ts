@@ -1,0 +1,55 @@
+/** /api/instances/:id/backups (DESIGN.md §4): list, back up now, download, delete. */
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { CurrentAuth, type AuthContext } from '../auth/auth_context.js';
+import { Route } from '../common/route_doc.js';
+import { parseInput } from '../common/validation.js';
+import { BackupsService, type BackupQueued, type BackupView } from './backups.service.js';
+
+const backupViewSchema = z.object({ name: z.string(), size: z.number(), createdAt: z.string() });
+const createBackupSchema = z.strictObject({ name: z.string().max(150).optional() });
+const queuedSchema = z.object({ name: z.string(), jobId: z.string() });
+
+/** Backups of one instance. */
+@Controller('api/instances/:id/backups')
+export class BackupsController {
+  constructor(@Inject(BackupsService) private readonly backups: BackupsService) {}
+
+  /** List. */
+  @Get()
+  @Route({ summary: 'The instance\'s platform backups, newest first', tag: 'backups', response: z.array(backupViewSchema) })
+  list(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<BackupView[]> {
+    return this.backups.list(auth, id);
+  }
+
+  /** Back up now. */
+  @Post()
+  @HttpCode(202)
+  @Route({ summary: 'Back up now (a job; the archive appears in the list when done; the instance is not woken)', tag: 'backups', status: 202, body: createBackupSchema, response: queuedSchema })
+  create(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() body: unknown): Promise<BackupQueued> {
+    const input = parseInput(createBackupSchema, body ?? {});
+    return this.backups.create(auth, id, input.name);
+  }
+
+  /** Download. */
+  @Get(':name')
+  @Route({ summary: 'Download one backup (zip in PocketBase\'s backup format)', tag: 'backups', produces: 'application/zip' })
+  async download(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Param('name') name: string, @Res() reply: FastifyReply): Promise<void> {
+    const { stream, size } = await this.backups.open(auth, id, name);
+    await reply
+      .header('content-type', 'application/zip')
+      .header('content-length', size)
+      .header('content-disposition', `attachment; filename=${name}`)
+      .header('cache-control', 'no-store')
+      .send(stream);
+  }
+
+  /** Delete. */
+  @Delete(':name')
+  @HttpCode(204)
+  @Route({ summary: 'Delete one backup', tag: 'backups', status: 204 })
+  async remove(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Param('name') name: string): Promise<void> {
+    await this.backups.remove(auth, id, name);
+  }
+}

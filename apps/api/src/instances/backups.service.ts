@@ -1,0 +1,106 @@
+/**
+ * Platform backups of an instance (DESIGN.md §5): archives under
+ * `<backupsDir>/<instanceId>/<name>.zip`, taken by the worker's `instance.backup` job whether
+ * the instance runs or sleeps. The api lists, queues, serves and deletes them; every call is
+ * scoped to the caller's own instance (someone else's answers 404).
+ */
+import { createReadStream, existsSync, type ReadStream } from 'node:fs';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
+import { generateBackupName, isValidBackupName } from '@burrow/backup';
+import type { PlatformConfig } from '@burrow/config';
+import { JobRunStore, type ControlDb, type ControlInstanceId } from '@burrow/db';
+import { jobId } from '@burrow/contracts';
+import type { JobProducer } from '@burrow/jobs';
+import { ApiError } from '../common/api_error.js';
+import { CLOCK, CONFIG, DB, JOBS, type Clock } from '../common/tokens.js';
+import type { AuthContext } from '../auth/auth_context.js';
+import { InstancesService } from './instances.service.js';
+
+/** One archive as the API shows it. */
+export interface BackupView {
+  name: string;
+  size: number;
+  createdAt: string;
+}
+
+/** A queued backup. */
+export interface BackupQueued {
+  name: string;
+  jobId: string;
+}
+
+const INVALID_NAME = { name: { code: 'validation_invalid_backup_name', message: 'Use lowercase letters, digits, "_" and "-", ending in .zip (at most 150 characters).' } };
+const NAME_TAKEN = { name: { code: 'validation_backup_name_exists', message: 'A backup with this name already exists.' } };
+
+/** Backup use cases. */
+@Injectable()
+export class BackupsService {
+  private readonly runs: JobRunStore;
+
+  constructor(
+    @Inject(InstancesService) private readonly instances: InstancesService,
+    @Inject(DB) db: ControlDb,
+    @Inject(JOBS) private readonly jobs: JobProducer,
+    @Inject(CONFIG) private readonly config: PlatformConfig,
+    @Inject(CLOCK) private readonly now: Clock,
+  ) {
+    this.runs = new JobRunStore(db);
+  }
+
+  private dir(instanceId: string): string {
+    return join(this.config.backupsDir, instanceId);
+  }
+
+  /** The instance's archives, newest first. */
+  async list(auth: AuthContext, id: string): Promise<BackupView[]> {
+    const row = await this.instances.owned(auth, id);
+    const dir = this.dir(row.id);
+    if (!existsSync(dir)) return [];
+    const names = (await readdir(dir)).filter(isValidBackupName);
+    const views = await Promise.all(names.map(async (name) => {
+      const st = await stat(join(dir, name)).catch(() => undefined);
+      return st?.isFile() ? { name, size: st.size, createdAt: st.mtime.toISOString() } : undefined;
+    }));
+    return views.filter((v): v is BackupView => v !== undefined).sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.name.localeCompare(a.name));
+  }
+
+  /** Queues a backup now (a name is generated when none is given). */
+  async create(auth: AuthContext, id: string, name: string | undefined): Promise<BackupQueued> {
+    const row = await this.instances.owned(auth, id);
+    if (row.status === 'deleting') throw ApiError.conflict('This instance is being deleted.');
+    if (row.status === 'provisioning') throw ApiError.conflict('This instance is not ready yet.');
+    const backupName = name ?? generateBackupName(row.name, 'burrow_', this.now());
+    if (!isValidBackupName(backupName)) throw ApiError.badRequest('Failed to start the backup.', INVALID_NAME);
+    if (existsSync(join(this.dir(row.id), backupName))) throw ApiError.badRequest('Failed to start the backup.', NAME_TAKEN);
+    await this.jobs.requireAvailable();
+    const payload = { instanceId: row.id, name: backupName };
+    await this.jobs.enqueue('instance.backup', payload, row.hostId);
+    return { name: backupName, jobId: jobId('instance.backup', payload) };
+  }
+
+  /** The latest run of a backup job of the instance, as progress for the console. */
+  async latestJob(instanceId: string) {
+    return this.runs.latestFor(instanceId as ControlInstanceId);
+  }
+
+  /** A stream of one archive. */
+  async open(auth: AuthContext, id: string, name: string): Promise<{ stream: ReadStream; size: number }> {
+    const row = await this.instances.owned(auth, id);
+    if (!isValidBackupName(name)) throw ApiError.notFound('Backup not found.');
+    const path = join(this.dir(row.id), name);
+    const st = await stat(path).catch(() => undefined);
+    if (!st?.isFile()) throw ApiError.notFound('Backup not found.');
+    return { stream: createReadStream(path), size: st.size };
+  }
+
+  /** Deletes one archive. */
+  async remove(auth: AuthContext, id: string, name: string): Promise<void> {
+    const row = await this.instances.owned(auth, id);
+    if (!isValidBackupName(name)) throw ApiError.notFound('Backup not found.');
+    const path = join(this.dir(row.id), name);
+    if (!existsSync(path)) throw ApiError.notFound('Backup not found.');
+    await rm(path, { force: true });
+  }
+}
