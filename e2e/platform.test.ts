@@ -193,6 +193,29 @@ test('sign up, create, use with the SDK, rename, power, sleep and wake, crash, d
     // the backups live outside the instance's own data
     assert.ok(existsSync(join(dataDir, 'backups', id, 'first.zip')));
 
+    // restore in place: a post written after the backup goes; the undo backup brings it back
+    const pb = new PocketBase(instanceUrl('journey-two'));
+    await pb.collection('_superusers').authWithPassword(EMAIL, PASSWORD);
+    const late = await pb.collection('posts').create({ title: 'after the backup' });
+    const waitJob = (name: string, key: string) => eventually(`${name} job completed`, async () => {
+      const r = await api('GET', `/api/instances/${id}`);
+      return r.body?.job?.name === name && r.body.job.state === 'completed' && r.body.job.id === key && r.body.status === 'running' ? true : undefined;
+    }, 60_000);
+    const restore = await api('POST', `/api/instances/${id}/backups/first.zip/restore`);
+    assert.equal(restore.status, 202, JSON.stringify(restore.body));
+    assert.match(restore.body.undoName, /^pre_restore_\d{14}\.zip$/);
+    await waitJob('instance.restore', restore.body.jobId);
+    const afterRestore = new PocketBase(instanceUrl('journey-two'));
+    assert.equal((await afterRestore.collection('posts').getList(1, 10)).totalItems, 3, 'the data of the backup moment');
+    const undo = await api('POST', `/api/instances/${id}/backups/${restore.body.undoName}/restore`);
+    assert.equal(undo.status, 202);
+    await waitJob('instance.restore', undo.body.jobId);
+    const undone = new PocketBase(instanceUrl('journey-two'));
+    await undone.collection('_superusers').authWithPassword(EMAIL, PASSWORD);
+    assert.equal((await undone.collection('posts').getOne(late.id)).title, 'after the backup', 'the undo brings the later write back');
+    await undone.collection('posts').delete(late.id);
+    assert.equal((await api('POST', `/api/instances/${id}/backups/missing.zip/restore`)).status, 404);
+
     const bad = await api('POST', `/api/instances/${id}/backups`, { name: '../escape.zip' });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.data.name.code, 'validation_invalid_backup_name');
@@ -202,6 +225,7 @@ test('sign up, create, use with the SDK, rename, power, sleep and wake, crash, d
     assert.equal((await api('GET', `/api/instances/${id}/backups/..%2Fcontrol.db`)).status, 404);
     assert.equal((await api('DELETE', `/api/instances/${id}/backups/first.zip`)).status, 204);
     assert.equal((await api('DELETE', `/api/instances/${id}/backups/first.zip`)).status, 404);
+    for (const b of (await api('GET', `/api/instances/${id}/backups`)).body as Array<{ name: string }>) await api('DELETE', `/api/instances/${id}/backups/${b.name}`);
     assert.deepEqual((await api('GET', `/api/instances/${id}/backups`)).body, []);
   });
 

@@ -4,7 +4,7 @@
  * and standby (a pre-started `serve` for the platform's process runtime). The environment is
  * read in config/env.ts only (and replaced wholesale by a standby's assignment, config/standby.ts).
  */
-import { createArchive } from '@burrow/backup';
+import { createArchive, prepareRestore } from '@burrow/backup';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TenantApp } from './core/app.js';
@@ -21,6 +21,8 @@ const USAGE = `Usage:
   burrow-tenant superuser sync EMAIL [--dir ./pb_data] [--db-dir DIR] [--previous-email X] < bcrypt-hash
   burrow-tenant backup create --out FILE.zip [--dir ./pb_data] [--db-dir DIR] [--work DIR]
                        (a consistent archive while the instance keeps serving; progress as JSON lines)
+  burrow-tenant backup restore --from FILE.zip [--dir ./pb_data] [--work DIR]
+                       (the instance must not be running: replaces its data with the archive's)
   burrow-tenant standby [--tag TAG]   (platform use: loads, then serves the one JSON assignment read from stdin)
 
 Environment:
@@ -56,6 +58,34 @@ function flag(args: ParsedArgs, name: string, fallback: string): string {
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
   process.exit(1);
+}
+
+// `backup restore`: the caller has stopped the instance; the archive is checked before the
+// data dir is touched, and the swap is two renames per entry (the old data is put back on failure).
+async function restoreCommand(args: ParsedArgs, dir: string, dbDir: string | undefined): Promise<void> {
+  const from = args.flags.get('from');
+  if (typeof from !== 'string') fail(USAGE);
+  if (dbDir) fail('backup restore: a data.db outside --dir (LiteFS) is restored with litefs import');
+  const workFlag = args.flags.get('work');
+  const work = typeof workFlag === 'string' ? resolve(workFlag) : join(dir, '.pb_temp_to_delete', `restore_${process.pid}`);
+  const report = (fraction: number, step: string) => process.stdout.write(`${JSON.stringify({ progress: Math.round(fraction * 100) / 100, step })}\n`);
+  let plan;
+  try {
+    plan = await prepareRestore(dir, resolve(from), work, report);
+  } catch (err) {
+    fail(`restore failed, nothing changed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    report(0.9, 'Swapping the data in');
+    plan.swap();
+  } catch (err) {
+    plan.revert();
+    plan.cleanup();
+    fail(`restore failed, the previous data is back: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  plan.cleanup();
+  rmSync(work, { recursive: true, force: true });
+  process.stdout.write(`${JSON.stringify({ done: true })}\n`);
 }
 
 function parseHttp(value: string): { host: string; port: number } {
@@ -129,6 +159,10 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'backup': {
+      if (sub === 'restore') {
+        await restoreCommand(args, dir, dbDir);
+        return;
+      }
       const out = args.flags.get('out');
       if (sub !== 'create' || typeof out !== 'string') fail(USAGE);
       const target = resolve(out);

@@ -5,7 +5,7 @@
  * be opened, the previous data is put back and served.
  */
 import type { FastifyInstance } from 'fastify';
-import type { RestorePlan } from './apis/backups.js';
+import type { RestorePlan } from '@burrow/backup';
 import { createServer } from './apis/server.js';
 import { TenantApp } from './core/app.js';
 

@@ -13,6 +13,13 @@ function isJobName(name: string): name is JobName {
   return (JOB_NAMES as readonly string[]).includes(name);
 }
 
+function backupName(job: string, value: unknown, field: string): string {
+  if (typeof value !== 'string' || !/^[a-z0-9_-]+\.zip$/.test(value) || value.length > 150) {
+    throw new UnrecoverableError(`job "${job}": payload.${field} is not a valid backup name`);
+  }
+  return value;
+}
+
 /**
  * Checks a job's name and data (`{payload}` as @burrow/jobs queues it). Throws BullMQ's
  * UnrecoverableError: retrying a malformed job can never succeed.
@@ -30,13 +37,10 @@ export function checkJob(name: string, data: unknown): CheckedJob {
       if (power !== 'on' && power !== 'off') throw new UnrecoverableError(`job "${name}": payload.power must be "on" or "off"`);
       return { name, payload: { instanceId, power } };
     }
-    case 'instance.backup': {
-      const backupName = fields.name;
-      if (typeof backupName !== 'string' || !/^[a-z0-9_-]+\.zip$/.test(backupName) || backupName.length > 150) {
-        throw new UnrecoverableError(`job "${name}": payload.name is not a valid backup name`);
-      }
-      return { name, payload: { instanceId, name: backupName } };
-    }
+    case 'instance.backup':
+      return { name, payload: { instanceId, name: backupName(name, fields.name, 'name') } };
+    case 'instance.restore':
+      return { name, payload: { instanceId, name: backupName(name, fields.name, 'name'), undoName: backupName(name, fields.undoName, 'undoName') } };
     case 'instance.provision':
     case 'instance.deprovision':
     case 'instance.admin-sync':

@@ -30,6 +30,8 @@ const FAILURE_MARKS_INSTANCE: Record<JobName, readonly InstanceStatus[] | null> 
   'instance.deprovision': ['deleting'],
   'instance.admin-sync': null,
   'instance.backup': null,
+  // A failed restore has put the previous data back (or never touched it): the instance is as before.
+  'instance.restore': null,
 };
 
 /** Runs jobs through the registry's handlers. */

@@ -207,3 +207,53 @@ export async function verifyArchive(path: string, workDir: string): Promise<void
     rmSync(scratch, { recursive: true, force: true });
   }
 }
+
+/** A prepared restore of a data directory: swap the data in, put it back, remove the leftovers. */
+export interface RestorePlan {
+  swap(): void;
+  revert(): void;
+  cleanup(): void;
+}
+
+/**
+ * Prepares a restore of `archive` into `dataDir` (not yet touching it): extracts into `workDir`
+ * and checks the databases. `swap()` then moves the current entries (except backups and temp
+ * areas) aside and the extracted ones in, both by rename; `revert()` undoes a swap;
+ * `cleanup()` removes what is left (the old data after a swap, the extraction otherwise).
+ * Only run `swap()` while nothing has the databases open.
+ */
+export async function prepareRestore(dataDir: string, archive: string, workDir: string, progress: Progress = () => undefined): Promise<RestorePlan> {
+  const id = `${process.pid}_${Date.now()}`;
+  const extracted = join(workDir, `restore_${id}`);
+  const old = join(workDir, `old_data_${id}`);
+  try {
+    progress(0.1, 'Extracting the archive');
+    await extractArchive(archive, extracted, (f, step) => progress(0.1 + f * 0.6, step));
+    progress(0.75, 'Checking the databases');
+    for (const name of DB_FILES) if (existsSync(join(extracted, name))) checkDatabase(join(extracted, name));
+  } catch (err) {
+    rmSync(extracted, { recursive: true, force: true });
+    throw err;
+  }
+  const move = (from: string, to: string) => {
+    mkdirSync(to, { recursive: true });
+    for (const entry of readdirSync(from)) {
+      if (EXCLUDED_DIRS.has(entry)) continue;
+      renameSync(join(from, entry), join(to, entry));
+    }
+  };
+  return {
+    swap: () => {
+      move(dataDir, old);
+      move(extracted, dataDir);
+    },
+    revert: () => {
+      move(dataDir, extracted);
+      move(old, dataDir);
+    },
+    cleanup: () => {
+      rmSync(extracted, { recursive: true, force: true });
+      rmSync(old, { recursive: true, force: true });
+    },
+  };
+}

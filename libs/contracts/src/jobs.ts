@@ -18,16 +18,21 @@ export interface JobPayloads {
   'instance.admin-sync': { instanceId: string };
   /** Archive the instance's data into the platform's backups (whether it runs or sleeps). */
   'instance.backup': { instanceId: string; name: string };
+  /**
+   * Replace the instance's data with a backup's, keeping the current data first as the
+   * backup `undoName` (restoring that one is the undo).
+   */
+  'instance.restore': { instanceId: string; name: string; undoName: string };
 }
 
 /** A job name. */
 export type JobName = keyof JobPayloads;
 
 /** Every job name, in a stable order (the worker checks it has one handler for each). */
-export const JOB_NAMES = ['instance.provision', 'instance.deprovision', 'instance.power', 'instance.admin-sync', 'instance.backup'] as const satisfies readonly JobName[];
+export const JOB_NAMES = ['instance.provision', 'instance.deprovision', 'instance.power', 'instance.admin-sync', 'instance.backup', 'instance.restore'] as const satisfies readonly JobName[];
 
 /** Jobs bound to the host that runs the instance (they go to that host's queue). */
-export const HOST_BOUND_JOBS: ReadonlySet<JobName> = new Set<JobName>(['instance.provision', 'instance.deprovision', 'instance.power', 'instance.admin-sync', 'instance.backup']);
+export const HOST_BOUND_JOBS: ReadonlySet<JobName> = new Set<JobName>(['instance.provision', 'instance.deprovision', 'instance.power', 'instance.admin-sync', 'instance.backup', 'instance.restore']);
 
 /** The idempotency key of a job: one intent, one job id. */
 export function jobId<N extends JobName>(name: N, payload: JobPayloads[N]): string {
@@ -36,6 +41,8 @@ export function jobId<N extends JobName>(name: N, payload: JobPayloads[N]): stri
       return `${name}:${payload.instanceId}:${(payload as JobPayloads['instance.power']).power}`;
     case 'instance.backup':
       return `${name}:${payload.instanceId}:${(payload as JobPayloads['instance.backup']).name}`;
+    case 'instance.restore':
+      return `${name}:${payload.instanceId}:${(payload as JobPayloads['instance.restore']).undoName}`;
     default:
       return `${name}:${payload.instanceId}`;
   }

@@ -9,6 +9,7 @@ export type RuntimeErrorCode =
   | 'aborted'
   | 'stop_failed'
   | 'not_found'
+  | 'invalid_state'
   | 'backup_failed'
   | 'closed';
 

@@ -111,6 +111,11 @@ export interface InstanceRuntime {
    * runs, sleeps or is stopped, without starting it; its writers carry on meanwhile.
    */
   backup(id: InstanceId, out: string, opts?: BackupOptions): Promise<{ size: number }>;
+  /**
+   * Replaces its data with a backup archive's (checked first; nothing changes on a bad
+   * archive). Refused while it runs: stop it first.
+   */
+  restore(id: InstanceId, archive: string, opts?: BackupOptions): Promise<void>;
 }
 
 /** Options of InstanceRuntime.backup. */

@@ -10,6 +10,7 @@ import { BackupsService, type BackupQueued, type BackupView } from './backups.se
 const backupViewSchema = z.object({ name: z.string(), size: z.number(), createdAt: z.string() });
 const createBackupSchema = z.strictObject({ name: z.string().max(150).optional() });
 const queuedSchema = z.object({ name: z.string(), jobId: z.string() });
+const restoreQueuedSchema = z.object({ name: z.string(), undoName: z.string(), jobId: z.string() });
 
 /** Backups of one instance. */
 @Controller('api/instances/:id/backups')
@@ -43,6 +44,14 @@ export class BackupsController {
       .header('content-disposition', `attachment; filename=${name}`)
       .header('cache-control', 'no-store')
       .send(stream);
+  }
+
+  /** Restore in place. */
+  @Post(':name/restore')
+  @HttpCode(202)
+  @Route({ summary: 'Restore this backup in place (a job: the current data is kept first as the backup `undoName`; restore that one to undo)', tag: 'backups', status: 202, response: restoreQueuedSchema })
+  restore(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Param('name') name: string): Promise<{ name: string; undoName: string; jobId: string }> {
+    return this.backups.restore(auth, id, name);
   }
 
   /** Delete. */

@@ -11,7 +11,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { generateBackupName, isValidBackupName } from '@burrow/backup';
 import type { PlatformConfig } from '@burrow/config';
 import { JobRunStore, type ControlDb, type ControlInstanceId } from '@burrow/db';
-import { jobId } from '@burrow/contracts';
 import type { JobProducer } from '@burrow/jobs';
 import { ApiError } from '../common/api_error.js';
 import { CLOCK, CONFIG, DB, JOBS, type Clock } from '../common/tokens.js';
@@ -75,9 +74,23 @@ export class BackupsService {
     if (!isValidBackupName(backupName)) throw ApiError.badRequest('Failed to start the backup.', INVALID_NAME);
     if (existsSync(join(this.dir(row.id), backupName))) throw ApiError.badRequest('Failed to start the backup.', NAME_TAKEN);
     await this.jobs.requireAvailable();
-    const payload = { instanceId: row.id, name: backupName };
-    await this.jobs.enqueue('instance.backup', payload, row.hostId);
-    return { name: backupName, jobId: jobId('instance.backup', payload) };
+    const runId = await this.jobs.enqueue('instance.backup', { instanceId: row.id, name: backupName }, row.hostId);
+    return { name: backupName, jobId: runId };
+  }
+
+  /**
+   * Queues a restore in place: the worker first keeps the current data as the backup
+   * `undoName` (returned), then swaps this one in and starts the instance again.
+   */
+  async restore(auth: AuthContext, id: string, name: string): Promise<{ name: string; undoName: string; jobId: string }> {
+    const row = await this.instances.owned(auth, id);
+    if (row.status === 'deleting') throw ApiError.conflict('This instance is being deleted.');
+    if (row.status === 'provisioning') throw ApiError.conflict('This instance is not ready yet.');
+    if (!isValidBackupName(name) || !existsSync(join(this.dir(row.id), name))) throw ApiError.notFound('Backup not found.');
+    await this.jobs.requireAvailable();
+    const undoName = generateBackupName('', 'pre_restore', this.now()); // pre_restore_<yyyymmddhhmmss>.zip
+    const runId = await this.jobs.enqueue('instance.restore', { instanceId: row.id, name, undoName }, row.hostId);
+    return { name, undoName, jobId: runId };
   }
 
   /** The latest run of a backup job of the instance, as progress for the console. */

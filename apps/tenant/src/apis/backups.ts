@@ -5,7 +5,7 @@
  * changes nothing; a restore answers 204 and the server restarts onto the restored data a
  * moment later (ServerOptions.restart; without it, restore is refused).
  */
-import { generateBackupName, isValidBackupName } from '@burrow/backup';
+import { generateBackupName, isValidBackupName, type RestorePlan } from '@burrow/backup';
 import type { FastifyInstance } from 'fastify';
 import type { TenantApp } from '../core/app.js';
 import { BackupError } from '../core/backups.js';
@@ -19,13 +19,6 @@ import { disposeBody, readBody } from './body.js';
 import { requireSuperuser, sendJSON } from './context.js';
 import { sendFile } from './file_serve.js';
 import { clientIP } from './real_ip.js';
-
-/** A prepared restore: swap the data in, put the old data back, forget the leftovers. */
-export interface RestorePlan {
-  swap(): void;
-  revert(): void;
-  cleanup(): void;
-}
 
 /** Closes the app, runs the plan's swap and reopens (see serve.ts). */
 export type RestartWith = (plan: RestorePlan) => void;

@@ -6,13 +6,12 @@
  * the instance still serves, then swapped in while it is closed, with a way back if reopening
  * fails. One backup or restore at a time.
  */
-import { checkDatabase, extractArchive, EXCLUDED_DIRS, isValidBackupName, verifyArchive } from '@burrow/backup';
+import { isValidBackupName, prepareRestore, verifyArchive, type RestorePlan } from '@burrow/backup';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatDate } from '../tools/types/datetime.js';
-import { randomString } from '../tools/security/random.js';
 
 /** A backup as the API lists it. */
 export interface BackupInfo {
@@ -135,42 +134,25 @@ export class Backups {
    * Prepares a restore while the instance still serves: verifies and extracts the archive.
    * Returns the swap to run once the app is closed; a failure there puts the old data back.
    */
-  async prepareRestore(key: string): Promise<{ swap: () => void; revert: () => void; cleanup: () => void }> {
+  async prepareRestore(key: string): Promise<RestorePlan> {
     if (this.dbDir) throw new BackupError('A replicated instance is restored through the platform, not in place.');
     const path = this.path(key);
     if (!path) throw new BackupError('Missing or invalid backup file.');
     this.claim(key);
-    const id = randomString(8).toLowerCase();
-    const extracted = join(this.tempDir, `restore_${id}`);
-    const old = join(this.tempDir, `old_data_${id}`);
+    let plan: RestorePlan;
     try {
-      await extractArchive(path, extracted);
-      for (const db of ['data.db', 'auxiliary.db']) if (existsSync(join(extracted, db))) checkDatabase(join(extracted, db));
+      mkdirSync(this.tempDir, { recursive: true });
+      plan = await prepareRestore(this.dataDir, path, this.tempDir);
     } catch (err) {
       this.active = undefined;
-      rmSync(extracted, { recursive: true, force: true });
       throw new BackupError(err instanceof Error ? err.message : String(err));
     }
-    const move = (from: string, to: string) => {
-      mkdirSync(to, { recursive: true });
-      for (const entry of readdirSync(from)) {
-        if (EXCLUDED_DIRS.has(entry)) continue;
-        renameSync(join(from, entry), join(to, entry));
-      }
-    };
     return {
-      swap: () => {
-        move(this.dataDir, old);
-        move(extracted, this.dataDir);
-      },
-      revert: () => {
-        move(this.dataDir, extracted);
-        move(old, this.dataDir);
-      },
+      swap: () => plan.swap(),
+      revert: () => plan.revert(),
       cleanup: () => {
         this.active = undefined;
-        rmSync(extracted, { recursive: true, force: true });
-        rmSync(old, { recursive: true, force: true });
+        plan.cleanup();
       },
     };
   }

@@ -6,9 +6,10 @@ import { DeprovisionHandler } from './deprovision_handler.js';
 import type { AnyJobHandler } from './job_handler.js';
 import { PowerHandler } from './power_handler.js';
 import { ProvisionHandler } from './provision_handler.js';
+import { RestoreHandler } from './restore_handler.js';
 
 /** One handler class per job (the registry refuses to boot with a job missing or doubled). */
-export const HANDLER_CLASSES: readonly Type<AnyJobHandler>[] = [ProvisionHandler, DeprovisionHandler, PowerHandler, AdminSyncHandler, BackupHandler];
+export const HANDLER_CLASSES: readonly Type<AnyJobHandler>[] = [ProvisionHandler, DeprovisionHandler, PowerHandler, AdminSyncHandler, BackupHandler, RestoreHandler];
 
-export { AdminSyncHandler, BackupHandler, DeprovisionHandler, PowerHandler, ProvisionHandler };
+export { AdminSyncHandler, BackupHandler, DeprovisionHandler, PowerHandler, ProvisionHandler, RestoreHandler };
 export type { AnyJobHandler, JobHandler, ProgressReporter } from './job_handler.js';

@@ -1,4 +1,5 @@
 /** Steps several handlers share, with the permanent failures they can hit made explicit. */
+import type { InstanceStatus } from '@burrow/contracts';
 import { UnrecoverableError } from 'bullmq';
 import type { ControlInstanceId, Instance, InstanceStore } from '@burrow/db';
 import { parseInstanceId, type Endpoint, type InstanceId, type InstanceRuntime } from '@burrow/runtime';
@@ -29,6 +30,9 @@ export async function tenantEnv(instances: InstanceStore, instance: Instance): P
     throw new UnrecoverableError(`the secrets of instance "${instance.name}" cannot be decrypted (${err instanceof Error ? err.message : String(err)})`);
   }
 }
+
+/** States of a built instance that power changes and restores apply to (not provisioning or deleting). */
+export const SETTLED_STATUSES: readonly InstanceStatus[] = ['running', 'sleeping', 'stopped', 'failed'];
 
 /** What bringing a tenant up touches. */
 export interface BringUpDeps {

@@ -7,12 +7,11 @@ import { ControlRows } from '../control_rows.js';
 import type { CheckedPayload } from '../job_payload.js';
 import { TenantAdmin } from '../tenant_admin.js';
 import { TenantProbe } from '../tenant_probe.js';
-import { bringUp, runtimeId, type BringUpDeps } from './instance_steps.js';
+import { bringUp, runtimeId, SETTLED_STATUSES, type BringUpDeps } from './instance_steps.js';
 import type { JobHandler, ProgressReporter } from './job_handler.js';
 import { INSTANCES, RUNTIME } from '../tokens.js';
 
-/** States a power change applies to (provisioning applies the power itself when it finishes). */
-const POWERABLE: readonly InstanceStatus[] = ['running', 'sleeping', 'stopped', 'failed'];
+const POWERABLE = SETTLED_STATUSES;
 
 /**
  * Converges the tenant to the row's `power`, which is at least as new as the payload (the api

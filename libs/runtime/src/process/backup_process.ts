@@ -1,11 +1,11 @@
-/** Runs `burrow-tenant backup create` and follows its JSON progress lines. */
+/** Runs `burrow-tenant backup create|restore` and follows its JSON progress lines. */
 import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import type { BackupOptions } from '../types.js';
 
-/** Spawns the backup command; resolves with the archive size, rejects with its error output. */
+/** Spawns the command; resolves with the archive size (0 for a restore), rejects with its error output. */
 export function runBackupProcess(nodePath: string, args: string[], env: NodeJS.ProcessEnv, opts: BackupOptions): Promise<{ size: number }> {
-  const out = args[args.indexOf('--out') + 1];
+  const out = args.includes('--out') ? args[args.indexOf('--out') + 1] : undefined;
   return new Promise((resolve, reject) => {
     const child = spawn(nodePath, args, { env, stdio: ['ignore', 'pipe', 'pipe'], signal: opts.signal });
     let stderr = '';
@@ -19,7 +19,7 @@ export function runBackupProcess(nodePath: string, args: string[], env: NodeJS.P
         try {
           const msg = JSON.parse(line) as { progress?: number; step?: string; done?: boolean; size?: number };
           if (typeof msg.progress === 'number') opts.onProgress?.(msg.progress, msg.step ?? '');
-          if (msg.done && typeof msg.size === 'number') size = msg.size;
+          if (msg.done) size = typeof msg.size === 'number' ? msg.size : 0;
         } catch {
           // not a progress line
         }
@@ -28,12 +28,13 @@ export function runBackupProcess(nodePath: string, args: string[], env: NodeJS.P
     child.stderr.on('data', (chunk: Buffer) => {
       if (stderr.length < 8192) stderr += chunk.toString('utf8');
     });
+    const removePart = () => (out ? rm(`${out}.part`, { force: true }) : Promise.resolve());
     child.on('error', (err) => {
-      void rm(`${out}.part`, { force: true }).finally(() => reject(err));
+      void removePart().finally(() => reject(err));
     });
     child.on('close', (code) => {
       if (code === 0 && size >= 0) resolve({ size });
-      else void rm(`${out}.part`, { force: true }).finally(() => reject(new Error(stderr.trim() || `backup process exited with ${code}`)));
+      else void removePart().finally(() => reject(new Error(stderr.trim() || `${args[2] ?? 'backup'} ${args[3] ?? ''} exited with ${code}`)));
     });
   });
 }

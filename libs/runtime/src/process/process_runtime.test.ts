@@ -124,6 +124,28 @@ describe('ProcessRuntime with the real tenant', { timeout: 120_000 }, () => {
     await verifyArchive(join(rootDir, 'archives', 'stopped.zip'), join(rootDir, 'verify'));
     await assert.rejects(runtime.backup(parseInstanceId('nobody'), join(rootDir, 'archives', 'x.zip')), /no data/);
     assert.ok(!existsSync(join(rootDir, 'archives', 'x.zip')));
+
+    // restore: refused while running, refused for a bad archive (nothing changes), then swaps the data in
+    const again = await runtime.start({ id, env: {} });
+    for (let n = 3; n < 5; n++) assert.equal((await httpRequest(`${again.url}/api/collections/users/records`, { method: 'POST', json: { email: `u${n}@example.com`, password: 'password-123', passwordConfirm: 'password-123' } })).status, 200);
+    await assert.rejects(runtime.restore(id, out), /stop it before a restore/);
+    await runtime.stop(id);
+    await writeFile(join(rootDir, 'archives', 'garbage.zip'), 'not a zip');
+    await assert.rejects(runtime.restore(id, join(rootDir, 'archives', 'garbage.zip')), /nothing changed/);
+    const countUsers = async () => {
+      const { url: u } = await runtime.start({ id, env: {} });
+      const res = await httpRequest(`${u}/api/collections/_superusers/records`);
+      await runtime.stop(id);
+      return res.status;
+    };
+    assert.equal(await countUsers(), 403, 'still serves its data after the refused restore');
+    await runtime.restore(id, out);
+    const db = new Database(join(instanceLayout(rootDir, id).dataDir, 'data.db'), { readonly: true });
+    assert.equal((db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n, 3, 'the data of the backup moment');
+    db.close();
+    const { url: restoredUrl } = await runtime.start({ id, env: {} });
+    assert.equal((await httpRequest(`${restoredUrl}/api/health`)).status, 200);
+    await runtime.stop(id);
   });
 
   test('after a platform restart a new runtime adopts, supervises and stops the running tenant', async () => {

@@ -5,7 +5,7 @@
  * a warm pre-started process from a pool instead of spawning one.
  */
 import { existsSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runBackupProcess } from './backup_process.js';
 import { RuntimeError } from '../errors.js';
@@ -146,6 +146,24 @@ export class ProcessRuntime implements InstanceRuntimeDriver {
       return await runBackupProcess(this.opts.nodePath, args, this.opts.baseEnv, opts);
     } catch (err) {
       throw new RuntimeError('backup_failed', `backup of ${id} failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+
+  /** Swaps a backup archive into a stopped instance's data dir with `burrow-tenant backup restore`. */
+  async restore(id: InstanceId, archive: string, opts: BackupOptions = {}): Promise<void> {
+    const valid = parseInstanceId(id);
+    const layout = instanceLayout(this.opts.rootDir, valid);
+    const state = (await this.status(valid)).state;
+    if (state === 'running' || state === 'starting') throw new RuntimeError('invalid_state', `instance ${id} is ${state}: stop it before a restore`);
+    await mkdir(layout.dataDir, { recursive: true });
+    const work = join(layout.runtimeDir, `restore_work_${process.pid}_${Date.now()}`);
+    const args = [this.opts.tenantBin, 'backup', 'restore', '--dir', layout.dataDir, '--work', work, '--from', archive];
+    try {
+      await runBackupProcess(this.opts.nodePath, args, this.opts.baseEnv, opts);
+    } catch (err) {
+      throw new RuntimeError('backup_failed', `restore of ${id} failed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
       await rm(work, { recursive: true, force: true });
     }
