@@ -63,7 +63,7 @@ before(async () => {
   resolveLocalhostSubdomains();
   dataDir = mkdtempSync(join(tmpdir(), 'burrow-e2e-'));
   stack = await startStack({
-    env: { DATA_DIR: dataDir, API_PORT: String(await freePort()), PROXY_PORT: String(await freePort()), IDLE_TIMEOUT: '3', BASE_DOMAIN: 'localhost', REDIS_URL: '', DATABASE_URL: '' },
+    env: { DATA_DIR: dataDir, API_PORT: String(await freePort()), PROXY_PORT: String(await freePort()), IDLE_TIMEOUT: '3', BACKUP_MIN_INTERVAL: '1', BASE_DOMAIN: 'localhost', REDIS_URL: '', DATABASE_URL: '' },
     log: (role: string, line: string) => { lines.push(`${role} ${line}`); if (lines.length > 2000) lines.shift(); },
   });
   const signup = await fetch(`${stack.apiUrl}/api/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: EMAIL, password: PASSWORD }) });
@@ -255,6 +255,26 @@ test('sign up, create, use with the SDK, rename, power, sleep and wake, crash, d
     await eventually('backup of the sleeping instance', async () => (existsSync(join(dataDir, 'backups', id, 'asleep.zip')) ? true : undefined));
     assert.equal((await api('GET', `/api/instances/${id}`)).body.status, 'sleeping', 'still asleep');
     assert.ok(!existsSync(pidFile), 'no tenant process was started');
+
+    // a schedule (seconds allowed here: BACKUP_MIN_INTERVAL=1) fires while it sleeps; retention keeps 2
+    const badCron = await api('PUT', `/api/instances/${id}/backup-schedule`, { cron: 'every day' });
+    assert.equal(badCron.status, 400);
+    assert.equal(badCron.body.data.cron.code, 'validation_invalid_cron');
+    const set = await api('PUT', `/api/instances/${id}/backup-schedule`, { cron: '*/2 * * * * *', keep: 2 });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    assert.equal(set.body.keep, 2);
+    assert.ok(set.body.next);
+    const autos = async () => ((await api('GET', `/api/instances/${id}/backups`)).body as Array<{ name: string }>).map((b) => b.name).filter((n) => n.startsWith('auto_')).sort();
+    const firstPair = await eventually('two scheduled backups', async () => ((await autos()).length === 2 ? await autos() : undefined), 60_000);
+    await eventually('a newer scheduled backup replaced the oldest', async () => {
+      const now = await autos();
+      return now.length === 2 && now[1] > firstPair[1] && !now.includes(firstPair[0]) ? true : undefined;
+    }, 60_000);
+    assert.equal((await api('GET', `/api/instances/${id}`)).body.status, 'sleeping', 'the schedule did not wake it');
+    assert.ok(!existsSync(pidFile));
+    const off = await api('PUT', `/api/instances/${id}/backup-schedule`, { cron: null });
+    assert.deepEqual([off.body.cron, off.body.next], [null, null]);
+    for (const b of (await api('GET', `/api/instances/${id}/backups`)).body as Array<{ name: string }>) await api('DELETE', `/api/instances/${id}/backups/${b.name}`);
     const started = Date.now();
     const res = await fetch(`${instanceUrl('journey-two')}/api/collections/posts/records`);
     assert.equal(res.status, 200, 'the request is held during the wake, not failed');

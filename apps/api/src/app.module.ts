@@ -12,7 +12,7 @@ import { AuthService } from './auth/auth.service.js';
 import { LoginThrottle } from './auth/login_throttle.js';
 import { SessionStore } from './auth/session_store.js';
 import { CLOCK, CONFIG, DB, JOBS, REDIS, RUNTIME, SECRET_BOX, type Clock } from './common/tokens.js';
-import { BackupsController } from './instances/backups.controller.js';
+import { BackupScheduleController, BackupsController } from './instances/backups.controller.js';
 import { BackupsService } from './instances/backups.service.js';
 import { InstancesController } from './instances/instances.controller.js';
 import { InstancesService } from './instances/instances.service.js';
@@ -40,7 +40,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [DiscoveryModule],
-      controllers: [AuthController, InstancesController, BackupsController, OpsController],
+      controllers: [AuthController, InstancesController, BackupsController, BackupScheduleController, OpsController],
       providers: [
         { provide: CONFIG, useValue: deps.config },
         { provide: DB, useValue: deps.db },

@@ -38,6 +38,8 @@ export function checkJob(name: string, data: unknown): CheckedJob {
       return { name, payload: { instanceId, power } };
     }
     case 'instance.backup':
+      // a scheduled run is named by the worker when it runs
+      if (fields.scheduled === true) return { name, payload: { instanceId, name: '', scheduled: true } };
       return { name, payload: { instanceId, name: backupName(name, fields.name, 'name') } };
     case 'instance.restore':
       return { name, payload: { instanceId, name: backupName(name, fields.name, 'name'), undoName: backupName(name, fields.undoName, 'undoName') } };

@@ -42,7 +42,7 @@ export class JobProcessor {
   /** Takes the registry, the stores, the per-instance locks and the test hooks. */
   constructor(
     @Inject(HandlerRegistry) private readonly registry: HandlerRegistry,
-    @Inject(RUNS) private readonly runs: Pick<JobRunStore, 'progress' | 'finished'>,
+    @Inject(RUNS) private readonly runs: Pick<JobRunStore, 'queued' | 'progress' | 'finished'>,
     @Inject(INSTANCES) private readonly instances: Pick<InstanceStore, 'moveStatus'>,
     @Inject(InstanceLocks) private readonly locks: InstanceLocks,
     @Inject(HOOKS) private readonly hooks: WorkerHooks,
@@ -58,6 +58,8 @@ export class JobProcessor {
     try {
       checked = checkJob(job.name, job.data);
       const { name, payload } = checked;
+      // Runs queued by a job scheduler (scheduled backups) never passed the producer: record them now.
+      if (attempt === 1 && name === 'instance.backup' && payload.scheduled) await this.runs.queued(runId, name, payload.instanceId);
       const progress = async (p: JobProgress): Promise<void> => {
         last = p;
         await job.updateProgress({ percent: p.percent, step: p.step });

@@ -7,7 +7,7 @@ test('defaults are the embedded stack', () => {
   assert.deepEqual(c, {
     apiPort: 3000, proxyPort: 8080, dataDir: '/srv/burrow/data', baseDomain: 'localhost', redisUrl: undefined,
     database: { kind: 'sqlite', file: '/srv/burrow/data/control.db' }, runtime: 'process', idleTimeoutSec: 900,
-    instancesDir: '/srv/burrow/data/instances', backupsDir: '/srv/burrow/data/backups', hostId: 'local', instanceQuota: 10, sessionTtlHours: 720, secretsKey: undefined,
+    instancesDir: '/srv/burrow/data/instances', backupsDir: '/srv/burrow/data/backups', backupMinIntervalSec: 300, hostId: 'local', instanceQuota: 10, sessionTtlHours: 720, secretsKey: undefined,
     tenantBin: c.tenantBin, tenantStandby: 1, consoleDir: c.consoleDir,
   });
   assert.match(c.tenantBin, /apps\/tenant\/bin\/burrow-tenant\.mjs$/);

@@ -28,6 +28,8 @@ export interface PlatformConfig {
   instancesDir: string;
   /** Platform backups, `<backupsDir>/<instanceId>/<name>.zip` (BACKUPS_DIR, default DATA_DIR/backups): outside every instance's own data. */
   backupsDir: string;
+  /** Shortest interval a backup schedule may have (BACKUP_MIN_INTERVAL, 300 s): keeps a host's disks and CPU for serving. */
+  backupMinIntervalSec: number;
   /** This machine's host id; host-bound jobs for it go to its own queue (BURROW_HOST, local). */
   hostId: string;
   /** Instances one account may own (INSTANCE_QUOTA, 10). */
@@ -78,6 +80,7 @@ export function loadPlatformConfig(env: Env, cwd: string): PlatformConfig {
     idleTimeoutSec: r.int('IDLE_TIMEOUT', 900, 0, 7 * 24 * 3600),
     instancesDir: resolve(dataDir, 'instances'),
     backupsDir: resolve(cwd, r.string('BACKUPS_DIR', resolve(dataDir, 'backups'))),
+    backupMinIntervalSec: r.int('BACKUP_MIN_INTERVAL', 300, 1, 7 * 24 * 3600),
     hostId: r.string('BURROW_HOST', 'local').toLowerCase(),
     instanceQuota: r.int('INSTANCE_QUOTA', 10, 0, 100_000),
     sessionTtlHours: r.int('SESSION_TTL_HOURS', 720, 1, 24 * 365),

@@ -16,8 +16,12 @@ export interface JobPayloads {
   'instance.power': { instanceId: string; power: 'on' | 'off' };
   /** Copy the owner's console credentials into the instance's `_superusers`. */
   'instance.admin-sync': { instanceId: string };
-  /** Archive the instance's data into the platform's backups (whether it runs or sleeps). */
-  'instance.backup': { instanceId: string; name: string };
+  /**
+   * Archive the instance's data into the platform's backups (whether it runs or sleeps).
+   * Scheduled runs (queued by the instance's job scheduler) have no name: the worker names
+   * them `auto_...` and keeps the instance's newest `backupKeep` of those.
+   */
+  'instance.backup': { instanceId: string; name: string; scheduled?: boolean };
   /**
    * Replace the instance's data with a backup's, keeping the current data first as the
    * backup `undoName` (restoring that one is the undo).

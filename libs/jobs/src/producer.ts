@@ -12,6 +12,9 @@ import { QueueUnavailableError } from './redis.js';
 
 const PENDING_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 
+/** The BullMQ job scheduler of an instance's scheduled backups. */
+export const backupSchedulerId = (instanceId: string): string => `backup-schedule@${instanceId}`;
+
 /** Retry policy of every job (transient failures; permanent ones throw UnrecoverableError). */
 export const JOB_ATTEMPTS = 5;
 
@@ -58,6 +61,40 @@ export class JobProducer {
       throw new QueueUnavailableError(err);
     }
     return id;
+  }
+
+  /**
+   * Sets (or with `pattern` null removes) the BullMQ job scheduler that queues an instance's
+   * scheduled backups on its host's queue. The scheduler id is per instance, so setting it
+   * again replaces the previous schedule.
+   */
+  async scheduleBackups(instanceId: string, hostId: string, pattern: string | null): Promise<void> {
+    const queue = this.queue(queueFor('instance.backup', hostId));
+    const schedulerId = backupSchedulerId(instanceId);
+    try {
+      if (pattern === null) {
+        await queue.removeJobScheduler(schedulerId);
+        return;
+      }
+      const data: JobData<'instance.backup'> = { payload: { instanceId, name: '', scheduled: true } };
+      await queue.upsertJobScheduler(schedulerId, { pattern, tz: 'UTC' }, {
+        name: 'instance.backup',
+        data,
+        opts: { attempts: JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: true },
+      });
+    } catch (err) {
+      throw new QueueUnavailableError(err);
+    }
+  }
+
+  /** When the instance's next scheduled backup runs, or undefined without a schedule. */
+  async nextScheduledBackup(instanceId: string, hostId: string): Promise<Date | undefined> {
+    try {
+      const scheduler = await this.queue(queueFor('instance.backup', hostId)).getJobScheduler(backupSchedulerId(instanceId));
+      return scheduler?.next ? new Date(scheduler.next) : undefined;
+    } catch (err) {
+      throw new QueueUnavailableError(err);
+    }
   }
 
   /** True while the job of this intent is queued or running. */

@@ -1,16 +1,40 @@
 /** /api/instances/:id/backups (DESIGN.md §4): list, back up now, download, delete. */
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CurrentAuth, type AuthContext } from '../auth/auth_context.js';
 import { Route } from '../common/route_doc.js';
 import { parseInput } from '../common/validation.js';
-import { BackupsService, type BackupQueued, type BackupView } from './backups.service.js';
+import { BackupsService, type BackupQueued, type BackupSchedule, type BackupView } from './backups.service.js';
 
 const backupViewSchema = z.object({ name: z.string(), size: z.number(), createdAt: z.string() });
 const createBackupSchema = z.strictObject({ name: z.string().max(150).optional() });
 const queuedSchema = z.object({ name: z.string(), jobId: z.string() });
 const restoreQueuedSchema = z.object({ name: z.string(), undoName: z.string(), jobId: z.string() });
+
+const scheduleSchema = z.object({ cron: z.string().nullable(), keep: z.number(), next: z.string().nullable() });
+const setScheduleSchema = z.strictObject({ cron: z.string().max(200).nullable(), keep: z.number().int().min(1).max(100).optional() });
+
+/** PUT|GET /api/instances/:id/backup-schedule. */
+@Controller('api/instances/:id/backup-schedule')
+export class BackupScheduleController {
+  constructor(@Inject(BackupsService) private readonly backups: BackupsService) {}
+
+  /** The schedule. */
+  @Get()
+  @Route({ summary: 'The instance\'s backup schedule (cron in UTC, how many scheduled backups are kept, next run)', tag: 'backups', response: scheduleSchema })
+  get(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<BackupSchedule> {
+    return this.backups.schedule(auth, id);
+  }
+
+  /** Set or remove it. */
+  @Put()
+  @Route({ summary: 'Set the backup schedule (cron null removes it); scheduled backups run whether the instance is awake or asleep, without waking it', tag: 'backups', body: setScheduleSchema, response: scheduleSchema })
+  set(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() body: unknown): Promise<BackupSchedule> {
+    const input = parseInput(setScheduleSchema, body);
+    return this.backups.setSchedule(auth, id, input.cron, input.keep);
+  }
+}
 
 /** Backups of one instance. */
 @Controller('api/instances/:id/backups')

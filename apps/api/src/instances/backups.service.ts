@@ -9,8 +9,9 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { generateBackupName, isValidBackupName } from '@burrow/backup';
+import cronParser from 'cron-parser';
 import type { PlatformConfig } from '@burrow/config';
-import { JobRunStore, type ControlDb, type ControlInstanceId } from '@burrow/db';
+import type { ControlDb } from '@burrow/db';
 import type { JobProducer } from '@burrow/jobs';
 import { ApiError } from '../common/api_error.js';
 import { CLOCK, CONFIG, DB, JOBS, type Clock } from '../common/tokens.js';
@@ -22,6 +23,42 @@ export interface BackupView {
   name: string;
   size: number;
   createdAt: string;
+}
+
+const { parseExpression } = cronParser;
+
+/** A backup schedule as the API shows it. */
+export interface BackupSchedule {
+  cron: string | null;
+  keep: number;
+  /** The next run (ISO time), null without a schedule. */
+  next: string | null;
+}
+
+const MACROS: Record<string, string> = {
+  '@yearly': '0 0 1 1 *', '@annually': '0 0 1 1 *', '@monthly': '0 0 1 * *', '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *', '@midnight': '0 0 * * *', '@hourly': '0 * * * *',
+};
+
+/** Why a schedule expression is refused, or undefined when it is fine. */
+export function cronProblem(raw: string, minIntervalSec: number): { code: string; message: string } | undefined {
+  const expr = MACROS[raw.trim()] ?? raw.trim();
+  // 5 fields (minute precision); a 6th (seconds) only where the minimum interval allows it (tests).
+  const fields = expr.split(/\s+/).length;
+  if (fields !== 5 && !(fields === 6 && minIntervalSec < 60)) {
+    return { code: 'validation_invalid_cron', message: 'Use 5 fields (minute hour day month weekday) or a macro such as @daily.' };
+  }
+  let times: number[];
+  try {
+    const it = parseExpression(expr, { utc: true });
+    times = [it.next().getTime(), it.next().getTime(), it.next().getTime()];
+  } catch (err) {
+    return { code: 'validation_invalid_cron', message: `Invalid cron expression: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  if (Math.min(times[1] - times[0], times[2] - times[1]) < minIntervalSec * 1000) {
+    return { code: 'validation_cron_too_frequent', message: `Backups can run at most every ${minIntervalSec} seconds.` };
+  }
+  return undefined;
 }
 
 /** A queued backup. */
@@ -36,17 +73,13 @@ const NAME_TAKEN = { name: { code: 'validation_backup_name_exists', message: 'A 
 /** Backup use cases. */
 @Injectable()
 export class BackupsService {
-  private readonly runs: JobRunStore;
-
   constructor(
     @Inject(InstancesService) private readonly instances: InstancesService,
-    @Inject(DB) db: ControlDb,
+    @Inject(DB) private readonly db: ControlDb,
     @Inject(JOBS) private readonly jobs: JobProducer,
     @Inject(CONFIG) private readonly config: PlatformConfig,
     @Inject(CLOCK) private readonly now: Clock,
-  ) {
-    this.runs = new JobRunStore(db);
-  }
+  ) {}
 
   private dir(instanceId: string): string {
     return join(this.config.backupsDir, instanceId);
@@ -93,9 +126,34 @@ export class BackupsService {
     return { name, undoName, jobId: runId };
   }
 
-  /** The latest run of a backup job of the instance, as progress for the console. */
-  async latestJob(instanceId: string) {
-    return this.runs.latestFor(instanceId as ControlInstanceId);
+  /** The instance's backup schedule and when it runs next. */
+  async schedule(auth: AuthContext, id: string): Promise<BackupSchedule> {
+    const row = await this.instances.owned(auth, id);
+    const next = row.backupCron ? await this.jobs.nextScheduledBackup(row.id, row.hostId).catch(() => undefined) : undefined;
+    return { cron: row.backupCron, keep: row.backupKeep, next: next?.toISOString() ?? null };
+  }
+
+  /**
+   * Sets (cron null: removes) the schedule: a standard 5-field cron expression or a macro, in
+   * UTC, at least BACKUP_MIN_INTERVAL apart; `keep` scheduled archives are kept (1-100).
+   */
+  async setSchedule(auth: AuthContext, id: string, cron: string | null, keep: number | undefined): Promise<BackupSchedule> {
+    const row = await this.instances.owned(auth, id);
+    if (row.status === 'deleting') throw ApiError.conflict('This instance is being deleted.');
+    if (cron !== null) {
+      const problem = cronProblem(cron, this.config.backupMinIntervalSec);
+      if (problem) throw ApiError.badRequest('Failed to set the backup schedule.', { cron: problem });
+    }
+    await this.jobs.requireAvailable();
+    await this.db.instance.update({ where: { id: row.id }, data: { backupCron: cron, backupKeep: keep ?? row.backupKeep, updatedAt: this.now() } });
+    try {
+      await this.jobs.scheduleBackups(row.id, row.hostId, cron);
+    } catch (err) {
+      // The row and the scheduler stay in step: undo the row when Redis refused the change.
+      await this.db.instance.update({ where: { id: row.id }, data: { backupCron: row.backupCron, backupKeep: row.backupKeep } });
+      throw err;
+    }
+    return this.schedule(auth, id);
   }
 
   /** A stream of one archive. */

@@ -144,6 +144,8 @@ export class InstancesService {
     await this.db.instance.update({ where: { id: row.id }, data: { status: 'deleting', statusReason: null, updatedAt: this.now() } });
     // If Redis fails right here, the worker's reconciler queues the removal of `deleting` rows.
     await this.jobs.enqueue('instance.deprovision', { instanceId: row.id }, row.hostId);
+    // Its scheduled backups stop; the archives themselves stay until the user deletes them.
+    if (row.backupCron) await this.jobs.scheduleBackups(row.id, row.hostId, null);
     return this.view(row.id as ControlInstanceId);
   }
 

@@ -3,12 +3,14 @@
  * the runtime (a snapshot in a child process: a running instance keeps serving and writing, a
  * sleeping one is not woken). The archive is written under a temporary name and renamed when
  * complete and checked, so a killed worker never leaves a half archive that counts; a re-run
- * of a finished job finds the archive and does nothing.
+ * of a finished job finds the archive and does nothing. Scheduled runs are named when they
+ * run and prune the instance's older scheduled archives beyond its `backupKeep`.
  */
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { generateBackupName, isValidBackupName } from '@burrow/backup';
 import type { InstanceStore } from '@burrow/db';
 import type { InstanceRuntime } from '@burrow/runtime';
 import type { CheckedPayload } from '../job_payload.js';
@@ -32,13 +34,14 @@ export class BackupHandler implements JobHandler<'instance.backup'> {
   ) {}
 
   /** Writes the archive; an instance that is gone, being deleted or not yet built has nothing to back up. */
-  async handle({ instanceId, name }: CheckedPayload<'instance.backup'>, progress: ProgressReporter): Promise<void> {
+  async handle({ instanceId, name: requested, scheduled }: CheckedPayload<'instance.backup'>, progress: ProgressReporter): Promise<void> {
     const row = await this.instances.byId(instanceId);
     if (!row || row.status === 'deleting' || row.status === 'provisioning') {
       await progress({ percent: 100, step: row ? `Nothing to do (instance is ${row.status})` : 'Nothing to do (instance is gone)' });
       return;
     }
     const dir = join(this.settings.backupsDir, instanceId);
+    const name = scheduled ? generateBackupName('', 'auto', new Date()) : requested; // auto_<yyyymmddhhmmss>.zip: sorts by time
     const out = join(dir, name);
     if (existsSync(out)) {
       await progress({ percent: 100, step: 'Backup already taken' });
@@ -56,6 +59,17 @@ export class BackupHandler implements JobHandler<'instance.backup'> {
       },
     });
     this.log.log(`instance ${row.name} (${instanceId}) backed up as ${name} (${size} bytes)`);
+    if (scheduled) await this.prune(dir, row.backupKeep);
     await progress({ percent: 100, step: 'Backup complete' });
   }
+
+  // Retention: only scheduled (`auto_`) archives count and go, oldest first; manual ones and
+  // pre-restore undos stay until the user deletes them.
+  private async prune(dir: string, keep: number): Promise<void> {
+    const autos = (await readdir(dir)).filter((n) => n.startsWith(AUTO_PREFIX) && isValidBackupName(n)).sort();
+    for (const old of autos.slice(0, Math.max(0, autos.length - Math.max(1, keep)))) await rm(join(dir, old), { force: true });
+  }
 }
+
+/** Name prefix of scheduled backups (their names end in a sortable UTC time). */
+export const AUTO_PREFIX = 'auto_';
