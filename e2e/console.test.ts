@@ -257,6 +257,45 @@ describe('web console in Chromium', { timeout: 300_000 }, () => {
     assert.deepEqual(secrets.body.secrets.map((s: { name: string; value: string }) => [s.name, s.value]), [['STRIPE_KEY', 'sk_live_456']]);
   });
 
+  test('backups: back up now with progress, a schedule with its preview, restore behind a confirmation, delete', async () => {
+    await page.getByRole('link', { name: 'Backups' }).click();
+    await page.waitForURL(/\/backups$/);
+    await page.getByText('No backups yet.').waitFor();
+    await page.getByTestId('next-backup').filter({ hasText: 'No backup is scheduled.' }).waitFor();
+    await page.getByRole('button', { name: 'Back up now' }).click();
+    const first = page.locator('[data-backup^="burrow_shop_"]');
+    await first.waitFor({ timeout: JOB_MS });
+
+    await page.getByLabel('Cron expression', { exact: true }).fill('every day');
+    await page.getByRole('button', { name: 'Save schedule' }).click();
+    await note('Cron expression', 'error').filter({ hasText: 'Use 5 fields' }).waitFor();
+    await page.getByLabel('Cron expression', { exact: true }).fill('0 3 * * *');
+    await note('Cron expression', 'ok').filter({ hasText: 'Every day at 03:00 UTC' }).waitFor();
+    await page.getByLabel('Scheduled backups to keep', { exact: true }).fill('5');
+    await page.getByRole('button', { name: 'Save schedule' }).click();
+    await page.getByTestId('next-backup').filter({ hasText: 'Next backup:' }).waitFor();
+
+    const name = await first.getAttribute('data-backup');
+    await page.getByRole('button', { name: `Restore ${name}` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Restore' }).click();
+    await page.locator('[data-backup^="pre_restore_"]').waitFor({ timeout: JOB_MS });
+    await badge().filter({ hasText: 'Running' }).waitFor({ timeout: JOB_MS });
+    await assertLabelled('instance-backups');
+    await shot('instance-backups');
+
+    const undo = await page.locator('[data-backup^="pre_restore_"]').getAttribute('data-backup');
+    await page.getByRole('button', { name: `Delete ${undo}` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete backup' }).click();
+    await page.locator(`[data-backup="${undo}"]`).waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Remove schedule' }).click();
+    await page.getByTestId('next-backup').filter({ hasText: 'No backup is scheduled.' }).waitFor();
+    // What the console shows is what the API has.
+    const token = await page.evaluate(() => localStorage.getItem('burrow.session'));
+    const listed = await apiAs(String(token), 'GET', `/api/instances/${instanceId}/backups`);
+    assert.deepEqual(listed.body.map((b: { name: string }) => b.name), [name]);
+    assert.equal((await apiAs(String(token), 'GET', `/api/instances/${instanceId}/backup-schedule`)).body.cron, null);
+  });
+
   test('power off and on', async () => {
     await page.getByRole('link', { name: 'Overview' }).click();
     await page.getByRole('button', { name: 'Stop instance' }).click();

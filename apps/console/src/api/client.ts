@@ -25,6 +25,10 @@ export type Session = Json<'/api/auth/login', 'post', 200>;
 export type NameAvailability = Json<'/api/instances/name-availability', 'get', 200>;
 /** One secret with its value. */
 export type Secret = Json<'/api/instances/{id}/secrets', 'get', 200>['secrets'][number];
+/** One platform backup. */
+export type Backup = Json<'/api/instances/{id}/backups', 'get', 200>[number];
+/** The backup schedule. */
+export type BackupSchedule = Json<'/api/instances/{id}/backup-schedule', 'get', 200>;
 /** PATCH /api/instances/:id body. */
 export type InstancePatch = Body<'/api/instances/{id}', 'patch'>;
 /** One field's problem. */
@@ -150,6 +154,37 @@ export class ApiClient {
 
   nameAvailability(name: string, signal?: AbortSignal): Promise<NameAvailability> {
     return this.request('GET', `/api/instances/name-availability?name=${encodeURIComponent(name)}`, undefined, signal);
+  }
+
+  backups(id: string, signal?: AbortSignal): Promise<Backup[]> {
+    return this.request('GET', `/api/instances/${encodeURIComponent(id)}/backups`, undefined, signal);
+  }
+
+  backupNow(id: string): Promise<Json<'/api/instances/{id}/backups', 'post', 202>> {
+    return this.request('POST', `/api/instances/${encodeURIComponent(id)}/backups`, {});
+  }
+
+  restoreBackup(id: string, name: string): Promise<Json<'/api/instances/{id}/backups/{name}/restore', 'post', 202>> {
+    return this.request('POST', `/api/instances/${encodeURIComponent(id)}/backups/${encodeURIComponent(name)}/restore`);
+  }
+
+  deleteBackup(id: string, name: string): Promise<void> {
+    return this.request('DELETE', `/api/instances/${encodeURIComponent(id)}/backups/${encodeURIComponent(name)}`);
+  }
+
+  backupSchedule(id: string, signal?: AbortSignal): Promise<BackupSchedule> {
+    return this.request('GET', `/api/instances/${encodeURIComponent(id)}/backup-schedule`, undefined, signal);
+  }
+
+  setBackupSchedule(id: string, cron: string | null, keep: number): Promise<BackupSchedule> {
+    return this.request('PUT', `/api/instances/${encodeURIComponent(id)}/backup-schedule`, { cron, keep } satisfies Body<'/api/instances/{id}/backup-schedule', 'put'>);
+  }
+
+  /** Downloads an archive with the session's token (a plain link cannot send it). */
+  async downloadBackup(id: string, name: string): Promise<Blob> {
+    const res = await fetch(`/api/instances/${encodeURIComponent(id)}/backups/${encodeURIComponent(name)}`, { headers: { authorization: `Bearer ${this.token() ?? ''}` } });
+    if (!res.ok) throw new ApiFailure(res.status, `Download failed (${res.status}).`);
+    return res.blob();
   }
 
   /** The session token, for the log stream (which is read with fetch, not this wrapper). */

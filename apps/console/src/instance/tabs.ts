@@ -4,6 +4,7 @@
  */
 import type { ComponentType } from 'react';
 import type { Instance } from '../api/client';
+import { BackupsTab } from './backups_tab';
 import { LogsTab } from './logs_tab';
 import { OverviewTab } from './overview_tab';
 import { SecretsTab } from './secrets_tab';
@@ -28,5 +29,6 @@ export const INSTANCE_TABS: readonly InstanceTab[] = [
   { id: 'overview', label: 'Overview', Component: OverviewTab },
   { id: 'secrets', label: 'Secrets', Component: SecretsTab },
   { id: 'logs', label: 'Logs', Component: LogsTab },
+  { id: 'backups', label: 'Backups', Component: BackupsTab },
   { id: 'settings', label: 'Settings', Component: SettingsTab },
 ];
