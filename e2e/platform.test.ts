@@ -216,6 +216,18 @@ test('sign up, create, use with the SDK, rename, power, sleep and wake, crash, d
     await undone.collection('posts').delete(late.id);
     assert.equal((await api('POST', `/api/instances/${id}/backups/missing.zip/restore`)).status, 404);
 
+    // restore into a new instance: a copy with the backup's data, the source untouched
+    const taken = await api('POST', `/api/instances/${id}/backups/first.zip/restore-as-new`, { name: 'journey-two' });
+    assert.equal(taken.status, 400);
+    const copy = await api('POST', `/api/instances/${id}/backups/first.zip/restore-as-new`, { name: 'journey-copy' });
+    assert.equal(copy.status, 202, JSON.stringify(copy.body));
+    await statusOf(copy.body.id, 'running');
+    const copied = new PocketBase(instanceUrl('journey-copy'));
+    await copied.collection('_superusers').authWithPassword(EMAIL, PASSWORD);
+    assert.deepEqual((await copied.collection('posts').getFullList({ sort: 'title' })).map((p) => p.title), ['one', 'three', 'two']);
+    assert.equal((await api('DELETE', `/api/instances/${copy.body.id}`)).status, 202);
+    await eventually('copy deleted', async () => ((await api('GET', `/api/instances/${copy.body.id}`)).status === 404 ? true : undefined));
+
     const bad = await api('POST', `/api/instances/${id}/backups`, { name: '../escape.zip' });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.data.name.code, 'validation_invalid_backup_name');

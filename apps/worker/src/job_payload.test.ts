@@ -9,6 +9,7 @@ test('checkJob accepts the payloads of the registry', () => {
   assert.deepEqual(checkJob('instance.provision', { payload: { instanceId: ID } }), { name: 'instance.provision', payload: { instanceId: ID } });
   assert.deepEqual(checkJob('instance.power', { payload: { instanceId: ID, power: 'off' } }), { name: 'instance.power', payload: { instanceId: ID, power: 'off' } });
   assert.deepEqual(checkJob('instance.backup', { payload: { instanceId: ID, name: 'b_1.zip' } }), { name: 'instance.backup', payload: { instanceId: ID, name: 'b_1.zip' } });
+  assert.deepEqual(checkJob('instance.provision', { payload: { instanceId: ID, fromBackup: { instanceId: ID, name: 'a.zip' } } }), { name: 'instance.provision', payload: { instanceId: ID, fromBackup: { instanceId: ID, name: 'a.zip' } } });
   assert.deepEqual(checkJob('instance.restore', { payload: { instanceId: ID, name: 'b_1.zip', undoName: 'u.zip' } }), { name: 'instance.restore', payload: { instanceId: ID, name: 'b_1.zip', undoName: 'u.zip' } });
 });
 
@@ -18,6 +19,8 @@ test('checkJob refuses unknown names and malformed payloads as unrecoverable', (
     ['instance.backup', { payload: { instanceId: ID } }],
     ['instance.backup', { payload: { instanceId: ID, name: '../x.zip' } }],
     ['instance.restore', { payload: { instanceId: ID, name: 'a.zip' } }],
+    ['instance.provision', { payload: { instanceId: ID, fromBackup: { instanceId: '../x', name: 'a.zip' } } }],
+    ['instance.provision', { payload: { instanceId: ID, fromBackup: { instanceId: ID, name: '../a.zip' } } }],
     ['instance.provision', null],
     ['instance.provision', { payload: 'x' }],
     ['instance.provision', { payload: { instanceId: '../etc' } }],

@@ -43,7 +43,13 @@ export function checkJob(name: string, data: unknown): CheckedJob {
       return { name, payload: { instanceId, name: backupName(name, fields.name, 'name') } };
     case 'instance.restore':
       return { name, payload: { instanceId, name: backupName(name, fields.name, 'name'), undoName: backupName(name, fields.undoName, 'undoName') } };
-    case 'instance.provision':
+    case 'instance.provision': {
+      if (fields.fromBackup === undefined) return { name, payload: { instanceId } };
+      const from = typeof fields.fromBackup === 'object' && fields.fromBackup !== null ? (fields.fromBackup as Record<string, unknown>) : {};
+      const source = parseId<ControlInstanceId>(from.instanceId);
+      if (source === undefined) throw new UnrecoverableError(`job "${name}": payload.fromBackup.instanceId is not an instance id`);
+      return { name, payload: { instanceId, fromBackup: { instanceId: source, name: backupName(name, from.name, 'fromBackup.name') } } };
+    }
     case 'instance.deprovision':
     case 'instance.admin-sync':
       return { name, payload: { instanceId } } as CheckedJob;

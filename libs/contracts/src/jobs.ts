@@ -8,8 +8,11 @@
  * boot otherwise); replicas add theirs when they land.
  */
 export interface JobPayloads {
-  /** Create the data dir, sync the owner as superuser, start the tenant, mark it running. */
-  'instance.provision': { instanceId: string };
+  /**
+   * Create the data dir (from a platform backup of `fromBackup.instanceId` when given), sync
+   * the owner as superuser, start the tenant, mark it running.
+   */
+  'instance.provision': { instanceId: string; fromBackup?: { instanceId: string; name: string } };
   /** Stop the tenant, remove its data and its rows. */
   'instance.deprovision': { instanceId: string };
   /** Start or stop the tenant to match the desired power. */

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { CurrentAuth, type AuthContext } from '../auth/auth_context.js';
 import { Route } from '../common/route_doc.js';
 import { parseInput } from '../common/validation.js';
+import { createInstanceSchema, instanceViewSchema } from './instance_schemas.js';
+import type { InstanceView } from './instance_view.js';
 import { BackupsService, type BackupQueued, type BackupSchedule, type BackupView } from './backups.service.js';
 
 const backupViewSchema = z.object({ name: z.string(), size: z.number(), createdAt: z.string() });
@@ -76,6 +78,15 @@ export class BackupsController {
   @Route({ summary: 'Restore this backup in place (a job: the current data is kept first as the backup `undoName`; restore that one to undo)', tag: 'backups', status: 202, response: restoreQueuedSchema })
   restore(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Param('name') name: string): Promise<{ name: string; undoName: string; jobId: string }> {
     return this.backups.restore(auth, id, name);
+  }
+
+  /** Restore into a new instance. */
+  @Post(':name/restore-as-new')
+  @HttpCode(202)
+  @Route({ summary: 'Create a new instance from this backup (a copy under another name, provisioned by a job; counts toward your quota)', tag: 'backups', status: 202, body: createInstanceSchema, response: instanceViewSchema })
+  restoreAsNew(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Param('name') name: string, @Body() body: unknown): Promise<InstanceView> {
+    const input = parseInput(createInstanceSchema, body);
+    return this.backups.restoreAsNew(auth, id, name, input.name);
   }
 
   /** Delete. */

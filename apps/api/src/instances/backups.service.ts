@@ -17,6 +17,7 @@ import { ApiError } from '../common/api_error.js';
 import { CLOCK, CONFIG, DB, JOBS, type Clock } from '../common/tokens.js';
 import type { AuthContext } from '../auth/auth_context.js';
 import { InstancesService } from './instances.service.js';
+import type { InstanceView } from './instance_view.js';
 
 /** One archive as the API shows it. */
 export interface BackupView {
@@ -164,6 +165,16 @@ export class BackupsService {
     const st = await stat(path).catch(() => undefined);
     if (!st?.isFile()) throw ApiError.notFound('Backup not found.');
     return { stream: createReadStream(path), size: st.size };
+  }
+
+  /**
+   * Creates a new instance (the caller's, under their quota) from one of this instance's
+   * backups: a copy under another name; the source is not touched.
+   */
+  async restoreAsNew(auth: AuthContext, id: string, name: string, newName: string): Promise<InstanceView> {
+    const row = await this.instances.owned(auth, id);
+    if (!isValidBackupName(name) || !existsSync(join(this.dir(row.id), name))) throw ApiError.notFound('Backup not found.');
+    return this.instances.create(auth, newName, { instanceId: row.id, name });
   }
 
   /** Deletes one archive. */

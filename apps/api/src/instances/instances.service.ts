@@ -70,8 +70,8 @@ export class InstancesService {
     return this.view(row.id as ControlInstanceId);
   }
 
-  /** Records a new instance and queues its provisioning. */
-  async create(auth: AuthContext, name: string): Promise<InstanceView> {
+  /** Records a new instance and queues its provisioning (from one of the caller's backups when `fromBackup` is given). */
+  async create(auth: AuthContext, name: string, fromBackup?: { instanceId: string; name: string }): Promise<InstanceView> {
     await this.jobs.requireAvailable();
     const count = await this.db.instance.count({ where: { ownerId: auth.userId } });
     if (count >= this.config.instanceQuota) {
@@ -96,7 +96,7 @@ export class InstancesService {
       throw ApiError.forbidden(`You have reached your limit of ${this.config.instanceQuota} instances.`, ApiErrorCode.QuotaExceeded);
     }
     try {
-      await this.jobs.enqueue('instance.provision', { instanceId: id }, this.config.hostId);
+      await this.jobs.enqueue('instance.provision', fromBackup ? { instanceId: id, fromBackup } : { instanceId: id }, this.config.hostId);
     } catch (err) {
       // Nothing half-made: without its job the row would sit in `provisioning` forever.
       await this.db.instance.deleteMany({ where: { id } });

@@ -1088,6 +1088,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/instances/{id}/backups/{name}/restore-as-new": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a new instance from this backup (a copy under another name, provisioned by a job; counts toward your quota) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Create a new instance from this backup (a copy under another name, provisioned by a job; counts toward your quota) */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            id: string;
+                            job: {
+                                error: string | null;
+                                id: string;
+                                name: string;
+                                percent: number;
+                                /** @enum {string} */
+                                state: "queued" | "active" | "completed" | "failed";
+                                step: string;
+                            } | null;
+                            name: string;
+                            /** @enum {string} */
+                            power: "on" | "off";
+                            secrets: string[];
+                            /** @enum {string} */
+                            status: "provisioning" | "running" | "sleeping" | "stopped" | "failed" | "deleting";
+                            statusReason: string | null;
+                            updatedAt: string;
+                            url: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/instances/{id}/logs": {
         parameters: {
             query?: never;

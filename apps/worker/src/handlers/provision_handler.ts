@@ -1,5 +1,8 @@
 /** instance.provision: data dir, owner as superuser, tenant started and answering, then `running`. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { UnrecoverableError } from 'bullmq';
 import type { InstanceStatus } from '@burrow/contracts';
 import type { InstanceStore } from '@burrow/db';
 import type { InstanceRuntime } from '@burrow/runtime';
@@ -9,7 +12,8 @@ import { TenantAdmin } from '../tenant_admin.js';
 import { TenantProbe } from '../tenant_probe.js';
 import { bringUp, runtimeId, type BringUpDeps } from './instance_steps.js';
 import type { JobHandler, ProgressReporter } from './job_handler.js';
-import { INSTANCES, RUNTIME } from '../tokens.js';
+import type { WorkerSettings } from '../settings.js';
+import { INSTANCES, RUNTIME, SETTINGS } from '../tokens.js';
 
 /** States a provision may (re)start from; `failed` lets a failed instance be provisioned again. */
 const PROVISIONABLE: readonly InstanceStatus[] = ['provisioning', 'failed'];
@@ -28,10 +32,11 @@ export class ProvisionHandler implements JobHandler<'instance.provision'> {
     @Inject(TenantAdmin) private readonly admin: TenantAdmin,
     @Inject(RUNTIME) private readonly runtime: InstanceRuntime,
     @Inject(TenantProbe) private readonly probe: TenantProbe,
+    @Inject(SETTINGS) private readonly settings: WorkerSettings,
   ) {}
 
   /** Provisions the instance; a missing, deleting or already provisioned one needs nothing. */
-  async handle({ instanceId }: CheckedPayload<'instance.provision'>, progress: ProgressReporter): Promise<void> {
+  async handle({ instanceId, fromBackup }: CheckedPayload<'instance.provision'>, progress: ProgressReporter): Promise<void> {
     const row = await this.instances.byId(instanceId);
     if (!row || !PROVISIONABLE.includes(row.status as InstanceStatus)) {
       // Gone or being deleted: nothing to build. running/stopped/sleeping: a previous run finished.
@@ -40,6 +45,15 @@ export class ProvisionHandler implements JobHandler<'instance.provision'> {
     }
     await progress({ percent: 10, step: 'Preparing data directory' });
     await this.admin.prepare(instanceId);
+    if (fromBackup) {
+      // A copy of another instance: its backup becomes this one's data (checked first). A retry
+      // after a start that did not finish stops that start before swapping again.
+      const archive = join(this.settings.backupsDir, fromBackup.instanceId, fromBackup.name);
+      if (!existsSync(archive)) throw new UnrecoverableError(`backup ${fromBackup.name} of ${fromBackup.instanceId} does not exist`);
+      await progress({ percent: 20, step: `Restoring ${fromBackup.name}` });
+      await this.runtime.stop(runtimeId(instanceId));
+      await this.runtime.restore(runtimeId(instanceId), archive);
+    }
     const endpoint = await bringUp(this.bringUpDeps(), row, progress, { sync: 40, syncStep: 'Creating the admin account', start: 70, wait: 90 });
     if (!(await this.instances.moveStatus(instanceId, PROVISIONABLE, 'running'))) {
       // A delete arrived meanwhile: its deprovision job stops and removes what was started.
