@@ -1,7 +1,7 @@
 /**
  * Re-queues work the control DB asks for but no queue holds: an api that wrote `provisioning`
- * or `deleting` and died before queueing, or a Redis that lost its jobs. Runs at boot and then
- * every `reconcileIntervalMs`.
+ * or `deleting` and died before queueing, or a Redis that lost its jobs; at boot it also sets
+ * the backup job schedulers of the rows again. Runs at boot and then every `reconcileIntervalMs`.
  */
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { InstanceStore } from '@burrow/db';
@@ -15,6 +15,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger(Reconciler.name);
   private timer: NodeJS.Timeout | undefined;
   private pass: Promise<void> | undefined;
+  private schedulesSynced = false;
 
   /** Takes the settings, the instance rows and the producer. */
   constructor(
@@ -39,7 +40,14 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   /** One pass; returns the ids of the jobs it queued. */
   async reconcile(): Promise<string[]> {
     const queued: string[] = [];
-    for (const row of await this.instances.listByHost(this.settings.hostId)) {
+    const rows = await this.instances.listByHost(this.settings.hostId);
+    if (!this.schedulesSynced) {
+      // Once per boot: the rows are the truth of backup schedules; a Redis that lost its
+      // job schedulers gets them back (setting one again is harmless).
+      for (const row of rows) if (row.backupCron && row.status !== 'deleting') await this.producer.scheduleBackups(row.id, this.settings.hostId, row.backupCron);
+      this.schedulesSynced = true;
+    }
+    for (const row of rows) {
       const payload = { instanceId: row.id };
       const name = row.status === 'provisioning' ? 'instance.provision' : row.status === 'deleting' ? 'instance.deprovision' : undefined;
       // Only what is not pending counts as re-queued (enqueue would skip it anyway).

@@ -6,6 +6,9 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import bcrypt from 'bcryptjs';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { backupSchedulerId, queueFor } from '@burrow/jobs';
 import { httpRequest, parseInstanceId } from '@burrow/runtime';
 import { HandlerRegistryError } from './handler_registry.js';
 import { Injectable } from '@nestjs/common';
@@ -89,6 +92,27 @@ describe('worker', () => {
     assert.equal(run.state, 'completed', run.error ?? '');
     assert.equal((await f.db.instance.findUniqueOrThrow({ where: { id: forgotten.id } })).status, 'running');
     assert.deepEqual(await worker!.reconcile(), [], 'nothing left to re-queue');
+  });
+
+  test('at boot the backup schedules of the rows are set again (a Redis that lost them gets them back)', async () => {
+    await f.db.instance.update({ where: { id: inst.id }, data: { backupCron: '0 3 * * *' } });
+    const redis = new Redis(f.config.redisUrl ?? '', { maxRetriesPerRequest: 1 });
+    const queue = new Queue(queueFor('instance.backup', f.config.hostId), { connection: redis });
+    try {
+      await queue.removeJobScheduler(backupSchedulerId(inst.id));
+      const second = await startWorker(f.config, { logger: false });
+      try {
+        const scheduler = await f.until(() => queue.getJobScheduler(backupSchedulerId(inst.id)), (s) => s !== undefined && s !== null, 10_000, 'the job scheduler');
+        assert.equal(scheduler?.pattern, '0 3 * * *');
+      } finally {
+        await second.close();
+      }
+      await queue.removeJobScheduler(backupSchedulerId(inst.id));
+    } finally {
+      await f.db.instance.update({ where: { id: inst.id }, data: { backupCron: null } });
+      await queue.close();
+      redis.disconnect();
+    }
   });
 
   test('power off stops the tenant (its port refuses), power on brings it back', async () => {
