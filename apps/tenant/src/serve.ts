@@ -54,10 +54,11 @@ export async function serve(opts: ServeOptions): Promise<void> {
       restoring = undefined;
       continue;
     }
-    if (restoring) {
-      restoring.cleanup();
-      restoring = undefined;
-    } else if (first) {
+    // After a restore the old data is removed once the server listens again (deleting a large
+    // database file takes a while: not on the path back to serving).
+    const restored = restoring;
+    restoring = undefined;
+    if (!restored && first) {
       app.backups.sweepTemp(); // left by a backup, upload or restore that was interrupted
     }
     first = false;
@@ -72,6 +73,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
     app.hooks.trigger('OnBootstrap', { app });
     await server.listen({ host: opts.host, port: opts.port });
     app.cron.start();
+    restored?.cleanup();
     const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
     process.stdout.write(`Server started at http://${host}:${opts.port}\n├─ REST API:  http://${host}:${opts.port}/api/\n└─ Data dir:  ${opts.dir}\n`);
     app.hooks.trigger('OnServe', { app, server });

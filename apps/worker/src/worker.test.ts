@@ -4,8 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { extractArchive } from '@burrow/backup';
 import bcrypt from 'bcryptjs';
+import Database from 'better-sqlite3';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { backupSchedulerId, queueFor } from '@burrow/jobs';
@@ -92,6 +95,45 @@ describe('worker', () => {
     assert.equal(run.state, 'completed', run.error ?? '');
     assert.equal((await f.db.instance.findUniqueOrThrow({ where: { id: forgotten.id } })).status, 'running');
     assert.deepEqual(await worker!.reconcile(), [], 'nothing left to re-queue');
+  });
+
+  test('backup under concurrent writes holds exactly a prefix of them; restore brings that back; the undo brings all back', async () => {
+    const signup = (u: string, n: number) => httpRequest(`${u}/api/collections/users/records`, { method: 'POST', json: { email: `w${n}@example.com`, password: 'password-123', passwordConfirm: 'password-123' } });
+    const written: number[] = [];
+    let writing = true;
+    const writer = (async () => {
+      for (let n = 0; writing && n < 5000; n++) if ((await signup(url, n)).status === 200) written.push(n);
+    })();
+    while (written.length < 5) await new Promise((r) => setTimeout(r, 10));
+    const backup = await f.finishedRun(await f.enqueue('instance.backup', { instanceId: inst.id, name: 'concurrent.zip' }), 60_000);
+    writing = false;
+    await writer;
+    assert.equal(backup.state, 'completed', backup.error ?? '');
+    const archive = join(f.config.backupsDir, inst.id, 'concurrent.zip');
+    const dest = join(f.config.dataDir, 'concurrent-extracted');
+    await extractArchive(archive, dest);
+    const snap = new Database(join(dest, 'data.db'), { readonly: true });
+    assert.equal((snap.pragma('integrity_check') as Array<{ integrity_check: string }>)[0].integrity_check, 'ok');
+    const inSnapshot = (snap.prepare("SELECT email FROM users WHERE email LIKE 'w%'").all() as Array<{ email: string }>).map((r) => Number(r.email.slice(1).split('@')[0])).sort((a, b) => a - b);
+    snap.close();
+    assert.deepEqual(inSnapshot, written.slice(0, inSnapshot.length), 'a prefix of the writes, no gaps');
+    for (let n = 9000; n < 9002; n++) assert.equal((await signup(url, n)).status, 200);
+
+    const emails = async () => {
+      const u = f.recordedUrl(inst.id);
+      const su = await httpRequest(`${u}/api/collections/_superusers/auth-with-password`, { method: 'POST', json: { identity: inst.email, password: inst.password } });
+      const token = (JSON.parse(su.body) as { token: string }).token;
+      const list = await httpRequest(`${u}/api/collections/users/records?perPage=1000&fields=email`, { headers: { authorization: token } });
+      return (JSON.parse(list.body) as { items: Array<{ email: string }> }).items.map((i) => Number(i.email.slice(1).split('@')[0])).sort((a, b) => a - b);
+    };
+    const restore = await f.finishedRun(await f.enqueue('instance.restore', { instanceId: inst.id, name: 'concurrent.zip', undoName: 'undo_concurrent.zip' }), 60_000);
+    assert.equal(restore.state, 'completed', restore.error ?? '');
+    assert.equal((await f.db.instance.findUniqueOrThrow({ where: { id: inst.id } })).status, 'running');
+    assert.deepEqual(await emails(), inSnapshot, 'exactly the data of the snapshot moment');
+    const undo = await f.finishedRun(await f.enqueue('instance.restore', { instanceId: inst.id, name: 'undo_concurrent.zip', undoName: 'undo_of_undo.zip' }), 60_000);
+    assert.equal(undo.state, 'completed', undo.error ?? '');
+    assert.deepEqual(await emails(), [...written, 9000, 9001].sort((a, b) => a - b), 'the undo brings the later writes back');
+    url = f.recordedUrl(inst.id);
   });
 
   test('at boot the backup schedules of the rows are set again (a Redis that lost them gets them back)', async () => {
@@ -208,6 +250,42 @@ describe('worker', () => {
     const mine = seenByB.filter((e) => e.instanceId === victim.id);
     assert.equal(mine.filter((e) => e.step === 'Running').length, 1, 'finished once');
     assert.deepEqual(f.tenantPids(victim.id), [pidAtCrash], 'the tenant A started was adopted, not started twice');
+  });
+
+  test('a worker killed mid-restore (instance stopped, data not yet swapped): the next one finishes it, data intact', async () => {
+    assert.ok(worker);
+    const target = await f.createInstance();
+    assert.equal((await f.finishedRun(await f.enqueue('instance.provision', { instanceId: target.id }))).state, 'completed');
+    assert.equal((await f.finishedRun(await f.enqueue('instance.backup', { instanceId: target.id, name: 'k.zip' }))).state, 'completed');
+    await worker.close();
+    worker = undefined;
+    let held: () => void = () => undefined;
+    const reachedHold = new Promise<void>((resolve) => { held = resolve; });
+    const fastLocks = { lockDurationMs: 3_000, stalledIntervalMs: 1_000 };
+    const a = await startWorker(f.config, {
+      ...fastLocks,
+      logger: false,
+      hooks: {
+        afterProgress: async (e) => {
+          if (e.instanceId !== target.id || e.job !== 'instance.restore' || !e.step.startsWith('Restoring')) return;
+          held();
+          await new Promise<never>(() => undefined);
+        },
+      },
+    });
+    const runId = await f.enqueue('instance.restore', { instanceId: target.id, name: 'k.zip', undoName: 'undo_killed.zip' });
+    await reachedHold;
+    await a.close({ abandonJobs: true });
+    assert.equal((await f.db.instance.findUniqueOrThrow({ where: { id: target.id } })).status, 'stopped', 'held with the instance stopped');
+
+    worker = await startWorker(f.config, { ...fastLocks, logger: false });
+    const run = await f.finishedRun(runId, 30_000);
+    assert.equal(run.state, 'completed', run.error ?? '');
+    assert.equal((await f.db.instance.findUniqueOrThrow({ where: { id: target.id } })).status, 'running');
+    const db = new Database(join(f.config.instancesDir, target.id, 'data', 'data.db'), { readonly: true });
+    assert.equal((db.pragma('integrity_check') as Array<{ integrity_check: string }>)[0].integrity_check, 'ok');
+    db.close();
+    assert.equal((await httpRequest(`${f.recordedUrl(target.id)}/api/health`)).status, 200);
   });
 
   test('a permanent failure fails the run at once and marks the instance failed with the reason', async () => {

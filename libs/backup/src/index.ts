@@ -1,2 +1,2 @@
-export { checkDatabase, createArchive, EXCLUDED_DIRS, extractArchive, prepareRestore, safeEntryPath, snapshotDatabase, verifyArchive, type DataDirs, type Progress, type RestorePlan } from './archive.js';
+export { checkDatabase, createArchive, EXCLUDED_DIRS, extractArchive, partFileOf, prepareRestore, safeEntryPath, snapshotDatabase, verifyArchive, type DataDirs, type Progress, type RestorePlan } from './archive.js';
 export { generateBackupName, isValidBackupName } from './names.js';

@@ -19,6 +19,8 @@ export interface ProbeOptions {
   timeoutMs?: number;
   /** Cancels the request. */
   signal?: AbortSignal;
+  /** Extra request headers (e.g. authorization). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -33,7 +35,7 @@ export function httpRequest(url: string, opts: ProbeOptions = {}): Promise<Probe
       agent: false,
       signal: opts.signal,
       timeout: opts.timeoutMs ?? 2_000,
-      headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
+      headers: { ...opts.headers, ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) },
     });
     req.on('timeout', () => req.destroy(new Error(`timed out: ${url}`)));
     req.on('error', reject);

@@ -28,7 +28,8 @@ export function runBackupProcess(nodePath: string, args: string[], env: NodeJS.P
     child.stderr.on('data', (chunk: Buffer) => {
       if (stderr.length < 8192) stderr += chunk.toString('utf8');
     });
-    const removePart = () => (out ? rm(`${out}.part`, { force: true }) : Promise.resolve());
+    // the command writes `<out>.<its pid>.part` (libs/backup partFileOf)
+    const removePart = () => (out && child.pid ? rm(`${out}.${child.pid}.part`, { force: true }) : Promise.resolve());
     child.on('error', (err) => {
       void removePart().finally(() => reject(err));
     });
