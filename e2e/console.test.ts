@@ -294,6 +294,17 @@ describe('web console in Chromium', { timeout: 300_000 }, () => {
     const listed = await apiAs(String(token), 'GET', `/api/instances/${instanceId}/backups`);
     assert.deepEqual(listed.body.map((b: { name: string }) => b.name), [name]);
     assert.equal((await apiAs(String(token), 'GET', `/api/instances/${instanceId}/backup-schedule`)).body.cron, null);
+
+    // a copy into a new instance: named in a dialog, then its own page follows its provisioning
+    await page.getByRole('button', { name: `Copy ${name} to a new instance` }).click();
+    assert.equal(await page.getByLabel('Name of the new instance', { exact: true }).inputValue(), 'shop-copy');
+    await page.getByRole('dialog').getByRole('button', { name: 'Create instance' }).click();
+    await page.waitForURL((u) => /\/instances\/[a-z0-9]+$/.test(u.pathname) && !u.pathname.endsWith(instanceId));
+    await badge().filter({ hasText: 'Running' }).waitFor({ timeout: JOB_MS });
+    const copyId = page.url().split('/').pop()!;
+    assert.equal((await apiAs(String(token), 'DELETE', `/api/instances/${copyId}`)).status, 202);
+    await page.goto(`${base}/instances/${instanceId}`);
+    await badge().filter({ hasText: 'Running' }).waitFor();
   });
 
   test('power off and on', async () => {

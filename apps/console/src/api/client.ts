@@ -168,6 +168,10 @@ export class ApiClient {
     return this.request('POST', `/api/instances/${encodeURIComponent(id)}/backups/${encodeURIComponent(name)}/restore`);
   }
 
+  restoreBackupAsNew(id: string, name: string, newName: string): Promise<Instance> {
+    return this.request('POST', `/api/instances/${encodeURIComponent(id)}/backups/${encodeURIComponent(name)}/restore-as-new`, { name: newName } satisfies Body<'/api/instances/{id}/backups/{name}/restore-as-new', 'post'>);
+  }
+
   deleteBackup(id: string, name: string): Promise<void> {
     return this.request('DELETE', `/api/instances/${encodeURIComponent(id)}/backups/${encodeURIComponent(name)}`);
   }

@@ -1,7 +1,8 @@
 /**
  * Backups: the schedule (cron with a readable preview, how many to keep, the next run),
  * "back up now" with the job's progress, and the list with download, restore in place
- * (behind a confirmation; the current data is kept first as a backup to undo with) and delete.
+ * (behind a confirmation; the current data is kept first as a backup to undo with), a copy
+ * into a new instance, and delete.
  */
 import { useState, type FormEvent } from 'react';
 import type { Backup } from '../api/client';
@@ -10,6 +11,7 @@ import { Field, FormError } from '../components/field';
 import { JobProgress } from '../components/job_progress';
 import { useFormAction, usePolling } from '../hooks';
 import { useSession } from '../session';
+import { navigate } from '../router';
 import { describeCron } from './cron_text';
 import type { TabProps } from './tabs';
 
@@ -28,6 +30,8 @@ export function BackupsTab({ instance, refresh }: TabProps) {
   const [submitted, setSubmitted] = useState<string | undefined>(undefined);
   const [restoring, setRestoring] = useState<Backup | undefined>(undefined);
   const [deleting, setDeleting] = useState<Backup | undefined>(undefined);
+  const [copying, setCopying] = useState<Backup | undefined>(undefined);
+  const [copyName, setCopyName] = useState('');
   const save = useFormAction();
   const now = useFormAction();
   const dialog = useFormAction();
@@ -99,6 +103,7 @@ export function BackupsTab({ instance, refresh }: TabProps) {
                   <td className="row-actions">
                     <button type="button" className="button-small" aria-label={`Download ${b.name}`} onClick={() => void download(b)}>Download</button>
                     <button type="button" className="button-small" aria-label={`Restore ${b.name}`} disabled={Boolean(working)} onClick={() => setRestoring(b)}>Restore</button>
+                    <button type="button" className="button-small" aria-label={`Copy ${b.name} to a new instance`} onClick={() => { setCopyName(`${instance.name}-copy`); setCopying(b); }}>Copy to new</button>
                     <button type="button" className="button-small button-danger" aria-label={`Delete ${b.name}`} onClick={() => setDeleting(b)}>Delete</button>
                   </td>
                 </tr>
@@ -116,6 +121,18 @@ export function BackupsTab({ instance, refresh }: TabProps) {
           await reload();
         })}>
         <p>The instance stops briefly and comes back with the data of this backup. Its current data is kept first as a new backup (pre_restore_...): restore that one to undo.</p>
+      </ConfirmDialog>
+      <ConfirmDialog open={Boolean(copying)} title={`New instance from ${copying?.name ?? ''}`} confirmLabel="Create instance" busy={dialog.busy}
+        error={dialog.failure ? dialog.failure.field('name') ?? dialog.failure.message : undefined}
+        onClose={() => setCopying(undefined)}
+        onConfirm={() => void dialog.run(async () => {
+          if (!copying) return;
+          const created = await api.restoreBackupAsNew(instance.id, copying.name, copyName.trim());
+          setCopying(undefined);
+          navigate(`/instances/${created.id}`);
+        })}>
+        <p>A new instance with the data of this backup; this one is not touched.</p>
+        <Field label="Name of the new instance" value={copyName} onChange={(e) => setCopyName(e.target.value.toLowerCase())} autoComplete="off" spellCheck={false} />
       </ConfirmDialog>
       <ConfirmDialog open={Boolean(deleting)} title={`Delete ${deleting?.name ?? ''}?`} confirmLabel="Delete backup" danger busy={dialog.busy} error={dialog.failure?.message}
         onClose={() => setDeleting(undefined)}
