@@ -203,7 +203,7 @@ test('sign up, create, use with the SDK, rename, power, sleep and wake, crash, d
     }, 60_000);
     const restore = await api('POST', `/api/instances/${id}/backups/first.zip/restore`);
     assert.equal(restore.status, 202, JSON.stringify(restore.body));
-    assert.match(restore.body.undoName, /^pre_restore_\d{14}\.zip$/);
+    assert.match(restore.body.undoName, /^pre_restore_\d{14}_[0-9a-f]{6}\.zip$/);
     await waitJob('instance.restore', restore.body.jobId);
     const afterRestore = new PocketBase(instanceUrl('journey-two'));
     assert.equal((await afterRestore.collection('posts').getList(1, 10)).totalItems, 3, 'the data of the backup moment');
@@ -232,6 +232,7 @@ test('sign up, create, use with the SDK, rename, power, sleep and wake, crash, d
     assert.equal(bad.status, 400);
     assert.equal(bad.body.data.name.code, 'validation_invalid_backup_name');
     assert.equal((await api('POST', `/api/instances/${id}/backups`, { name: 'first.zip' })).body.data.name.code, 'validation_backup_name_exists');
+    assert.equal((await api('POST', `/api/instances/${id}/backups`, { name: 'auto_20200101000000.zip' })).body.data.name.code, 'validation_reserved_backup_name');
     assert.equal((await api('GET', '/api/instances/nosuchinstance1/backups')).status, 404);
     assert.equal((await fetch(`${stack.apiUrl}/api/instances/${id}/backups`)).status, 401);
     assert.equal((await api('GET', `/api/instances/${id}/backups/..%2Fcontrol.db`)).status, 404);

@@ -74,6 +74,7 @@ describe('backup archives', () => {
       ['a zip without data.db', () => zipOf({ 'readme.txt': 'hi' }, join(root, 'foreign.zip')), /data\.db is missing/],
       ['a path escaping the directory', () => zipOf({ 'data.db': 'x', 'xxxxx/evil.txt': 'evil' }, join(root, 'evil.zip'), { 'xxxxx/evil.txt': '../../evil.txt' }), /unsafe path|invalid relative path/],
       ['an absolute path', () => zipOf({ 'data.db': 'x', 'xetc/evil': 'evil' }, join(root, 'abs.zip'), { 'xetc/evil': '/etc/evil' }), /unsafe path|absolute path|invalid/],
+      ['a file and a directory of the same name', () => zipOf({ 'data.db': 'x', storage: 'file', 'storage/x.txt': 'y' }, join(root, 'clash.zip')), /not a valid|EEXIST|ENOTDIR/],
       ['a database that is not one', () => zipOf({ 'data.db': 'not sqlite at all' }, join(root, 'corrupt.zip')), /not an SQLite database|integrity/],
       ['a truncated archive', async () => {
         const p = join(root, 'trunc.zip');

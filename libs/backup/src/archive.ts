@@ -118,12 +118,16 @@ export async function createArchive(dirs: DataDirs, out: string, workDir: string
         zip.addFile(file, relative(dirs.dataDir, file).split(sep).join('/'), { compressionLevel: COMPRESSED_EXT.test(file) ? 0 : 1 });
       }
     }
+    // A file deleted or changed while it is read (a record deleted meanwhile) is an 'error' on
+    // the zip: it fails this backup instead of crashing the process.
+    const zipFailed = new Promise<never>((_, reject) => zip.on('error', reject));
+    zipFailed.catch(() => undefined);
     zip.end();
     // Per process: a writer that outlived its job (its parent killed) never shares a file with the retry.
     const temp = partFileOf(out);
     mkdirSync(dirname(out), { recursive: true });
     try {
-      await pipeline(zip.outputStream, createWriteStream(temp));
+      await Promise.race([pipeline(zip.outputStream, createWriteStream(temp)), zipFailed]);
       renameSync(temp, out);
     } catch (err) {
       rmSync(temp, { force: true });
@@ -182,9 +186,16 @@ export async function extractArchive(path: string, dest: string, progress: Progr
           return;
         }
         if (name === 'data.db') sawData = true;
-        if (isDir) {
-          mkdirSync(target, { recursive: true });
-          zip.readEntry();
+        // These callbacks run from yauzl's I/O: a throw here would be uncaught (a crafted
+        // archive, e.g. a file and a directory of the same name, must be a refusal, not a crash).
+        try {
+          if (isDir) {
+            mkdirSync(target, { recursive: true });
+            zip.readEntry();
+            return;
+          }
+        } catch (err) {
+          rej(err);
           return;
         }
         zip.openReadStream(entry, (err, stream) => {
@@ -192,7 +203,13 @@ export async function extractArchive(path: string, dest: string, progress: Progr
             rej(err ?? new Error(`cannot read ${name}`));
             return;
           }
-          mkdirSync(dirname(target), { recursive: true });
+          try {
+            mkdirSync(dirname(target), { recursive: true });
+          } catch (mkErr) {
+            stream.destroy();
+            rej(mkErr);
+            return;
+          }
           pipeline(stream, createWriteStream(target, { flags: 'wx' })).then(() => {
             done++;
             if (done % 100 === 0) progress(Math.min(0.9, done / Math.max(1, zip.entryCount)), `Extracted ${done} of ${zip.entryCount} files`);

@@ -4,6 +4,7 @@
  * the instance runs or sleeps. The api lists, queues, serves and deletes them; every call is
  * scoped to the caller's own instance (someone else's answers 404).
  */
+import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, type ReadStream } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -70,6 +71,8 @@ export interface BackupQueued {
 
 const INVALID_NAME = { name: { code: 'validation_invalid_backup_name', message: 'Use lowercase letters, digits, "_" and "-", ending in .zip (at most 150 characters).' } };
 const NAME_TAKEN = { name: { code: 'validation_backup_name_exists', message: 'A backup with this name already exists.' } };
+const RESERVED_PREFIXES = ['auto_', 'pre_restore_'];
+const RESERVED_NAME = { name: { code: 'validation_reserved_backup_name', message: 'Names starting with auto_ or pre_restore_ are given by the platform.' } };
 
 /** Backup use cases. */
 @Injectable()
@@ -106,6 +109,8 @@ export class BackupsService {
     if (row.status === 'provisioning') throw ApiError.conflict('This instance is not ready yet.');
     const backupName = name ?? generateBackupName(row.name, 'burrow_', this.now());
     if (!isValidBackupName(backupName)) throw ApiError.badRequest('Failed to start the backup.', INVALID_NAME);
+    // Names the platform gives (scheduled: pruned by retention; undo of a restore) are not for manual backups.
+    if (name !== undefined && RESERVED_PREFIXES.some((p) => name.startsWith(p))) throw ApiError.badRequest('Failed to start the backup.', RESERVED_NAME);
     if (existsSync(join(this.dir(row.id), backupName))) throw ApiError.badRequest('Failed to start the backup.', NAME_TAKEN);
     await this.jobs.requireAvailable();
     const runId = await this.jobs.enqueue('instance.backup', { instanceId: row.id, name: backupName }, row.hostId);
@@ -122,7 +127,8 @@ export class BackupsService {
     if (row.status === 'provisioning') throw ApiError.conflict('This instance is not ready yet.');
     if (!isValidBackupName(name) || !existsSync(join(this.dir(row.id), name))) throw ApiError.notFound('Backup not found.');
     await this.jobs.requireAvailable();
-    const undoName = generateBackupName('', 'pre_restore', this.now()); // pre_restore_<yyyymmddhhmmss>.zip
+    // pre_restore_<yyyymmddhhmmss>_<random>.zip: two restores within a second are two jobs
+    const undoName = generateBackupName('', 'pre_restore', this.now()).replace('.zip', `_${randomBytes(3).toString('hex')}.zip`);
     const runId = await this.jobs.enqueue('instance.restore', { instanceId: row.id, name, undoName }, row.hostId);
     return { name, undoName, jobId: runId };
   }

@@ -117,7 +117,10 @@ export function bindBackupsApi(app: TenantApp, server: FastifyInstance, restart?
     }
     app.logs.add(LogLevel.info, `Restoring backup ${request.params.key}`, {});
     // Answer first, then swap while the app is closed (as PocketBase, which restarts its process).
-    reply.raw.once('finish', () => restart(plan));
-    return reply.code(204).send();
+    // Not tied to the response's events: a client gone meanwhile must not leave the restore
+    // half-prepared (the server's close waits for this answer to be written).
+    const answered = reply.code(204).send();
+    setImmediate(() => restart(plan));
+    return answered;
   });
 }

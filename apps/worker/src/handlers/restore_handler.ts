@@ -1,17 +1,19 @@
 /**
- * instance.restore: replaces an instance's data with one of its platform backups. First the
- * current data is archived as the job's `undoName` (restoring that is the undo), then the
- * row is marked `stopped` (the proxy answers 503 and does not wake it), the tenant stopped,
- * the archive swapped in by the runtime (checked first; a bad one changes nothing), and the
- * tenant started again when its power is on. Every step can run twice: a worker killed
- * midway leaves either the old data or the new, and the retried job finishes the rest.
+ * instance.restore: replaces an instance's data with one of its platform backups. The row is
+ * marked `stopped` (the proxy answers 503 and does not wake it) and the tenant stopped; the
+ * current data is archived as the job's `undoName` (restoring that is the undo); the archive
+ * is swapped in by the runtime (checked first; a bad one changes nothing) and a marker
+ * written; the tenant starts again when its power is on, also after a failure. Every step can
+ * run twice: a worker killed midway leaves either the old data or the new, the retried job
+ * finishes the rest, and a re-delivered finished job never swaps again.
  */
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import type { InstanceStatus } from '@burrow/contracts';
-import type { InstanceStore } from '@burrow/db';
+import type { ControlInstanceId, InstanceStore } from '@burrow/db';
 import type { InstanceRuntime } from '@burrow/runtime';
 import { ControlRows } from '../control_rows.js';
 import type { CheckedPayload } from '../job_payload.js';
@@ -50,27 +52,49 @@ export class RestoreHandler implements JobHandler<'instance.restore'> {
     }
     const dir = join(this.settings.backupsDir, instanceId);
     const archive = join(dir, name);
-    if (!existsSync(archive)) throw new UnrecoverableError(`backup ${name} does not exist`);
-    const id = runtimeId(instanceId);
     const undo = join(dir, undoName);
-    if (!existsSync(undo)) {
-      await progress({ percent: 10, step: 'Keeping the current data as a backup (undo)' });
-      await this.runtime.backup(id, undo, { onProgress: (f, step) => void progress({ percent: Math.round(10 + f * 30), step }).catch(() => undefined) });
+    // Written once the data is swapped: a re-delivered job (worker killed after it finished)
+    // must not restore the old archive again over what users wrote since.
+    const swapped = join(dir, `${undoName}.restored`);
+    const id = runtimeId(instanceId);
+    if (!existsSync(swapped)) {
+      if (!existsSync(archive)) {
+        await this.bringBack(instanceId, progress);
+        throw new UnrecoverableError(`backup ${name} does not exist`);
+      }
+      // Stopped first, so the undo holds every write up to the swap.
+      await progress({ percent: 10, step: 'Stopping the instance' });
+      if (!(await this.instances.moveStatus(instanceId, RESTORABLE, 'stopped'))) {
+        await progress({ percent: 100, step: 'Superseded (the instance changed meanwhile)' });
+        return;
+      }
+      await this.runtime.stop(id);
+      if (!existsSync(undo)) {
+        await progress({ percent: 20, step: 'Keeping the current data as a backup (undo)' });
+        await this.runtime.backup(id, undo, { onProgress: (f, step) => void progress({ percent: Math.round(20 + f * 30), step }).catch(() => undefined) });
+      }
+      await progress({ percent: 55, step: `Restoring ${name}` });
+      try {
+        await this.runtime.restore(id, archive);
+      } catch (err) {
+        // Nothing was swapped (a bad archive, a full disk): the previous data serves again.
+        await this.bringBack(instanceId, progress);
+        throw err;
+      }
+      await writeFile(swapped, new Date().toISOString());
+      this.log.log(`instance ${row.name} (${instanceId}) restored from ${name} (undo: ${undoName})`);
     }
-    await progress({ percent: 45, step: 'Stopping the instance' });
-    await this.instances.moveStatus(instanceId, RESTORABLE, 'stopped');
-    await this.runtime.stop(id);
-    await progress({ percent: 55, step: `Restoring ${name}` });
-    await this.runtime.restore(id, archive);
-    this.log.log(`instance ${row.name} (${instanceId}) restored from ${name} (undo: ${undoName})`);
+    await this.bringBack(instanceId, progress);
+    await progress({ percent: 100, step: 'Restored' });
+  }
+
+  // Starts the stopped instance again when its power is on (after the swap, or after a failure
+  // that left the old data in place).
+  private async bringBack(instanceId: ControlInstanceId, progress: ProgressReporter): Promise<void> {
     const current = await this.instances.byId(instanceId);
-    if (current?.power !== 'on') {
-      await progress({ percent: 100, step: 'Restored (the instance stays off)' });
-      return;
-    }
+    if (current?.power !== 'on' || current.status !== 'stopped') return;
     await bringUp({ instances: this.instances, rows: this.rows, admin: this.admin, runtime: this.runtime, probe: this.probe }, current, progress,
       { sync: 75, syncStep: 'Syncing the admin account', start: 85, wait: 92 });
     await this.instances.moveStatus(instanceId, ['stopped'], 'running');
-    await progress({ percent: 100, step: 'Restored and running' });
   }
 }

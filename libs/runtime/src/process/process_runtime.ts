@@ -5,7 +5,7 @@
  * a warm pre-started process from a pool instead of spawning one.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runBackupProcess } from './backup_process.js';
 import { RuntimeError } from '../errors.js';
@@ -27,6 +27,16 @@ import { instanceLayout, standbyDir } from './layout.js';
 import { readLog } from './log_file.js';
 import { resolveProcessOptions, type ProcessRuntimeOptions, type ResolvedProcessOptions } from './options.js';
 import { StandbyPool } from './standby_pool.js';
+
+/** Work dirs of backups and restores whose process died (a killed worker): gone after an hour untouched. */
+async function sweepStaleWork(runtimeDir: string): Promise<void> {
+  const entries = await readdir(runtimeDir).catch(() => [] as string[]);
+  for (const name of entries) {
+    if (!/^(backup|restore)_work_/.test(name)) continue;
+    const st = await stat(join(runtimeDir, name)).catch(() => undefined);
+    if (st && Date.now() - st.mtimeMs > 3600_000) await rm(join(runtimeDir, name), { recursive: true, force: true });
+  }
+}
 
 /** Lines `logs()` yields first when no `tail` is given. */
 const DEFAULT_TAIL = 200;
@@ -140,6 +150,7 @@ export class ProcessRuntime implements InstanceRuntimeDriver {
   async backup(id: InstanceId, out: string, opts: BackupOptions = {}): Promise<{ size: number }> {
     const layout = instanceLayout(this.opts.rootDir, parseInstanceId(id));
     if (!existsSync(layout.dataDir)) throw new RuntimeError('not_found', `instance ${id} has no data`);
+    await sweepStaleWork(layout.runtimeDir);
     const work = join(layout.runtimeDir, `backup_work_${process.pid}_${Date.now()}`);
     const args = [this.opts.tenantBin, 'backup', 'create', '--dir', layout.dataDir, '--work', work, '--out', out];
     try {
@@ -158,6 +169,7 @@ export class ProcessRuntime implements InstanceRuntimeDriver {
     const state = (await this.status(valid)).state;
     if (state === 'running' || state === 'starting') throw new RuntimeError('invalid_state', `instance ${id} is ${state}: stop it before a restore`);
     await mkdir(layout.dataDir, { recursive: true });
+    await sweepStaleWork(layout.runtimeDir);
     const work = join(layout.runtimeDir, `restore_work_${process.pid}_${Date.now()}`);
     const args = [this.opts.tenantBin, 'backup', 'restore', '--dir', layout.dataDir, '--work', work, '--from', archive];
     try {
