@@ -19,12 +19,12 @@ import { disposeBody, readBody } from './body.js';
 import { requireSuperuser, sendJSON } from './context.js';
 import { sendFile } from './file_serve.js';
 import { clientIP } from './real_ip.js';
+import { firstValue } from '../tools/types/objects.js';
 
 /** Closes the app, runs the plan's swap and reopens (see serve.ts). */
 export type RestartWith = (plan: RestorePlan) => void;
 
 const asApiError = (err: unknown, message: string): unknown => (err instanceof BackupError ? badRequest(message, {}, err) : err);
-const first = (v: unknown): string => (Array.isArray(v) ? first(v[0]) : typeof v === 'string' ? v : '');
 /** Upload size limit of a backup archive (PocketBase sets none; the disk is the limit there). */
 const MAX_UPLOAD = 8 * 2 ** 30;
 
@@ -81,7 +81,7 @@ export function bindBackupsApi(app: TenantApp, server: FastifyInstance, restart?
   });
 
   server.get<{ Params: { key: string }; Querystring: { token?: string | string[] } }>('/api/backups/:key', async (request, reply) => {
-    const auth = findRecordByToken(app, first(request.query.token), 'file')?.record;
+    const auth = findRecordByToken(app, firstValue(request.query.token), 'file')?.record;
     const allowed = app.settings.get().superuserIPs;
     if (!auth || auth.collection.id !== SUPERUSERS_ID || (allowed.length > 0 && !ipInList(allowed, clientIP(app, request)))) {
       throw forbidden('Insufficient permissions to access the resource.');

@@ -28,6 +28,7 @@ import { requestInfo, sendJSON } from './context.js';
 import { checkCollectionRateLimit } from './rate_limit.js';
 import { clientIP } from './real_ip.js';
 import { sendFile } from './file_serve.js';
+import { firstValue } from '../tools/types/objects.js';
 
 type Params = { collection: string; recordId: string; filename: string };
 type Query = { thumb?: string | string[]; token?: string | string[]; download?: string | string[] };
@@ -43,10 +44,9 @@ function owningRecord(app: TenantApp, c: Collection, record: RecordModel, field:
   return source;
 }
 
-const first = (v: unknown): string => (Array.isArray(v) ? first(v[0]) : typeof v === 'string' ? v : '');
 
 function canReadProtected(app: TenantApp, request: FastifyRequest<{ Querystring: Query }>, record: RecordModel): boolean {
-  const token = first(request.query.token);
+  const token = firstValue(request.query.token);
   let auth = token ? findRecordByToken(app, token, 'file')?.record : undefined;
   // A superuser's file token counts only from an allowed address, as their logins.
   const allowed = app.settings.get().superuserIPs;
@@ -109,7 +109,7 @@ export function bindFilesApi(app: TenantApp, server: FastifyInstance, logError: 
     let servedPath = originalPath;
     let servedName = filename;
 
-    const thumb = first(request.query.thumb);
+    const thumb = firstValue(request.query.thumb);
     const spec = parseThumbSize(thumb);
     if (thumb && spec && (DEFAULT_THUMB_SIZES.includes(thumb) || (field.thumbs ?? []).includes(thumb))) {
       const thumbPath = app.files.thumbPath(owner.collection.id, owner.id, filename, thumb);
@@ -135,7 +135,7 @@ export function bindFilesApi(app: TenantApp, server: FastifyInstance, logError: 
 
     const event = { app, collection: c, record, fileField: field, servedPath, servedName };
     app.hooks.trigger('OnFileDownloadRequest', event, () => undefined);
-    const download = first(request.query.download);
+    const download = firstValue(request.query.download);
     const forceAttachment = ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(download);
     const sent = await sendFile(request, reply, event.servedPath, event.servedName, {
       disposition: (type) => (!forceAttachment && isInlineType(type) ? 'inline' : 'attachment'),

@@ -24,6 +24,7 @@ import { randomString } from '../tools/security/random.js';
 import { readBody } from './body.js';
 import { checkCollectionRateLimit } from './rate_limit.js';
 import { authCollection } from './auth_collection.js';
+import { asText } from '../tools/types/objects.js';
 
 type Params = { collection: string };
 
@@ -31,7 +32,6 @@ const INVALID_DATA = 'An error occurred while validating the submitted data.';
 /** How long a second verification/reset request sends nothing. */
 const RESEND_BLOCK_MS = 2 * 60_000;
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : v == null ? '' : String(v));
 
 /** Required, 1..255 characters, an email address. */
 export function emailError(value: string): ReturnType<typeof fieldError> | undefined {
@@ -139,7 +139,7 @@ export function bindRecordAuthEmailApi(app: TenantApp, server: FastifyInstance):
 
   route('request-verification', 'requestVerification', (c, data, _request, reply) => {
     if (c.id === SUPERUSERS_ID) throw badRequest('All superusers are verified by default.');
-    const email = str(data.email);
+    const email = asText(data.email);
     const err = emailError(email);
     if (err) throwIf({ email: err });
     const record = findAuthRecordByIdentity(app, c, 'email', email);
@@ -154,11 +154,11 @@ export function bindRecordAuthEmailApi(app: TenantApp, server: FastifyInstance):
 
   route('confirm-verification', 'confirmVerification', (c, data, _request, reply) => {
     if (c.id === SUPERUSERS_ID) throw badRequest('All superusers are verified by default.');
-    const token = str(data.token);
+    const token = asText(data.token);
     const claims = token ? decodeJwtUnverified(token) : undefined;
     let { record, error } = tokenRecord(app, c, token, 'verification');
-    if (token && !str(claims?.email)) error = fieldError('validation_invalid_token_claims', 'Missing email token claim.');
-    else if (record && record.getString('email') !== str(claims?.email)) error = fieldError('validation_token_email_mismatch', "The record email doesn't match with the requested token claims.");
+    if (token && !asText(claims?.email)) error = fieldError('validation_invalid_token_claims', 'Missing email token claim.');
+    else if (record && record.getString('email') !== asText(claims?.email)) error = fieldError('validation_token_email_mismatch', "The record email doesn't match with the requested token claims.");
     if (error || !record) throwIf({ token: error ?? fieldError('validation_invalid_token', 'Invalid or expired token.') });
     const target = record!;
     app.hooks.trigger('OnRecordConfirmVerificationRequest', { app, collection: c, record: target }, (e) => {
@@ -172,7 +172,7 @@ export function bindRecordAuthEmailApi(app: TenantApp, server: FastifyInstance):
 
   route('request-password-reset', 'requestPasswordReset', (c, data, _request, reply) => {
     if (!c.auth!.passwordAuth.enabled) throw badRequest('The collection is not configured to allow password authentication.');
-    const email = str(data.email);
+    const email = asText(data.email);
     const err = emailError(email);
     if (err) throwIf({ email: err });
     const record = findAuthRecordByIdentity(app, c, 'email', email);
@@ -185,9 +185,9 @@ export function bindRecordAuthEmailApi(app: TenantApp, server: FastifyInstance):
   });
 
   route('confirm-password-reset', 'confirmPasswordReset', (c, data, _request, reply) => {
-    const token = str(data.token);
-    const password = str(data.password);
-    const confirm = str(data.passwordConfirm);
+    const token = asText(data.token);
+    const password = asText(data.password);
+    const confirm = asText(data.passwordConfirm);
     const passwordField = c.fields.find((f) => f.name === 'password');
     const min = passwordField?.type === 'password' && passwordField.min > 0 ? passwordField.min : 1;
     const errors: ErrorData = {};
@@ -202,7 +202,7 @@ export function bindRecordAuthEmailApi(app: TenantApp, server: FastifyInstance):
     app.hooks.trigger('OnRecordConfirmPasswordResetRequest', { app, collection: c, record: target }, (e) => {
       const values: Record<string, unknown> = { password, passwordConfirm: password };
       // The reset link reached the inbox, so the address is proven.
-      if (!e.record.get('verified') && e.record.getString('email') === str(decodeJwtUnverified(token)?.email)) values.verified = true;
+      if (!e.record.get('verified') && e.record.getString('email') === asText(decodeJwtUnverified(token)?.email)) values.verified = true;
       save(app, e.record, values, 'Failed to set new password.');
       unblock(app, resetKey(e.record));
     });
@@ -214,7 +214,7 @@ export function bindRecordAuthEmailApi(app: TenantApp, server: FastifyInstance):
     const record = request.auth;
     if (!record) throw unauthorized('The request requires valid auth record.');
     if (record.collection.id !== c.id) throw forbidden(`The request requires valid ${c.name} auth record.`);
-    const newEmail = str(data.newEmail);
+    const newEmail = asText(data.newEmail);
     let err = emailError(newEmail);
     if (!err && newEmail === record.getString('email')) err = fieldError('validation_not_in_invalid', 'Must be a valid value.');
     if (!err) {
@@ -240,10 +240,10 @@ export function bindRecordAuthEmailApi(app: TenantApp, server: FastifyInstance):
 
   route('confirm-email-change', 'confirmEmailChange', (c, data, _request, reply) => {
     if (c.id === SUPERUSERS_ID) throw badRequest('All superusers can change their emails directly.');
-    const token = str(data.token);
-    const password = str(data.password);
+    const token = asText(data.token);
+    const password = asText(data.password);
     const errors: ErrorData = {};
-    const newEmail = str(decodeJwtUnverified(token)?.newEmail);
+    const newEmail = asText(decodeJwtUnverified(token)?.newEmail);
     let record: RecordModel | undefined;
     if (!token) errors.token = fieldError('validation_required', 'Cannot be blank.');
     else if (!newEmail) errors.token = fieldError('validation_invalid_token_payload', 'Invalid token payload - newEmail must be set.');

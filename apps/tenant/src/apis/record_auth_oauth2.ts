@@ -21,7 +21,7 @@ import { quoteId } from '../core/store.js';
 import { ApiError, badRequest, fieldError, forbidden, ValidationError } from '../tools/router/api_error.js';
 import { randomString } from '../tools/security/random.js';
 import type { Broker } from '../tools/subscriptions/broker.js';
-import { isPlainObject } from '../tools/types/objects.js';
+import { asText, isPlainObject } from '../tools/types/objects.js';
 import { checkAuthRule, respondWithAuth } from './auth_response.js';
 import { readBody } from './body.js';
 import { requestInfo } from './context.js';
@@ -31,7 +31,6 @@ import { authCollection } from './auth_collection.js';
 
 type Params = { collection: string };
 const OAUTH2_TOPIC = '@oauth2';
-const str = (v: unknown): string => (typeof v === 'string' ? v : v == null ? '' : String(v));
 
 /** A provider's entry of auth-methods. */
 export interface ProviderInfo {
@@ -88,7 +87,7 @@ function createFromOAuth2(app: TenantApp, request: FastifyRequest, c: Collection
   if (c.id === SUPERUSERS_ID) throw new Error('superusers are not allowed to sign-up with OAuth2');
   const mapped = c.auth!.oauth2.mappedFields;
   const payload: Record<string, unknown> = { ...createData };
-  if (!str(payload.email)) payload.email = user.email;
+  if (!asText(payload.email)) payload.email = user.email;
   if (mapped.id && !(mapped.id in payload)) payload[mapped.id] = user.id;
   if (mapped.name && !(mapped.name in payload)) payload[mapped.name] = user.name;
   if (mapped.username && !(mapped.username in payload) && user.username) {
@@ -154,9 +153,9 @@ export function bindRecordAuthOAuth2Api(app: TenantApp, server: FastifyInstance,
     checkCollectionRateLimit(app, request, c, 'authWithOAuth2', 'auth');
     if (!c.auth!.oauth2.enabled) throw forbidden('The collection is not configured to allow OAuth2 authentication.');
     const { data } = await readBody(request);
-    const providerName = str(data.provider);
-    const code = str(data.code);
-    const redirectURL = str(data.redirectURL) || str(data.redirectUrl);
+    const providerName = asText(data.provider);
+    const code = asText(data.code);
+    const redirectURL = asText(data.redirectURL) || asText(data.redirectUrl);
     const createData = isPlainObject(data.createData) ? data.createData : {};
     const config = (c.auth!.oauth2.providers as ProviderConfig[]).find((p) => p.name === providerName);
     const errors: Record<string, ReturnType<typeof fieldError>> = {};
@@ -169,7 +168,7 @@ export function bindRecordAuthOAuth2Api(app: TenantApp, server: FastifyInstance,
 
     let user: AuthUser;
     try {
-      const token = await fetchToken(provider, code, redirectURL, str(data.codeVerifier));
+      const token = await fetchToken(provider, code, redirectURL, asText(data.codeVerifier));
       try {
         user = await fetchAuthUser(provider, token);
       } catch (err) {
@@ -213,7 +212,7 @@ export function bindRecordAuthOAuth2Api(app: TenantApp, server: FastifyInstance,
   });
 
   const redirect = (_request: FastifyRequest, reply: FastifyReply, fields: Record<string, unknown>) => {
-    const data = { state: str(fields.state), code: str(fields.code), error: str(fields.error) };
+    const data = { state: asText(fields.state), code: asText(fields.code), error: asText(fields.error) };
     const ok = deliverRedirect(broker, data);
     if (!ok) app.logs.add(LogLevel.debug, 'OAuth2 redirect without a waiting client, or with an error', { state: data.state, error: data.error });
     reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store');

@@ -20,10 +20,10 @@ import { sendJSON } from './context.js';
 import { checkCollectionRateLimit, withinFixedLimit } from './rate_limit.js';
 import { authCollection } from './auth_collection.js';
 import { emailError, inBackground } from './record_auth_email.js';
+import { asText } from '../tools/types/objects.js';
 
 type Params = { collection: string };
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : v == null ? '' : String(v));
 const INVALID_OTP = 'Invalid or expired OTP';
 /** Unexpired codes a record may have before new requests reuse the newest. */
 const MAX_RECENT_OTPS = 10;
@@ -38,7 +38,7 @@ export function bindRecordAuthOtpApi(app: TenantApp, server: FastifyInstance): v
     const otpOptions = c.auth!.otp;
     if (!otpOptions.enabled) throw forbidden('The collection is not configured to allow OTP authentication.');
     const { data } = await readBody(request);
-    const email = str(data.email);
+    const email = asText(data.email);
     const err = emailError(email);
     if (err) throw new ValidationError({ email: err }, 'An error occurred while validating the submitted data.');
     const record = findAuthRecordByIdentity(app, c, 'email', email);
@@ -78,8 +78,8 @@ export function bindRecordAuthOtpApi(app: TenantApp, server: FastifyInstance): v
     const otpOptions = c.auth!.otp;
     if (!otpOptions.enabled) throw forbidden('The collection is not configured to allow OTP authentication.');
     const { data } = await readBody(request);
-    const otpId = str(data.otpId);
-    const password = str(data.password);
+    const otpId = asText(data.otpId);
+    const password = asText(data.password);
     const errors: ErrorData = {};
     if (!otpId) errors.otpId = fieldError('validation_required', 'Cannot be blank.');
     else if (otpId.length > 255) errors.otpId = fieldError('validation_length_out_of_range', 'The length must be between 1 and 255.');

@@ -16,20 +16,20 @@ import { formatDate } from '../tools/types/datetime.js';
 import { readBody } from './body.js';
 import { requireSuperuser } from './context.js';
 import { emailError } from './record_auth_email.js';
+import { asText } from '../tools/types/objects.js';
 
 const TEMPLATES = ['verification', 'password-reset', 'email-change', 'otp', 'login-alert'] as const;
 type Template = (typeof TEMPLATES)[number];
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : v == null ? '' : String(v));
 
 /** Binds the test email route. */
 export function bindSettingsTestEmailApi(app: TenantApp, server: FastifyInstance): void {
   server.post('/api/settings/test/email', async (request, reply) => {
     requireSuperuser(request);
     const { data } = await readBody(request);
-    const email = str(data.email);
-    const template = str(data.template);
-    const collectionName = str(data.collection);
+    const email = asText(data.email);
+    const template = asText(data.template);
+    const collectionName = asText(data.collection);
     const errors: ErrorData = {};
     const c = app.collections.find(collectionName || SUPERUSERS_ID);
     if (collectionName && (!c || c.type !== 'auth')) errors.collection = fieldError('validation_invalid_auth_collection', 'Must be a valid auth collection id or name.');

@@ -7,7 +7,7 @@
  * fails. One backup or restore at a time.
  */
 import { isValidBackupName, prepareRestore, verifyArchive, type RestorePlan } from '@burrow/backup';
-import { spawn } from 'node:child_process';
+import { runBackupCommand } from '@burrow/backup/command';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,27 +84,7 @@ export class Backups {
     try {
       const args = [tenantCli(), 'backup', 'create', '--dir', this.dataDir, '--out', join(this.dir, name)];
       if (this.dbDir) args.push('--db-dir', this.dbDir);
-      await new Promise<void>((resolve, reject) => {
-        const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-        let err = '';
-        let buffered = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          buffered += chunk.toString('utf8');
-          const lines = buffered.split('\n');
-          buffered = lines.pop() ?? '';
-          for (const line of lines) {
-            try {
-              const msg = JSON.parse(line) as { progress?: number; step?: string };
-              if (typeof msg.progress === 'number') progress(msg.progress, msg.step ?? '');
-            } catch {
-              // not a progress line
-            }
-          }
-        });
-        child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-        child.on('error', reject);
-        child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(err.trim() || `backup process exited with ${code}`))));
-      });
+      await runBackupCommand(process.execPath, args, undefined, { onProgress: progress });
     } finally {
       this.active = undefined;
     }

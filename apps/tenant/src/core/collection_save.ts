@@ -5,7 +5,6 @@ import type { Collection } from './collection_model.js';
 import { createCollectionSchema, dropCollectionSchema, updateCollectionSchema } from './collection_schema.js';
 import { validateCollection } from './collection_validate.js';
 import { inferViewFields } from './collection_view.js';
-import { LogLevel } from './logs.js';
 import { runModelChange } from './model_events.js';
 import { deleteAllRecords } from './record_save.js';
 import { quoteId } from './store.js';
@@ -97,13 +96,7 @@ export function deleteCollection(app: TenantApp, c: Collection): void {
         app.collections.remove(c.id);
         refreshViews(app);
         if (c.type !== 'view') {
-          app.afterCommit(() => {
-            try {
-              app.files.deleteCollectionDir(c.id);
-            } catch (err) {
-              app.logs.add(LogLevel.warn, 'Failed to delete the files of a deleted collection', { error: err instanceof Error ? err.message : String(err) });
-            }
-          });
+          app.afterCommit(() => app.logs.warnOnFailure('delete the files of a deleted collection', () => app.files.deleteCollectionDir(c.id)));
         }
       },
     });

@@ -75,6 +75,18 @@ export class Logs {
     });
   }
 
+  /**
+   * Runs `fn`; a throw is logged as a warning ("Failed to <what>") instead of propagating.
+   * For clean-up after a commit, which must never turn a committed write into an error.
+   */
+  warnOnFailure(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.add(LogLevel.warn, `Failed to ${what}`, { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
   /** Deletes entries created at or before `before`; returns how many went. */
   deleteOlderThan(before: Date): number {
     this.flush();

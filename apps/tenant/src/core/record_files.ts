@@ -6,7 +6,6 @@
 import { detectType } from '../tools/filesystem/mime.js';
 import { storageFileName } from '../tools/filesystem/names.js';
 import type { TenantApp } from './app.js';
-import { LogLevel } from './logs.js';
 import type { Collection, FileField } from './collection_model.js';
 import { fileMaxSize, fileNames, PendingFile, pendingFiles, removedFileNames } from './fields/field_file.js';
 import { viewColumnSource } from './collection_view.js';
@@ -25,16 +24,8 @@ export interface Upload {
   head: Buffer;
 }
 
-// File clean-up runs after the commit: a failure there is logged, never turned into an
-// error of the (already committed) write.
-function quietly(app: TenantApp, what: string, fn: () => void): void {
-  try {
-    fn();
-  } catch (err) {
-    app.logs.add(LogLevel.warn, `Failed to ${what}`, { error: err instanceof Error ? err.message : String(err) });
-  }
-}
-
+// File clean-up runs after the commit: a failure there is logged (logs.warnOnFailure), never
+// turned into an error of the (already committed) write.
 const fileFields = (c: Collection): FileField[] => c.fields.filter((f): f is FileField => f.type === 'file');
 
 /** A pending file value for an upload: storage name and type decided by its content. */
@@ -85,7 +76,7 @@ export function storeUploads(app: TenantApp, record: RecordModel): void {
   const stored: string[] = [];
   const wasNew = record.isNew;
   // Registered before the first move, so a failure part-way still removes what was moved.
-  app.afterCommit(() => undefined, () => quietly(app, 'remove uploads of a rolled back write', () => {
+  app.afterCommit(() => undefined, () => app.logs.warnOnFailure('remove uploads of a rolled back write', () => {
     for (const name of stored) app.files.deleteFile(c.id, record.id, name);
     if (wasNew) app.files.deleteRecordDirIfEmpty(c.id, record.id);
   }));
@@ -102,7 +93,7 @@ export function deleteReplacedFiles(app: TenantApp, record: RecordModel): void {
   const c = record.collection;
   const removed = fileFields(c).flatMap((f) => removedFileNames(record.original?.[f.name], record.get(f.name)));
   if (removed.length === 0) return;
-  app.afterCommit(() => quietly(app, 'delete replaced files', () => {
+  app.afterCommit(() => app.logs.warnOnFailure('delete replaced files', () => {
     for (const name of removed) app.files.deleteFile(c.id, record.id, name);
   }));
 }
@@ -111,7 +102,7 @@ export function deleteReplacedFiles(app: TenantApp, record: RecordModel): void {
 export function deleteRecordFiles(app: TenantApp, record: RecordModel): void {
   const c = record.collection;
   // Always, even without file fields now: files of a field removed earlier may remain.
-  app.afterCommit(() => quietly(app, 'delete the files of a deleted record', () => app.files.deleteRecordDir(c.id, record.id)));
+  app.afterCommit(() => app.logs.warnOnFailure('delete the files of a deleted record', () => app.files.deleteRecordDir(c.id, record.id)));
 }
 
 /** The file field of a record that holds `name`, if any. */

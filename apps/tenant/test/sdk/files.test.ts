@@ -13,6 +13,7 @@ import type { RecordModel } from 'pocketbase';
 import sharp from 'sharp';
 import { DEFAULT_SUPERUSER, startTenant, type ServerHandle } from '../support/processes.js';
 import { rejectsWith, sdkClient, signedInUsers } from '../support/sdk.js';
+import { twoColourPng, uploadFile } from '../support/uploads.js';
 
 let server: ServerHandle;
 let su: PocketBase;
@@ -23,14 +24,8 @@ let colId = '';
 
 const client = (): PocketBase => sdkClient(server.url);
 
-/** A PNG of w x h: left half red, right half blue. */
-async function png(w: number, h: number): Promise<Buffer> {
-  const raw = Buffer.alloc(w * h * 3);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set(x < w / 2 ? [255, 0, 0] : [0, 0, 255], (y * w + x) * 3);
-  return sharp(raw, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
-}
-
-const file = (data: Buffer | string, name: string) => new File([typeof data === 'string' ? Buffer.from(data) : data], name);
+const png = twoColourPng;
+const file = uploadFile;
 const storageDir = (recordId: string) => join(server.dir, 'storage', colId, recordId);
 const uploadsLeft = () => readdirSync(join(server.dir, 'storage', '.uploads'));
 

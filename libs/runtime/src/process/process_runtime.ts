@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runBackupProcess } from './backup_process.js';
+import { runBackupCommand } from '@burrow/backup/command';
 import { RuntimeError } from '../errors.js';
 import { isInstanceId, parseInstanceId, type InstanceId } from '../instance_id.js';
 import type {
@@ -154,7 +154,7 @@ export class ProcessRuntime implements InstanceRuntimeDriver {
     const work = join(layout.runtimeDir, `backup_work_${process.pid}_${Date.now()}`);
     const args = [this.opts.tenantBin, 'backup', 'create', '--dir', layout.dataDir, '--work', work, '--out', out];
     try {
-      return await runBackupProcess(this.opts.nodePath, args, this.opts.baseEnv, opts);
+      return await runBackupCommand(this.opts.nodePath, args, this.opts.baseEnv, opts);
     } catch (err) {
       throw new RuntimeError('backup_failed', `backup of ${id} failed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
@@ -173,7 +173,7 @@ export class ProcessRuntime implements InstanceRuntimeDriver {
     const work = join(layout.runtimeDir, `restore_work_${process.pid}_${Date.now()}`);
     const args = [this.opts.tenantBin, 'backup', 'restore', '--dir', layout.dataDir, '--work', work, '--from', archive];
     try {
-      await runBackupProcess(this.opts.nodePath, args, this.opts.baseEnv, opts);
+      await runBackupCommand(this.opts.nodePath, args, this.opts.baseEnv, opts);
     } catch (err) {
       throw new RuntimeError('backup_failed', `restore of ${id} failed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {

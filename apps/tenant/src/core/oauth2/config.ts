@@ -4,28 +4,27 @@
  * leave it out) and validated (known name, client id and secret, URLs, no duplicates).
  */
 import { fieldError, type ErrorData } from '../../tools/router/api_error.js';
-import { isPlainObject } from '../../tools/types/objects.js';
+import { asText, isPlainObject } from '../../tools/types/objects.js';
 import type { ProviderConfig } from './client.js';
 import { isKnownProvider } from './providers.js';
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : v == null ? '' : String(v));
 
 /** Providers from input, with stored secrets kept where none was given. */
 export function normalizeProviders(raw: unknown, existing: readonly unknown[]): ProviderConfig[] {
   if (!Array.isArray(raw)) return [];
-  const stored = new Map(existing.filter(isPlainObject).map((p) => [str(p.name), p]));
+  const stored = new Map(existing.filter(isPlainObject).map((p) => [asText(p.name), p]));
   return raw.filter(isPlainObject).map((p) => {
-    const name = str(p.name);
-    const secret = str(p.clientSecret) || str(stored.get(name)?.clientSecret);
+    const name = asText(p.name);
+    const secret = asText(p.clientSecret) || asText(stored.get(name)?.clientSecret);
     return {
       pkce: typeof p.pkce === 'boolean' ? p.pkce : null,
       name,
-      clientId: str(p.clientId),
+      clientId: asText(p.clientId),
       clientSecret: secret,
-      authURL: str(p.authURL),
-      tokenURL: str(p.tokenURL),
-      userInfoURL: str(p.userInfoURL),
-      displayName: str(p.displayName),
+      authURL: asText(p.authURL),
+      tokenURL: asText(p.tokenURL),
+      userInfoURL: asText(p.userInfoURL),
+      displayName: asText(p.displayName),
       extra: isPlainObject(p.extra) ? p.extra : null,
     };
   });

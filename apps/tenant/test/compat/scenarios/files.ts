@@ -5,23 +5,19 @@
  */
 import type { RecordModel } from 'pocketbase';
 import sharp from 'sharp';
+import { twoColourPng, uploadFile } from '../../support/uploads.js';
 import { step, type Scenario, type StepContext } from '../scenario.js';
 
 const NAME = /^[a-z0-9_]+_[a-z0-9]{10}\.[a-z]+$/;
 
 let image: Buffer | undefined;
-/** A 120 x 80 PNG, left half red, right half blue. */
+/** The scenario's 120 x 80 image (made once). */
 async function png(): Promise<Buffer> {
-  if (image) return image;
-  const w = 120;
-  const h = 80;
-  const raw = Buffer.alloc(w * h * 3);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set(x < w / 2 ? [255, 0, 0] : [0, 0, 255], (y * w + x) * 3);
-  image = await sharp(raw, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
+  image ??= await twoColourPng(120, 80);
   return image;
 }
 
-const file = (data: Buffer | string, name: string) => new File([typeof data === 'string' ? Buffer.from(data) : data], name);
+const file = uploadFile;
 
 /** What a download answered, with the headers that matter. */
 async function download(url: string, headers: Record<string, string> = {}) {

@@ -1,10 +1,21 @@
-/** Runs `burrow-tenant backup create|restore` and follows its JSON progress lines. */
+/**
+ * Runs `burrow-tenant backup create|restore` and follows its JSON progress lines. A separate
+ * entry point (`@burrow/backup/command`): callers that only start the command (the runtime,
+ * loaded by the proxy too) do not load SQLite or the zip code.
+ */
 import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import type { BackupOptions } from '../types.js';
+
+/** How a backup command is followed. */
+export interface CommandOptions {
+  /** Progress as a fraction in [0, 1] and a step name. */
+  onProgress?: (fraction: number, step: string) => void;
+  /** Stops the command (its partial archive is removed). */
+  signal?: AbortSignal;
+}
 
 /** Spawns the command; resolves with the archive size (0 for a restore), rejects with its error output. */
-export function runBackupProcess(nodePath: string, args: string[], env: NodeJS.ProcessEnv, opts: BackupOptions): Promise<{ size: number }> {
+export function runBackupCommand(nodePath: string, args: string[], env: NodeJS.ProcessEnv | undefined, opts: CommandOptions = {}): Promise<{ size: number }> {
   const out = args.includes('--out') ? args[args.indexOf('--out') + 1] : undefined;
   return new Promise((resolve, reject) => {
     const child = spawn(nodePath, args, { env, stdio: ['ignore', 'pipe', 'pipe'], signal: opts.signal });
