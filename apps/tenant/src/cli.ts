@@ -16,6 +16,7 @@ import { MIN_PLATFORM_KEY_LENGTH, PLATFORM_KEY_ENV, takePlatformKey } from './co
 
 const USAGE = `Usage:
   burrow-tenant serve [--http 127.0.0.1:8090] [--dir ./pb_data] [--db-dir DIR] [--dev]
+                      [--litestream-config FILE]   (continuous backup of data.db with Litestream)
   burrow-tenant superuser upsert EMAIL PASSWORD [--dir ./pb_data]
   burrow-tenant superuser delete EMAIL [--dir ./pb_data]
   burrow-tenant superuser sync EMAIL [--dir ./pb_data] [--db-dir DIR] [--previous-email X] < bcrypt-hash
@@ -123,7 +124,9 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'serve': {
       const { host, port } = parseHttp(flag(args, 'http', '127.0.0.1:8090'));
-      await serve({ dir, dbDir, host, port, dev: args.flags.has('dev'), platformKey: platformKeyOrFail() });
+      const litestreamFlag = args.flags.get('litestream-config');
+      const litestreamConfig = typeof litestreamFlag === 'string' ? resolve(litestreamFlag) : undefined;
+      await serve({ dir, dbDir, host, port, dev: args.flags.has('dev'), platformKey: platformKeyOrFail(), litestreamConfig });
       return;
     }
     case 'superuser': {

@@ -2,10 +2,13 @@
  * Runs one tenant's HTTP server until SIGTERM/SIGINT, then shuts down cleanly. A backup
  * restore closes the app and server, swaps the data directory and opens them again on the
  * same address (PocketBase restarts its whole process for this); if the restored data cannot
- * be opened, the previous data is put back and served.
+ * be opened, the previous data is put back and served. With continuous backup on, Litestream
+ * runs beside the server for as long as the database is open, and is stopped after it closes
+ * (its final sync ships the last writes) and before a restore swaps the data.
  */
 import type { FastifyInstance } from 'fastify';
 import type { RestorePlan } from '@burrow/backup';
+import { litestreamBinary, Replicator } from '@burrow/litestream';
 import { createServer } from './apis/server.js';
 import { TenantApp } from './core/app.js';
 
@@ -18,6 +21,8 @@ export interface ServeOptions {
   dev?: boolean;
   /** Control-plane secret enabling the platform-signed routes (see ServerOptions.platformKey). */
   platformKey?: string;
+  /** litestream.yml replicating data.db (continuous backup); off when absent. */
+  litestreamConfig?: string;
 }
 
 type Outcome = { kind: 'signal'; signal: string } | { kind: 'restore'; plan: RestorePlan };
@@ -40,6 +45,13 @@ export async function serve(opts: ServeOptions): Promise<void> {
   process.once('SIGTERM', () => onSignal('SIGTERM'));
   process.once('SIGINT', () => onSignal('SIGINT'));
 
+  const replicator = opts.litestreamConfig
+    ? new Replicator({
+        bin: litestreamBinary(),
+        configPath: opts.litestreamConfig,
+        log: (line, stream) => (stream === 'stdout' ? process.stdout : process.stderr).write(`[litestream] ${line}\n`),
+      })
+    : undefined;
   let restoring: RestorePlan | undefined;
   let first = true;
   for (;;) {
@@ -72,6 +84,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
     const server = await createServer(app, { platformKey: opts.platformKey, restart: (plan) => requestRestore(plan) });
     app.hooks.trigger('OnBootstrap', { app });
     await server.listen({ host: opts.host, port: opts.port });
+    await replicator?.start();
     app.cron.start();
     restored?.cleanup();
     const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
@@ -82,10 +95,13 @@ export async function serve(opts: ServeOptions): Promise<void> {
     if (result.kind === 'signal') {
       process.stdout.write(`Received ${result.signal}, finishing in-flight requests...\n`);
       await close(app, server);
+      await replicator?.stop();
       return;
     }
     process.stdout.write('Restoring a backup: restarting onto the restored data...\n');
     await close(app, server);
+    // Litestream holds the old file open; it starts a new generation on the restored one.
+    await replicator?.stop();
     try {
       result.plan.swap();
       restoring = result.plan;

@@ -1,6 +1,7 @@
 /** @burrow/runtime: the InstanceRuntime contract and its drivers. */
 export type {
   BackupOptions,
+  ContinuousBackupSpec,
   Endpoint,
   ExitInfo,
   InstanceRuntime,

@@ -1,4 +1,5 @@
 /** The InstanceRuntime contract (DESIGN.md §4): what every driver (process, docker) offers. */
+import type { ReplicaTarget, ReplicationTiming } from '@burrow/litestream';
 import type { InstanceId } from './instance_id.js';
 
 export type { InstanceId } from './instance_id.js';
@@ -23,6 +24,14 @@ export interface InstanceSpec {
   limits?: ResourceLimits;
   /** The instance runs on LiteFS (docker driver: FUSE allowed). */
   replicated?: boolean;
+  /** Continuous backup of its data.db with Litestream (to a place outside its volume). */
+  continuousBackup?: ContinuousBackupSpec;
+}
+
+/** Where and how often an instance's database is replicated by Litestream. */
+export interface ContinuousBackupSpec {
+  target: ReplicaTarget;
+  timing?: ReplicationTiming;
 }
 
 /** Where a running instance answers HTTP. */

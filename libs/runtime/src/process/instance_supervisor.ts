@@ -6,7 +6,9 @@
  * without the `stopping` mark that every stop() writes before its SIGTERM.
  */
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { renderConfig } from '@burrow/litestream';
 import { RuntimeError } from '../errors.js';
 import { sleep } from '../sleep.js';
 import type { InstanceId } from '../instance_id.js';
@@ -217,6 +219,7 @@ export class InstanceSupervisor {
     const run = async (): Promise<Endpoint> => {
       try {
         if (restart === undefined) await writeSpec(this.layout, spec);
+        const extraArgs = await writeLitestreamConfig(this.layout, spec);
         const spawned = await spawnTenant({
           layout: this.layout,
           nodePath: this.opts.nodePath,
@@ -233,6 +236,7 @@ export class InstanceSupervisor {
           now: () => new Date(this.opts.clock.now()),
           signal: abort.signal,
           standbys: this.standbys,
+          extraArgs,
         });
         const { endpoint, exited, joined, dispose, checkNow, ...record } = spawned;
         this.adoptProcess({ record, endpoint, exited, adopted: joined, dispose, checkNow });
@@ -377,4 +381,21 @@ export class InstanceSupervisor {
 async function writeSpec(layout: InstanceLayout, spec: InstanceSpec): Promise<void> {
   await mkdir(layout.runtimeDir, { recursive: true, mode: 0o700 });
   await writeSpecFile(layout.specFile, spec);
+}
+
+/**
+ * Writes (or, when continuous backup is off, removes) the instance's litestream.yml; returns
+ * the `serve` arguments that turn it on. Litestream's state lives in the runtime dir, not in
+ * the data dir, so backups never carry it and a restore can clear it.
+ */
+async function writeLitestreamConfig(layout: InstanceLayout, spec: InstanceSpec): Promise<string[]> {
+  const cb = spec.continuousBackup;
+  if (!cb) {
+    await rm(layout.litestreamConfig, { force: true });
+    return [];
+  }
+  await mkdir(layout.runtimeDir, { recursive: true, mode: 0o700 });
+  const text = renderConfig({ dbPath: join(layout.dataDir, 'data.db'), metaPath: layout.litestreamMeta, target: cb.target, timing: cb.timing });
+  await writeFile(layout.litestreamConfig, text, { mode: 0o600 });
+  return ['--litestream-config', layout.litestreamConfig];
 }

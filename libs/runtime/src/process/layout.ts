@@ -20,6 +20,10 @@ export interface InstanceLayout {
   logFile: string;
   /** `runtime/tenant.log.1`: the previous log, rotated at a spawn when the log grew too big. */
   oldLogFile: string;
+  /** `runtime/litestream.yml` (mode 0600): continuous backup's config, when it is on. */
+  litestreamConfig: string;
+  /** `runtime/litestream`: Litestream's position in data.db's WAL (cleared by a restore). */
+  litestreamMeta: string;
 }
 
 /** Computes the layout of `id` under `rootDir` (an absolute path). */
@@ -35,6 +39,8 @@ export function instanceLayout(rootDir: string, id: InstanceId): InstanceLayout 
     specFile: join(runtimeDir, 'spec.json'),
     logFile: join(runtimeDir, 'tenant.log'),
     oldLogFile: join(runtimeDir, 'tenant.log.1'),
+    litestreamConfig: join(runtimeDir, 'litestream.yml'),
+    litestreamMeta: join(runtimeDir, 'litestream'),
   };
 }
 

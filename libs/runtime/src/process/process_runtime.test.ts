@@ -6,6 +6,7 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { extractArchive, verifyArchive } from '@burrow/backup';
+import { litestreamBinary, restoreAt, restoreWindow, type ReplicaTarget } from '@burrow/litestream';
 import Database from 'better-sqlite3';
 import { runtimeContract } from '../test/contract.js';
 import { collectLogs, nextState, pidExists, readProcEnv } from '../test/contract_helpers.js';
@@ -146,6 +147,52 @@ describe('ProcessRuntime with the real tenant', { timeout: 120_000 }, () => {
     const { url: restoredUrl } = await runtime.start({ id, env: {} });
     assert.equal((await httpRequest(`${restoredUrl}/api/health`)).status, 200);
     await runtime.stop(id);
+  });
+
+  test('continuous backup: Litestream runs with the tenant, a stop ships the last writes, a restore starts a new generation', async () => {
+    const runtime = make();
+    const id = parseInstanceId('streamed');
+    const layout = instanceLayout(rootDir, id);
+    const target: ReplicaTarget = { type: 'file', path: join(rootDir, 'replicas', id) };
+    const spec = { id, env: {}, continuousBackup: { target } };
+    const { url } = await runtime.start(spec);
+    assert.equal((await stat(layout.litestreamConfig)).mode & 0o777, 0o600);
+    const signup = (base: string, n: number) => httpRequest(`${base}/api/collections/users/records`, {
+      method: 'POST', json: { email: `s${n}@example.com`, password: 'password-123', passwordConfirm: 'password-123' },
+    });
+    for (let n = 0; n < 4; n++) assert.equal((await signup(url, n)).status, 200);
+    const stopping = Date.now();
+    await runtime.stop(id);
+    assert.ok(Date.now() - stopping < 5_000, `stop took ${Date.now() - stopping} ms`);
+    const bin = litestreamBinary();
+    const latest = join(rootDir, 'streamed-latest.db');
+    await restoreAt(bin, target, new Date(Date.now() + 60_000), latest, rootDir);
+    const users = (path: string) => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return (db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    assert.equal(users(latest), 4, 'every write up to the stop is in the replica');
+    const before = await restoreWindow(bin, target, rootDir);
+    assert.equal(before.generations.length, 1);
+
+    // an archive restore replaces the file: Litestream's old position is dropped, a new generation begins
+    const archive = join(rootDir, 'archives', 'streamed.zip');
+    await runtime.backup(id, archive);
+    assert.ok(existsSync(layout.litestreamMeta));
+    await runtime.restore(id, archive);
+    assert.ok(!existsSync(layout.litestreamMeta));
+    const again = await runtime.start(spec);
+    assert.equal((await signup(again.url, 9)).status, 200);
+    await runtime.stop(id);
+    const after = await restoreWindow(bin, target, rootDir);
+    assert.equal(after.generations.length, 2);
+    const newest = join(rootDir, 'streamed-newest.db');
+    await restoreAt(bin, target, new Date(Date.now() + 60_000), newest, rootDir);
+    assert.equal(users(newest), 5);
   });
 
   test('after a platform restart a new runtime adopts, supervises and stops the running tenant', async () => {

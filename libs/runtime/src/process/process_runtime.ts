@@ -174,6 +174,8 @@ export class ProcessRuntime implements InstanceRuntimeDriver {
     const args = [this.opts.tenantBin, 'backup', 'restore', '--dir', layout.dataDir, '--work', work, '--from', archive];
     try {
       await runBackupCommand(this.opts.nodePath, args, this.opts.baseEnv, opts);
+      // Litestream's position belongs to the replaced file: it starts a new generation.
+      await rm(layout.litestreamMeta, { recursive: true, force: true });
     } catch (err) {
       throw new RuntimeError('backup_failed', `restore of ${id} failed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {

@@ -43,6 +43,8 @@ export interface SpawnTenantInput {
   livenessPollMs: number;
   /** Warm processes to take instead of spawning (refilled once this start settled). */
   standbys?: StandbySource;
+  /** More `serve` arguments (continuous backup's config). */
+  extraArgs?: string[];
 }
 
 /** A tenant that answered its health check. */
@@ -107,7 +109,7 @@ class StandbyLostError extends RuntimeError {
 async function spawnOnce(input: SpawnTenantInput, port: number, useStandby: boolean): Promise<SpawnedTenant> {
   const { layout } = input;
   if (input.signal.aborted) throw new RuntimeError('aborted', 'start aborted by stop');
-  const serveArgs = ['serve', '--http', `${input.host}:${port}`, '--dir', layout.dataDir];
+  const serveArgs = ['serve', '--http', `${input.host}:${port}`, '--dir', layout.dataDir, ...(input.extraArgs ?? [])];
   const command = [input.nodePath, input.tenantBin, ...serveArgs];
   let logStart = 0;
   const claim = await withInstanceLock(layout.lockFile, async () => {
