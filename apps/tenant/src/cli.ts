@@ -4,8 +4,9 @@
  * and standby (a pre-started `serve` for the platform's process runtime). The environment is
  * read in config/env.ts only (and replaced wholesale by a standby's assignment, config/standby.ts).
  */
-import { createArchive, prepareRestore } from '@burrow/backup';
-import { rmSync } from 'node:fs';
+import { checkExtracted, createArchive, extractArchive, parentGoneSignal, prepareRestore, verifyArchive, type ExtractLimits, type RestorePlan } from '@burrow/backup';
+import { ARCHIVE_REFUSED_EXIT } from '@burrow/backup/command';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TenantApp } from './core/app.js';
 import { deleteSuperuser, syncPlatformSuperuser, upsertSuperuser } from './core/superusers.js';
@@ -22,8 +23,14 @@ const USAGE = `Usage:
   burrow-tenant superuser sync EMAIL [--dir ./pb_data] [--db-dir DIR] [--previous-email X] < bcrypt-hash
   burrow-tenant backup create --out FILE.zip [--dir ./pb_data] [--db-dir DIR] [--work DIR]
                        (a consistent archive while the instance keeps serving; progress as JSON lines)
-  burrow-tenant backup restore --from FILE.zip [--dir ./pb_data] [--work DIR]
+  burrow-tenant backup restore --from FILE.zip [--dir ./pb_data] [--work DIR] [LIMITS]
                        (the instance must not be running: replaces its data with the archive's)
+  burrow-tenant backup verify --from FILE.zip [--work DIR] [LIMITS]
+                       (extracts to a scratch dir and checks the databases; exit 2: refused, reason on stderr)
+  burrow-tenant backup extract --from FILE.zip --to NEW_DIR [LIMITS]
+                       (extracts and checks, ready to swap in; exit 2: refused, nothing left behind)
+    LIMITS: --max-bytes N --max-entries N  (what extraction may write; by default 100x the
+            archive's size, at least 1 GiB, and 1000000 entries; never past the free disk space)
   burrow-tenant standby [--tag TAG]   (platform use: loads, then serves the one JSON assignment read from stdin)
 
 Environment:
@@ -61,20 +68,42 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+// Progress of a backup command, as JSON lines on stdout (read by @burrow/backup's runBackupCommand).
+function report(fraction: number, step: string): void {
+  process.stdout.write(`${JSON.stringify({ progress: Math.round(fraction * 100) / 100, step })}\n`);
+}
+
+// A refused archive exits with ARCHIVE_REFUSED_EXIT and only the reason on stderr (callers show it).
+function refuse(err: unknown, prefix = ''): never {
+  process.stderr.write(`${prefix}${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(ARCHIVE_REFUSED_EXIT);
+}
+
+// --max-bytes / --max-entries: limits on what extracting the archive may write (defaults: libs/backup).
+function extractLimits(args: ParsedArgs): Partial<ExtractLimits> {
+  const limits: Partial<ExtractLimits> = {};
+  for (const [name, key] of [['max-bytes', 'maxBytes'], ['max-entries', 'maxEntries']] as const) {
+    const v = args.flags.get(name);
+    if (v === undefined) continue;
+    const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+    if (!Number.isSafeInteger(n) || n <= 0) fail(`invalid --${name} "${String(v)}" (expected a positive integer)`);
+    limits[key] = n;
+  }
+  return limits;
+}
+
 // `backup restore`: the caller has stopped the instance; the archive is checked before the
-// data dir is touched, and the swap is two renames per entry (the old data is put back on failure).
-async function restoreCommand(args: ParsedArgs, dir: string, dbDir: string | undefined): Promise<void> {
-  const from = args.flags.get('from');
-  if (typeof from !== 'string') fail(USAGE);
+// data dir is touched, and the swap is renames only (each undone on failure).
+async function restoreCommand(args: ParsedArgs, dir: string, dbDir: string | undefined, from: string, signal: AbortSignal): Promise<void> {
   if (dbDir) fail('backup restore: a data.db outside --dir (LiteFS) is restored with litefs import');
   const workFlag = args.flags.get('work');
   const work = typeof workFlag === 'string' ? resolve(workFlag) : join(dir, '.pb_temp_to_delete', `restore_${process.pid}`);
-  const report = (fraction: number, step: string) => process.stdout.write(`${JSON.stringify({ progress: Math.round(fraction * 100) / 100, step })}\n`);
-  let plan;
+  let plan: RestorePlan;
   try {
-    plan = await prepareRestore(dir, resolve(from), work, report);
+    plan = await prepareRestore(dir, from, work, { progress: report, limits: extractLimits(args), signal });
   } catch (err) {
-    fail(`restore failed, nothing changed: ${err instanceof Error ? err.message : String(err)}`);
+    rmSync(work, { recursive: true, force: true });
+    refuse(err, 'restore failed, nothing changed: ');
   }
   try {
     report(0.9, 'Swapping the data in');
@@ -86,6 +115,68 @@ async function restoreCommand(args: ParsedArgs, dir: string, dbDir: string | und
   }
   plan.cleanup();
   rmSync(work, { recursive: true, force: true });
+  process.stdout.write(`${JSON.stringify({ done: true })}\n`);
+}
+
+// `backup create|verify|extract|restore`: the work a tenant or the platform keeps out of its own
+// event loop. Each stops (and removes its partial output) when the process that started it dies.
+async function backupCommand(sub: string | undefined, args: ParsedArgs, dir: string, dbDir: string | undefined): Promise<void> {
+  const signal = parentGoneSignal();
+  const fromFlag = args.flags.get('from');
+  const from = typeof fromFlag === 'string' ? resolve(fromFlag) : undefined;
+  // --work: the platform works from outside the instance (its temp area may be swept by a waking tenant)
+  const workFlag = args.flags.get('work');
+  const workOr = (kind: string) => (typeof workFlag === 'string' ? resolve(workFlag) : join(dir, '.pb_temp_to_delete', `${kind}_${process.pid}`));
+  switch (sub) {
+    case 'restore':
+      if (!from) fail(USAGE);
+      return restoreCommand(args, dir, dbDir, from, signal);
+    case 'verify': {
+      if (!from) fail(USAGE);
+      const work = workOr('verify');
+      try {
+        await verifyArchive(from, work, { progress: report, limits: extractLimits(args), signal });
+      } catch (err) {
+        rmSync(work, { recursive: true, force: true }); // process.exit skips `finally` blocks
+        refuse(err);
+      }
+      rmSync(work, { recursive: true, force: true });
+      break;
+    }
+    case 'extract': {
+      // into a new directory (removed on failure), checked, databases fsynced: ready to be swapped in
+      const to = args.flags.get('to');
+      if (!from || typeof to !== 'string') fail(USAGE);
+      const dest = resolve(to);
+      if (existsSync(dest)) fail(`backup extract: ${dest} already exists`);
+      try {
+        await extractArchive(from, dest, { progress: report, limits: extractLimits(args), signal });
+        report(0.95, 'Checking the databases');
+        checkExtracted(dest);
+      } catch (err) {
+        rmSync(dest, { recursive: true, force: true });
+        refuse(err);
+      }
+      break;
+    }
+    case 'create': {
+      const out = args.flags.get('out');
+      if (typeof out !== 'string') fail(USAGE);
+      const work = workOr('backup');
+      let size: number;
+      try {
+        ({ size } = await createArchive({ dataDir: dir, dbDir }, resolve(out), work, report, signal));
+      } catch (err) {
+        rmSync(work, { recursive: true, force: true }); // process.exit skips `finally` blocks
+        fail(`backup failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      rmSync(work, { recursive: true, force: true });
+      process.stdout.write(`${JSON.stringify({ done: true, size })}\n`);
+      return;
+    }
+    default:
+      fail(USAGE);
+  }
   process.stdout.write(`${JSON.stringify({ done: true })}\n`);
 }
 
@@ -161,29 +252,9 @@ async function main(argv: string[]): Promise<void> {
       }
       return;
     }
-    case 'backup': {
-      if (sub === 'restore') {
-        await restoreCommand(args, dir, dbDir);
-        return;
-      }
-      const out = args.flags.get('out');
-      if (sub !== 'create' || typeof out !== 'string') fail(USAGE);
-      const target = resolve(out);
-      // --work: the platform backs up from outside the instance (its temp area may be swept by a waking tenant)
-      const workFlag = args.flags.get('work');
-      const work = typeof workFlag === 'string' ? resolve(workFlag) : join(dir, '.pb_temp_to_delete', `backup_${process.pid}`);
-      try {
-        const { size } = await createArchive({ dataDir: dir, dbDir }, target, work, (fraction, step) => {
-          process.stdout.write(`${JSON.stringify({ progress: Math.round(fraction * 100) / 100, step })}\n`);
-        });
-        process.stdout.write(`${JSON.stringify({ done: true, size })}\n`);
-      } catch (err) {
-        fail(`backup failed: ${err instanceof Error ? err.message : String(err)}`);
-      } finally {
-        rmSync(work, { recursive: true, force: true });
-      }
+    case 'backup':
+      await backupCommand(sub, args, dir, dbDir);
       return;
-    }
     case 'standby': {
       // `--tag` is not read: it only makes this process's command line unique, so the runtime's
       // pid file can tell it from any other process that later gets the same pid.

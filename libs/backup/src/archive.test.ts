@@ -6,7 +6,8 @@ import { pipeline } from 'node:stream/promises';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import yazl from 'yazl';
-import { createArchive, extractArchive, safeEntryPath, verifyArchive } from './archive.js';
+import { createArchive } from './archive.js';
+import { defaultExtractLimits, extractArchive, MIN_MAX_BYTES, safeEntryPath, verifyArchive } from './extract.js';
 import { generateBackupName, isValidBackupName } from './names.js';
 
 let root: string;
@@ -22,6 +23,20 @@ async function zipOf(entries: Record<string, string | Buffer>, out: string, rena
   for (const [from, to] of Object.entries(rename)) bytes = Buffer.from(bytes.toString('latin1').split(from).join(to), 'latin1');
   writeFileSync(out, bytes);
   return out;
+}
+
+// Rewrites the uncompressed size the central directory declares for `name` (a 32-bit field).
+function setDeclaredSize(path: string, name: string, declared: number): void {
+  const bytes = readFileSync(path);
+  const centralHeader = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
+  for (let at = bytes.indexOf(centralHeader); at >= 0; at = bytes.indexOf(centralHeader, at + 4)) {
+    const nameLength = bytes.readUInt16LE(at + 28);
+    if (bytes.toString('latin1', at + 46, at + 46 + nameLength) !== name) continue;
+    bytes.writeUInt32LE(declared, at + 24);
+    writeFileSync(path, bytes);
+    return;
+  }
+  throw new Error(`${name} not found in ${path}`);
 }
 
 describe('backup archives', () => {
@@ -89,6 +104,31 @@ describe('backup archives', () => {
     }
     assert.ok(!existsSync(join(root, 'evil.txt')));
     assert.ok(!existsSync(join(tmpdir(), 'evil.txt')) || readFileSync(join(tmpdir(), 'evil.txt'), 'utf8') !== 'evil');
+  });
+
+  test('extraction is bounded: total bytes, entry count, sizes that lie; refused before writing, nothing left behind', async () => {
+    const dest = join(root, 'bounded');
+    // 64 MiB of zeros deflate to a few hundred KiB: a small bomb
+    const bomb = await zipOf({ 'data.db': 'x', 'storage/zeros.bin': Buffer.alloc(64 * 2 ** 20) }, join(root, 'bomb.zip'));
+    await assert.rejects(extractArchive(bomb, dest, { limits: { maxBytes: 16 * 2 ** 20 } }), /archive refused: its contents are larger than the 16\.0 MiB allowed/);
+    assert.ok(!existsSync(dest), 'nothing written');
+    const many = await zipOf(Object.fromEntries([['data.db', 'x'], ...Array.from({ length: 5 }, (_, i) => [`storage/f${i}.txt`, 'y'])]), join(root, 'many.zip'));
+    await assert.rejects(extractArchive(many, dest, { limits: { maxEntries: 3 } }), /holds 6 entries, more than the 3 allowed/);
+    await assert.rejects(verifyArchive(many, join(root, 'work'), { limits: { maxEntries: 3 } }), /more than the 3 allowed/);
+    assert.ok(!existsSync(dest));
+    // an entry whose central directory declares fewer bytes than its data holds is cut off, not written in full
+    const liar = await zipOf({ 'data.db': 'x', 'storage/big.bin': Buffer.alloc(2 ** 20) }, join(root, 'liar.zip'));
+    setDeclaredSize(liar, 'storage/big.bin', 1000);
+    await assert.rejects(extractArchive(liar, dest), /not a valid backup archive: .*(too many bytes|size)/i);
+    assert.ok(!existsSync(dest));
+    // within the limits it extracts
+    await extractArchive(bomb, dest, { limits: { maxBytes: 65 * 2 ** 20 } });
+    assert.equal(readFileSync(join(dest, 'storage', 'zeros.bin')).length, 64 * 2 ** 20);
+    rmSync(dest, { recursive: true });
+    // the defaults: 100 times the archive, never below 1 GiB
+    assert.equal(defaultExtractLimits(1000).maxBytes, MIN_MAX_BYTES);
+    assert.equal(defaultExtractLimits(50 * 2 ** 20).maxBytes, 5000 * 2 ** 20);
+    assert.equal(defaultExtractLimits(1).maxEntries, 1_000_000);
   });
 
   test('safeEntryPath and names', () => {

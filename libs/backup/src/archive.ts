@@ -10,10 +10,10 @@
  */
 import Database from 'better-sqlite3';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import yauzl from 'yauzl';
 import yazl from 'yazl';
+import { fsyncPath } from './durable.js';
 
 /** Where an instance keeps its databases and files. */
 export interface DataDirs {
@@ -32,7 +32,8 @@ export const partFileOf = (out: string, pid = process.pid): string => `${out}.${
 /** Directories of a data dir that are never archived (backups themselves, temp and upload areas). */
 export const EXCLUDED_DIRS = new Set(['backups', '.pb_temp_to_delete', '.tmp', 'lost+found']);
 const EXCLUDED_STORAGE = new Set(['.uploads']);
-const DB_FILES = ['data.db', 'auxiliary.db'];
+/** The databases of a data dir, archived as snapshots at the archive's root. */
+export const DB_FILES = ['data.db', 'auxiliary.db'];
 /** Uploads that deflate cannot shrink (images, media, archives): stored as they are. */
 const COMPRESSED_EXT = /\.(jpe?g|png|gif|webp|avif|heic|mp4|mov|webm|mp3|ogg|flac|zip|gz|zst|7z|br|woff2?)$/i;
 
@@ -90,13 +91,16 @@ function* walk(root: string, dir = root): Generator<string> {
 /**
  * Writes a backup archive of `dirs` to `out` (through a temporary file next to it, renamed at
  * the end, so a reader never sees half an archive; names ending in `.part` are never backups).
- * `workDir` holds the snapshots meanwhile.
+ * The archive is fsynced before the rename and its directory after it: once this resolves, the
+ * backup survives a power loss. `workDir` holds the snapshots meanwhile. `signal` stops it
+ * between steps and while zipping (a snapshot in progress runs to its end first).
  */
-export async function createArchive(dirs: DataDirs, out: string, workDir: string, progress: Progress = () => undefined): Promise<{ size: number }> {
+export async function createArchive(dirs: DataDirs, out: string, workDir: string, progress: Progress = () => undefined, signal?: AbortSignal): Promise<{ size: number }> {
   mkdirSync(workDir, { recursive: true });
   const snapshots: string[] = [];
   try {
     for (const [i, name] of DB_FILES.entries()) {
+      signal?.throwIfAborted();
       const source = join(name === 'data.db' ? dirs.dbDir ?? dirs.dataDir : dirs.dataDir, name);
       if (!existsSync(source)) {
         if (name === 'data.db') throw new Error(`missing ${source}`);
@@ -127,8 +131,11 @@ export async function createArchive(dirs: DataDirs, out: string, workDir: string
     const temp = partFileOf(out);
     mkdirSync(dirname(out), { recursive: true });
     try {
-      await Promise.race([pipeline(zip.outputStream, createWriteStream(temp)), zipFailed]);
+      signal?.throwIfAborted();
+      // flush: the file's data reaches the disk before the stream closes (before the rename).
+      await Promise.race([pipeline(zip.outputStream, createWriteStream(temp, { flush: true }), { signal }), zipFailed]);
       renameSync(temp, out);
+      fsyncPath(dirname(out));
     } catch (err) {
       rmSync(temp, { force: true });
       throw err;
@@ -138,158 +145,4 @@ export async function createArchive(dirs: DataDirs, out: string, workDir: string
   } finally {
     for (const s of snapshots) rmSync(s, { force: true });
   }
-}
-
-function openZip(path: string): Promise<yauzl.ZipFile> {
-  return new Promise((res, rej) => yauzl.open(path, { lazyEntries: true, autoClose: false, strictFileNames: true, validateEntrySizes: true }, (err, zip) => (err || !zip ? rej(err ?? new Error('cannot open zip')) : res(zip))));
-}
-
-/** A name inside an archive that may be written under `dest`: relative, no `..`, no drive or NUL. */
-export function safeEntryPath(dest: string, name: string): string | undefined {
-  if (!name || name.includes('\0') || name.includes('\\') || name.startsWith('/') || /^[A-Za-z]:/.test(name)) return undefined;
-  if (name.split('/').some((seg) => seg === '..')) return undefined;
-  const root = resolve(dest);
-  const target = resolve(root, name);
-  return target.startsWith(root + sep) ? target : undefined;
-}
-
-/**
- * Extracts an archive into `dest` (created), refusing any entry that would land outside it,
- * links, and archives without `data.db` at the root. Throws a readable Error on a bad archive.
- */
-export async function extractArchive(path: string, dest: string, progress: Progress = () => undefined): Promise<void> {
-  mkdirSync(dest, { recursive: true });
-  let zip: yauzl.ZipFile;
-  try {
-    zip = await openZip(path);
-  } catch (err) {
-    throw new Error(`not a valid zip archive: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  let sawData = false;
-  let done = 0;
-  try {
-    await new Promise<void>((res, rej) => {
-      zip.on('error', rej);
-      zip.on('end', () => res());
-      zip.on('entry', (entry: yauzl.Entry) => {
-        const name = entry.fileName;
-        const isDir = name.endsWith('/');
-        // Unix file type bits in the external attributes: only regular files and directories.
-        const mode = (entry.externalFileAttributes >>> 16) & 0o170000;
-        if (mode !== 0 && mode !== 0o100000 && mode !== 0o040000) {
-          rej(new Error(`unsupported entry type in archive: ${name}`));
-          return;
-        }
-        const target = safeEntryPath(dest, isDir ? name.slice(0, -1) : name);
-        if (!target) {
-          rej(new Error(`unsafe path in archive: ${JSON.stringify(name.slice(0, 200))}`));
-          return;
-        }
-        if (name === 'data.db') sawData = true;
-        // These callbacks run from yauzl's I/O: a throw here would be uncaught (a crafted
-        // archive, e.g. a file and a directory of the same name, must be a refusal, not a crash).
-        try {
-          if (isDir) {
-            mkdirSync(target, { recursive: true });
-            zip.readEntry();
-            return;
-          }
-        } catch (err) {
-          rej(err);
-          return;
-        }
-        zip.openReadStream(entry, (err, stream) => {
-          if (err || !stream) {
-            rej(err ?? new Error(`cannot read ${name}`));
-            return;
-          }
-          try {
-            mkdirSync(dirname(target), { recursive: true });
-          } catch (mkErr) {
-            stream.destroy();
-            rej(mkErr);
-            return;
-          }
-          pipeline(stream, createWriteStream(target, { flags: 'wx' })).then(() => {
-            done++;
-            if (done % 100 === 0) progress(Math.min(0.9, done / Math.max(1, zip.entryCount)), `Extracted ${done} of ${zip.entryCount} files`);
-            zip.readEntry();
-          }, rej);
-        });
-      });
-      zip.readEntry();
-    });
-  } catch (err) {
-    throw err instanceof Error && /unsafe|unsupported/.test(err.message) ? err : new Error(`not a valid backup archive: ${err instanceof Error ? err.message : String(err)}`);
-  } finally {
-    zip.close();
-  }
-  if (!sawData) throw new Error('not a backup archive: data.db is missing at its root');
-}
-
-/**
- * Checks that an archive is a usable backup: extracts it into a scratch dir under `workDir`
- * and runs integrity_check on its databases; the scratch dir is removed either way.
- */
-export async function verifyArchive(path: string, workDir: string): Promise<void> {
-  const scratch = join(workDir, `verify_${process.pid}_${Date.now()}`);
-  try {
-    await extractArchive(path, scratch);
-    for (const name of DB_FILES) {
-      const db = join(scratch, name);
-      if (existsSync(db)) checkDatabase(db);
-    }
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-}
-
-/** A prepared restore of a data directory: swap the data in, put it back, remove the leftovers. */
-export interface RestorePlan {
-  swap(): void;
-  revert(): void;
-  cleanup(): void;
-}
-
-/**
- * Prepares a restore of `archive` into `dataDir` (not yet touching it): extracts into `workDir`
- * and checks the databases. `swap()` then moves the current entries (except backups and temp
- * areas) aside and the extracted ones in, both by rename; `revert()` undoes a swap;
- * `cleanup()` removes what is left (the old data after a swap, the extraction otherwise).
- * Only run `swap()` while nothing has the databases open.
- */
-export async function prepareRestore(dataDir: string, archive: string, workDir: string, progress: Progress = () => undefined): Promise<RestorePlan> {
-  const id = `${process.pid}_${Date.now()}`;
-  const extracted = join(workDir, `restore_${id}`);
-  const old = join(workDir, `old_data_${id}`);
-  try {
-    progress(0.1, 'Extracting the archive');
-    await extractArchive(archive, extracted, (f, step) => progress(0.1 + f * 0.6, step));
-    progress(0.75, 'Checking the databases');
-    for (const name of DB_FILES) if (existsSync(join(extracted, name))) checkDatabase(join(extracted, name));
-  } catch (err) {
-    rmSync(extracted, { recursive: true, force: true });
-    throw err;
-  }
-  const move = (from: string, to: string) => {
-    mkdirSync(to, { recursive: true });
-    for (const entry of readdirSync(from)) {
-      if (EXCLUDED_DIRS.has(entry)) continue;
-      renameSync(join(from, entry), join(to, entry));
-    }
-  };
-  return {
-    swap: () => {
-      move(dataDir, old);
-      move(extracted, dataDir);
-    },
-    revert: () => {
-      move(dataDir, extracted);
-      move(old, dataDir);
-    },
-    cleanup: () => {
-      rmSync(extracted, { recursive: true, force: true });
-      rmSync(old, { recursive: true, force: true });
-    },
-  };
 }

@@ -1,10 +1,13 @@
 /**
- * Runs `burrow-tenant backup create|restore` and follows its JSON progress lines. A separate
- * entry point (`@burrow/backup/command`): callers that only start the command (the runtime,
- * loaded by the proxy too) do not load SQLite or the zip code.
+ * Runs `burrow-tenant backup create|verify|extract|restore` and follows its JSON progress lines.
+ * A separate entry point (`@burrow/backup/command`): callers that only start the command (the
+ * runtime, loaded by the proxy too) do not load SQLite or the zip code.
  */
 import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
+
+/** The exit code of a backup command that refused its archive (bad, hostile or too large); its reason is on stderr. */
+export const ARCHIVE_REFUSED_EXIT = 2;
 
 /** How a backup command is followed. */
 export interface CommandOptions {
@@ -14,7 +17,19 @@ export interface CommandOptions {
   signal?: AbortSignal;
 }
 
-/** Spawns the command; resolves with the archive size (0 for a restore), rejects with its error output. */
+/** A backup command that failed: its error output and exit code (null when it did not exit by itself). */
+export class BackupCommandError extends Error {
+  constructor(message: string, readonly exitCode: number | null) {
+    super(message);
+  }
+
+  /** Whether the command refused its input archive (the caller's fault, not a failure of the command). */
+  get refused(): boolean {
+    return this.exitCode === ARCHIVE_REFUSED_EXIT;
+  }
+}
+
+/** Spawns the command; resolves with the archive size (0 for the others), rejects with a BackupCommandError. */
 export function runBackupCommand(nodePath: string, args: string[], env: NodeJS.ProcessEnv | undefined, opts: CommandOptions = {}): Promise<{ size: number }> {
   const out = args.includes('--out') ? args[args.indexOf('--out') + 1] : undefined;
   return new Promise((resolve, reject) => {
@@ -42,11 +57,11 @@ export function runBackupCommand(nodePath: string, args: string[], env: NodeJS.P
     // the command writes `<out>.<its pid>.part` (libs/backup partFileOf)
     const removePart = () => (out && child.pid ? rm(`${out}.${child.pid}.part`, { force: true }) : Promise.resolve());
     child.on('error', (err) => {
-      void removePart().finally(() => reject(err));
+      void removePart().finally(() => reject(new BackupCommandError(err.message, null)));
     });
     child.on('close', (code) => {
       if (code === 0 && size >= 0) resolve({ size });
-      else void removePart().finally(() => reject(new Error(stderr.trim() || `${args[2] ?? 'backup'} ${args[3] ?? ''} exited with ${code}`)));
+      else void removePart().finally(() => reject(new BackupCommandError(stderr.trim() || `${args[1] ?? 'backup'} ${args[2] ?? ''} exited with ${code}`, code)));
     });
   });
 }

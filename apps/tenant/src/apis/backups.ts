@@ -1,8 +1,8 @@
 /**
  * /api/backups (PocketBase's routes): list, create `{name?}`, upload (multipart `file`),
  * download with a superuser file token, delete, restore. Superusers only; names must match
- * `^[a-z0-9_-]+\.zip$`; an upload that is not a valid backup is refused with a 400 and
- * changes nothing; a restore answers 204 and the server restarts onto the restored data a
+ * `^[a-z0-9_-]+\.zip$`; an upload that is not a valid backup (or would expand past its limit,
+ * see @burrow/backup extractArchive) is refused with a 400 and changes nothing; a restore answers 204 and the server restarts onto the restored data a
  * moment later (ServerOptions.restart; without it, restore is refused).
  */
 import { generateBackupName, isValidBackupName, type RestorePlan } from '@burrow/backup';

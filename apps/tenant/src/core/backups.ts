@@ -1,14 +1,17 @@
 /**
  * The tenant's own backups (PocketBase's `/api/backups`): zip archives in `<dataDir>/backups/`.
- * Creating one runs `burrow-tenant backup create` in a child process (the SQLite snapshot is
- * synchronous and must not stall this process's requests); uploads are verified (zip, data.db,
- * integrity_check) before they are accepted; a restore is prepared (verified, extracted) while
- * the instance still serves, then swapped in while it is closed, with a way back if reopening
- * fails. One backup or restore at a time.
+ * Everything that reads or writes a whole archive runs in a child process (`burrow-tenant
+ * backup create|verify|extract`): SQLite snapshots, integrity checks and extraction are
+ * synchronous or long and must not stall this process's requests. Uploads are verified (zip,
+ * data.db, integrity_check, bounded extraction) before they are accepted; a restore is prepared
+ * (extracted, checked) while the instance still serves, then swapped in by renames while it is
+ * closed, with a way back if reopening fails. One backup or restore at a time.
  */
-import { isValidBackupName, prepareRestore, verifyArchive, type RestorePlan } from '@burrow/backup';
-import { runBackupCommand } from '@burrow/backup/command';
+import { isValidBackupName, planSwap, type RestorePlan } from '@burrow/backup';
+import { BackupCommandError, runBackupCommand } from '@burrow/backup/command';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatDate } from '../tools/types/datetime.js';
@@ -82,12 +85,28 @@ export class Backups {
   async create(name: string, progress: (fraction: number, step: string) => void = () => undefined): Promise<void> {
     this.claim(name);
     try {
-      const args = [tenantCli(), 'backup', 'create', '--dir', this.dataDir, '--out', join(this.dir, name)];
+      const args = ['create', '--dir', this.dataDir, '--out', join(this.dir, name)];
       if (this.dbDir) args.push('--db-dir', this.dbDir);
-      await runBackupCommand(process.execPath, args, undefined, { onProgress: progress });
+      await this.command(args, progress);
     } finally {
       this.active = undefined;
     }
+  }
+
+  // Runs `burrow-tenant backup <args>`; an archive it refused is a BackupError with its reason.
+  private async command(args: string[], progress?: (fraction: number, step: string) => void): Promise<void> {
+    try {
+      await runBackupCommand(process.execPath, [tenantCli(), 'backup', ...args], undefined, { onProgress: progress });
+    } catch (err) {
+      if (err instanceof BackupCommandError && err.refused) throw new BackupError(err.message);
+      throw err;
+    }
+  }
+
+  // A fresh path in the temp area (swept at startup: what a killed command left goes then).
+  private scratch(kind: string): string {
+    mkdirSync(this.tempDir, { recursive: true });
+    return join(this.tempDir, `${kind}_${Date.now()}_${randomBytes(4).toString('hex')}`);
   }
 
   /** Deletes an archive; false when it does not exist. */
@@ -99,34 +118,45 @@ export class Backups {
     return true;
   }
 
-  /** Verifies an uploaded file and moves it in as `name`; throws BackupError when it is not a usable backup. */
+  /**
+   * Verifies an uploaded file (in a child process: extraction bounded by the archive's size and
+   * the free disk space, integrity_check) and moves it in as `name`; throws BackupError with the
+   * reason when it is not a usable backup.
+   */
   async accept(tempPath: string, name: string): Promise<void> {
-    mkdirSync(this.tempDir, { recursive: true });
+    const work = this.scratch('verify');
     try {
-      await verifyArchive(tempPath, this.tempDir);
-    } catch (err) {
-      throw new BackupError(err instanceof Error ? err.message : String(err));
+      await this.command(['verify', '--from', tempPath, '--work', work]);
+    } finally {
+      await rm(work, { recursive: true, force: true });
     }
     renameSync(tempPath, join(this.dir, name));
   }
 
   /**
-   * Prepares a restore while the instance still serves: verifies and extracts the archive.
-   * Returns the swap to run once the app is closed; a failure there puts the old data back.
+   * Prepares a restore while the instance still serves: extracts and checks the archive in a
+   * child process (bounded as an upload's check). Returns the swap to run once the app is
+   * closed (renames only); a failure there puts the old data back.
    */
   async prepareRestore(key: string): Promise<RestorePlan> {
     if (this.dbDir) throw new BackupError('A replicated instance is restored through the platform, not in place.');
     const path = this.path(key);
     if (!path) throw new BackupError('Missing or invalid backup file.');
     this.claim(key);
-    let plan: RestorePlan;
+    const extracted = this.scratch('restore');
     try {
-      mkdirSync(this.tempDir, { recursive: true });
-      plan = await prepareRestore(this.dataDir, path, this.tempDir);
+      await this.command(['extract', '--from', path, '--to', extracted]);
     } catch (err) {
       this.active = undefined;
-      throw new BackupError(err instanceof Error ? err.message : String(err));
+      await rm(extracted, { recursive: true, force: true });
+      throw err;
     }
+    // The leftovers (the old data after a restore, possibly large) are removed in the background:
+    // the server is serving again by then. What a crash leaves is swept at the next start.
+    const plan = planSwap(this.dataDir, extracted, `${extracted}_old`, {
+      rename: renameSync,
+      remove: (dir) => void rm(dir, { recursive: true, force: true }).catch(() => undefined),
+    });
     return {
       swap: () => plan.swap(),
       revert: () => plan.revert(),

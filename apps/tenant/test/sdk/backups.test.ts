@@ -5,9 +5,10 @@
  * the restored data.
  */
 import assert from 'node:assert/strict';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { after, before, describe, test } from 'node:test';
 import { extractArchive } from '@burrow/backup';
@@ -28,6 +29,20 @@ async function download(key: string, token: string): Promise<{ status: number; t
 }
 
 const count = async () => (await su.collection('notes').getList(1, 1)).totalItems;
+
+/** A zip bomb shaped as a backup: a data.db and 1.1 GiB of zeros that deflate to a few MiB. */
+async function zipBomb(out: string): Promise<string> {
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(Buffer.from('not even a database'), 'data.db');
+  const chunk = Buffer.alloc(2 ** 20);
+  zip.addReadStream(Readable.from((function* () { for (let i = 0; i < 1100; i++) yield chunk; })()), 'storage/c/r/zeros.bin', { compressionLevel: 1 });
+  zip.end();
+  await pipeline(zip.outputStream, createWriteStream(out));
+  return out;
+}
+
+/** What the tenant keeps in its temp area and upload area (both must be empty after a refusal). */
+const leftovers = () => ['.pb_temp_to_delete', 'storage/.uploads'].flatMap((d) => (existsSync(join(server.dir, d)) ? readdirSync(join(server.dir, d)) : []));
 
 describe('backups through the SDK', { timeout: 180_000 }, () => {
   before(async () => {
@@ -99,6 +114,27 @@ describe('backups through the SDK', { timeout: 180_000 }, () => {
     // a client path in the file name is dropped by the multipart parser: the archive lands in backups/
     await upload(readFileSync(join(scratch, 'first.zip')), '../../escape.zip');
     assert.ok((await su.backups.getFullList()).some((b) => b.key === 'escape.zip'));
+  });
+
+  test('a zip bomb is refused (400 with the reason, PocketBase error body) as an upload and as a restore; nothing is left behind', async () => {
+    const bomb = await zipBomb(join(scratch, 'bomb.zip'));
+    assert.ok(statSync(bomb).size < 10 * 2 ** 20, 'a small archive');
+    const before = (await su.backups.getFullList()).map((b) => b.key).sort();
+    const err = await rejectsWith(su.backups.upload({ file: new File([readFileSync(bomb)], 'bomb.zip') }), 400);
+    const body = err.response as { status: number; message: string; data: { file?: { code: string; message: string } } };
+    assert.equal(body.status, 400);
+    assert.equal(body.data.file?.code, 'validation_invalid_backup');
+    assert.match(body.data.file?.message ?? '', /^Not a valid backup: archive refused: its contents are larger than the 1\.0 GiB allowed for it/);
+    assert.deepEqual((await su.backups.getFullList()).map((b) => b.key).sort(), before);
+    assert.deepEqual(leftovers(), []);
+
+    // an archive that reached the backups dir another way is refused the same way by a restore
+    copyFileSync(bomb, join(server.dir, 'backups', 'bomb.zip'));
+    const restore = await rejectsWith(su.backups.restore('bomb.zip'), 400);
+    assert.match((restore.response as { message: string }).message, /^Archive refused: its contents are larger than the 1\.0 GiB allowed/);
+    assert.equal(await count(), 3, 'the data is untouched');
+    assert.deepEqual(leftovers(), []);
+    await su.backups.delete('bomb.zip');
   });
 
   test('a backup taken while a writer writes is consistent: a prefix of the writes, integrity ok', async () => {
