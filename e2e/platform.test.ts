@@ -242,6 +242,74 @@ test('sign up, create, use with the SDK, rename, power, sleep and wake, crash, d
     assert.deepEqual((await api('GET', `/api/instances/${id}/backups`)).body, []);
   });
 
+  await t.test('continuous backup: turned on (restart), restore to a moment in place with undo and as a new instance; bad input refused', async () => {
+    assert.equal((await api('GET', `/api/instances/${id}/continuous-backup`)).body.enabled, false);
+    const on = await api('PUT', `/api/instances/${id}/continuous-backup`, { enabled: true });
+    assert.equal(on.status, 200, JSON.stringify(on.body));
+    assert.equal(on.body.enabled, true);
+    assert.equal(on.body.storage, 'file');
+    const waitJob = (name: string, key?: string) => eventually(`${name} job completed`, async () => {
+      const r = await api('GET', `/api/instances/${id}`);
+      return r.body?.job?.name === name && r.body.job.state === 'completed' && (key === undefined || r.body.job.id === key) && r.body.status === 'running' ? true : undefined;
+    }, 60_000);
+    await waitJob('instance.power');
+    const pb = new PocketBase(instanceUrl('journey-two'));
+    await pb.collection('_superusers').authWithPassword(EMAIL, PASSWORD);
+    await pb.collection('posts').create({ title: 'pitr-a' });
+    const wroteA = Date.now();
+    // the restarted tenant replicates: the replica's newest second reaches the write
+    await eventually('write replicated', async () => {
+      const latest = (await api('GET', `/api/instances/${id}/continuous-backup`)).body.latest as string | null;
+      return latest && Date.parse(latest) >= Math.floor(wroteA / 1000) * 1000 ? true : undefined;
+    });
+    const moment = new Date().toISOString();
+    await eventually('a second later', async () => (Date.now() > Date.parse(moment) + 1_100 ? true : undefined));
+    const late = await pb.collection('posts').create({ title: 'pitr-b' });
+    const titles = async (name: string) => {
+      const c = new PocketBase(instanceUrl(name));
+      await c.collection('_superusers').authWithPassword(EMAIL, PASSWORD);
+      return (await c.collection('posts').getFullList({ sort: 'title' })).map((p) => p.title);
+    };
+
+    const restore = await api('POST', `/api/instances/${id}/continuous-backup/restore`, { time: moment });
+    assert.equal(restore.status, 202, JSON.stringify(restore.body));
+    assert.match(restore.body.name, /^pitr_\d{14}_[0-9a-f]{6}\.zip$/);
+    await waitJob('instance.restore', restore.body.jobId);
+    assert.deepEqual(await titles('journey-two'), ['one', 'pitr-a', 'three', 'two'], 'the data of that moment');
+    const listed = (await api('GET', `/api/instances/${id}/backups`)).body as Array<{ name: string }>;
+    assert.ok(listed.some((b) => b.name === restore.body.name), 'the moment is kept as a backup');
+    const undo = await api('POST', `/api/instances/${id}/backups/${restore.body.undoName}/restore`);
+    await waitJob('instance.restore', undo.body.jobId);
+    assert.ok((await titles('journey-two')).includes('pitr-b'), 'the undo brings the later write back');
+
+    const copy = await api('POST', `/api/instances/${id}/continuous-backup/restore-as-new`, { name: 'journey-moment', time: moment });
+    assert.equal(copy.status, 202, JSON.stringify(copy.body));
+    await statusOf(copy.body.id, 'running');
+    assert.deepEqual(await titles('journey-moment'), ['one', 'pitr-a', 'three', 'two']);
+    assert.equal((await api('DELETE', `/api/instances/${copy.body.id}`)).status, 202);
+    await eventually('copy deleted', async () => ((await api('GET', `/api/instances/${copy.body.id}`)).status === 404 ? true : undefined));
+
+    const code = async (body: unknown) => (await api('POST', `/api/instances/${id}/continuous-backup/restore`, body)).body?.data?.time?.code;
+    assert.equal(await code({ time: 'yesterday' }), 'validation_invalid_time');
+    assert.equal(await code({ time: new Date(Date.now() + 3_600_000).toISOString() }), 'validation_time_in_future');
+    assert.equal(await code({ time: new Date(Date.now() - 3_600_000).toISOString() }), 'validation_time_too_early');
+    assert.equal((await api('POST', `/api/instances/${id}/continuous-backup/restore`, {})).status, 400);
+    assert.equal((await api('PUT', `/api/instances/${id}/continuous-backup`, { enabled: 'yes' })).status, 400);
+    assert.equal((await api('GET', '/api/instances/nosuchinstance1/continuous-backup')).status, 404);
+    assert.equal((await api('POST', '/api/instances/nosuchinstance1/continuous-backup/restore', { time: moment })).status, 404);
+
+    const pb2 = new PocketBase(instanceUrl('journey-two'));
+    await pb2.collection('_superusers').authWithPassword(EMAIL, PASSWORD);
+    await pb2.collection('posts').delete(late.id);
+    for (const title of ['pitr-a']) {
+      const found = await pb2.collection('posts').getFirstListItem(`title = "${title}"`);
+      await pb2.collection('posts').delete(found.id);
+    }
+    assert.equal((await api('PUT', `/api/instances/${id}/continuous-backup`, { enabled: false })).body.enabled, false);
+    await waitJob('instance.power');
+    for (const b of (await api('GET', `/api/instances/${id}/backups`)).body as Array<{ name: string }>) await api('DELETE', `/api/instances/${id}/backups/${b.name}`);
+  });
+
   await t.test('power off stops it (503, not woken); power on brings it back', async () => {
     assert.equal((await api('PATCH', `/api/instances/${id}`, { power: 'off' })).status, 200);
     await statusOf(id, 'stopped');

@@ -13,6 +13,8 @@ import { LoginThrottle } from './auth/login_throttle.js';
 import { SessionStore } from './auth/session_store.js';
 import { CLOCK, CONFIG, DB, JOBS, REDIS, RUNTIME, SECRET_BOX, type Clock } from './common/tokens.js';
 import { BackupScheduleController, BackupsController } from './instances/backups.controller.js';
+import { ContinuousBackupController } from './instances/continuous_backup.controller.js';
+import { ContinuousBackupService } from './instances/continuous_backup.service.js';
 import { BackupsService } from './instances/backups.service.js';
 import { InstancesController } from './instances/instances.controller.js';
 import { InstancesService } from './instances/instances.service.js';
@@ -40,7 +42,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [DiscoveryModule],
-      controllers: [AuthController, InstancesController, BackupsController, BackupScheduleController, OpsController],
+      controllers: [AuthController, InstancesController, BackupsController, BackupScheduleController, ContinuousBackupController, OpsController],
       providers: [
         { provide: CONFIG, useValue: deps.config },
         { provide: DB, useValue: deps.db },
@@ -49,7 +51,7 @@ export class ApiModule {
         { provide: RUNTIME, useValue: deps.runtime },
         { provide: SECRET_BOX, useValue: deps.box },
         { provide: CLOCK, useValue: deps.clock ?? (() => new Date()) },
-        SessionStore, LoginThrottle, AuthService, InstancesService, BackupsService, TenantClient, MetricsService, OpenApiService,
+        SessionStore, LoginThrottle, AuthService, InstancesService, BackupsService, ContinuousBackupService, TenantClient, MetricsService, OpenApiService,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
     };

@@ -1,5 +1,6 @@
 /** The proxy's settings, derived from the platform configuration (@burrow/config parses the env). */
 import { ConfigError, loadPlatformConfig, type Env, type PlatformConfig } from '@burrow/config';
+import type { ReplicaStoreSettings } from '@burrow/litestream';
 
 export { ConfigError };
 
@@ -25,6 +26,8 @@ export interface ProxyConfig {
   tenantBin: string;
   /** Warm tenant processes kept ready for wakes (`TENANT_STANDBY`, default 1; 0 = cold starts). */
   tenantStandby: number;
+  /** Where continuous backup replicas go: a woken instance that has it on replicates there. */
+  replicaStore: ReplicaStoreSettings;
 }
 
 /** Builds the proxy's settings from an environment; throws ConfigError listing every bad variable. */
@@ -41,5 +44,6 @@ export function loadProxyConfig(env: Env, cwd: string): ProxyConfig {
     secretsKey: c.secretsKey,
     tenantBin: c.tenantBin,
     tenantStandby: c.tenantStandby,
+    replicaStore: { backupsDir: c.backupsDir, ...c.continuousBackup },
   };
 }

@@ -1,6 +1,6 @@
 /** Where the proxy looks instances up by name, and the only status writes it may make. */
 import type { InstanceStatus } from '@burrow/contracts';
-import type { InstanceId } from '@burrow/runtime';
+import type { ContinuousBackupSpec, InstanceId } from '@burrow/runtime';
 
 /** Instance status as the control plane records it (DESIGN.md §4), re-exported from @burrow/contracts. */
 export type { InstanceStatus };
@@ -15,6 +15,8 @@ export interface InstanceRecord {
   status: InstanceStatus;
   /** The instance's own environment (secrets), passed to `runtime.start` on wake. */
   env: Record<string, string>;
+  /** Continuous backup, when the instance has it on (passed to `runtime.start` on wake). */
+  continuousBackup?: ContinuousBackupSpec;
 }
 
 /** The statuses the proxy writes: after a wake, after an idle stop, after the runtime gave up. */

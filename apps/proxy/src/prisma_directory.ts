@@ -1,6 +1,7 @@
 /** The control DB behind the proxy: instance rows read through InstanceStore, cached briefly. */
 import { INSTANCE_STATUSES, type InstanceStatus } from '@burrow/contracts';
 import type { InstanceStore } from '@burrow/db';
+import { platformReplica, type ReplicaStoreSettings } from '@burrow/litestream';
 import { parseInstanceId, type InstanceId } from '@burrow/runtime';
 import {
   PROXY_TRANSITIONS,
@@ -25,6 +26,8 @@ export interface PrismaDirectoryOptions {
   cacheMaxEntries?: number;
   /** Time source in ms (default `Date.now`). */
   now?: () => number;
+  /** Where continuous backup replicas go (instances with it on); without it, wakes never replicate. */
+  replicaStore?: ReplicaStoreSettings;
 }
 
 /**
@@ -45,7 +48,10 @@ export class PrismaInstanceDirectory implements InstanceDirectory {
     opts: PrismaDirectoryOptions = {},
   ) {
     this.cache = new TtlCache({ ttlMs: opts.cacheTtlMs ?? 1_000, maxEntries: opts.cacheMaxEntries ?? 10_000, now: opts.now });
+    this.replicaStore = opts.replicaStore;
   }
+
+  private readonly replicaStore: ReplicaStoreSettings | undefined;
 
   /** The instance named `name` with its decrypted env (secrets + platform key), or undefined. */
   async findByName(name: string, opts: FindOptions = {}): Promise<InstanceRecord | undefined> {
@@ -79,10 +85,11 @@ export class PrismaInstanceDirectory implements InstanceDirectory {
   private async load(name: string): Promise<InstanceRecord | undefined> {
     const generation = this.generation;
     const row = await this.rows.byName(name);
-    const record =
-      row === null
-        ? undefined
-        : { id: parseInstanceId(row.id), name: row.name, status: parseStatus(row.status, row.name), env: await this.rows.runtimeEnv(row) };
+    let record: InstanceRecord | undefined;
+    if (row !== null) {
+      record = { id: parseInstanceId(row.id), name: row.name, status: parseStatus(row.status, row.name), env: await this.rows.runtimeEnv(row) };
+      if (row.continuousBackup && this.replicaStore) record.continuousBackup = platformReplica(this.replicaStore, row.id);
+    }
     // Servable instances and unknown names are cached; a refusal (stopped, provisioning,
     // failed...) is re-read every time, so the moment the worker marks it running it is served.
     if (generation === this.generation && (record === undefined || CACHED_STATUSES.has(record.status))) this.cache.set(name, record);

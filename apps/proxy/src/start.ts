@@ -52,7 +52,7 @@ export async function startProxy(config: ProxyConfig, deps: StartProxyDeps = {})
       cleanups.unshift(() => own.close());
       runtime = own;
     }
-    const directory = new PrismaInstanceDirectory(new InstanceStore(db, box), deps.directory);
+    const directory = new PrismaInstanceDirectory(new InstanceStore(db, box), { replicaStore: config.replicaStore, ...deps.directory });
     cleanups.unshift(recordRuntimeFailures(runtime, directory, logger));
     const server = createProxyServer({
       ...deps.server,

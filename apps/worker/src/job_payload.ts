@@ -20,6 +20,13 @@ function backupName(job: string, value: unknown, field: string): string {
   return value;
 }
 
+function isoTime(job: string, value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.length > 40 || Number.isNaN(Date.parse(value))) {
+    throw new UnrecoverableError(`job "${job}": payload.${field} is not a time`);
+  }
+  return new Date(value).toISOString();
+}
+
 /**
  * Checks a job's name and data (`{payload}` as @burrow/jobs queues it). Throws BullMQ's
  * UnrecoverableError: retrying a malformed job can never succeed.
@@ -35,20 +42,25 @@ export function checkJob(name: string, data: unknown): CheckedJob {
     case 'instance.power': {
       const power = fields.power;
       if (power !== 'on' && power !== 'off') throw new UnrecoverableError(`job "${name}": payload.power must be "on" or "off"`);
-      return { name, payload: { instanceId, power } };
+      return { name, payload: fields.restart === true ? { instanceId, power, restart: true } : { instanceId, power } };
     }
     case 'instance.backup':
       // a scheduled run is named by the worker when it runs
       if (fields.scheduled === true) return { name, payload: { instanceId, name: '', scheduled: true } };
       return { name, payload: { instanceId, name: backupName(name, fields.name, 'name') } };
-    case 'instance.restore':
-      return { name, payload: { instanceId, name: backupName(name, fields.name, 'name'), undoName: backupName(name, fields.undoName, 'undoName') } };
+    case 'instance.restore': {
+      const restore = { instanceId, name: backupName(name, fields.name, 'name'), undoName: backupName(name, fields.undoName, 'undoName') };
+      if (fields.pointInTime === undefined) return { name, payload: restore };
+      return { name, payload: { ...restore, pointInTime: isoTime(name, fields.pointInTime, 'pointInTime') } };
+    }
     case 'instance.provision': {
       if (fields.fromBackup === undefined) return { name, payload: { instanceId } };
       const from = typeof fields.fromBackup === 'object' && fields.fromBackup !== null ? (fields.fromBackup as Record<string, unknown>) : {};
       const source = parseId<ControlInstanceId>(from.instanceId);
       if (source === undefined) throw new UnrecoverableError(`job "${name}": payload.fromBackup.instanceId is not an instance id`);
-      return { name, payload: { instanceId, fromBackup: { instanceId: source, name: backupName(name, from.name, 'fromBackup.name') } } };
+      const fromBackup = { instanceId: source, name: backupName(name, from.name, 'fromBackup.name') };
+      if (from.pointInTime === undefined) return { name, payload: { instanceId, fromBackup } };
+      return { name, payload: { instanceId, fromBackup: { ...fromBackup, pointInTime: isoTime(name, from.pointInTime, 'fromBackup.pointInTime') } } };
     }
     case 'instance.deprovision':
     case 'instance.admin-sync':

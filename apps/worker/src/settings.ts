@@ -2,6 +2,7 @@
 import type { PlatformConfig } from '@burrow/config';
 import { JOB_NAMES } from '@burrow/contracts';
 import type { HostId } from '@burrow/db';
+import type { ReplicaStoreSettings } from '@burrow/litestream';
 import { queueFor } from '@burrow/jobs';
 
 /** What the worker's parts need to know about where and how it runs. */
@@ -12,6 +13,8 @@ export interface WorkerSettings {
   instancesDir: string;
   /** Where platform backups go: `<backupsDir>/<instanceId>/<name>.zip`. */
   backupsDir: string;
+  /** Where continuous backup (Litestream) replicas go, and their timing. */
+  replicaStore: ReplicaStoreSettings;
   /** Every queue this worker consumes (its host's queue, plus the shared one when a job uses it). */
   queues: string[];
   /** Jobs processed at once per queue. */
@@ -37,6 +40,7 @@ export function workerSettings(
     hostId: config.hostId as HostId,
     instancesDir: config.instancesDir,
     backupsDir: config.backupsDir,
+    replicaStore: { backupsDir: config.backupsDir, ...config.continuousBackup },
     queues: [...new Set(JOB_NAMES.map((name) => queueFor(name, config.hostId)))],
     concurrency: overrides.concurrency ?? 4,
     lockDurationMs: overrides.lockDurationMs ?? 15_000,

@@ -7,13 +7,24 @@ test('defaults are the embedded stack', () => {
   assert.deepEqual(c, {
     apiPort: 3000, proxyPort: 8080, dataDir: '/srv/burrow/data', baseDomain: 'localhost', redisUrl: undefined,
     database: { kind: 'sqlite', file: '/srv/burrow/data/control.db' }, runtime: 'process', idleTimeoutSec: 900,
-    instancesDir: '/srv/burrow/data/instances', backupsDir: '/srv/burrow/data/backups', backupMinIntervalSec: 300, hostId: 'local', instanceQuota: 10, sessionTtlHours: 720, secretsKey: undefined,
+    instancesDir: '/srv/burrow/data/instances', backupsDir: '/srv/burrow/data/backups', backupMinIntervalSec: 300,
+    continuousBackup: { s3: undefined, retentionHours: 72, snapshotIntervalHours: 6 }, hostId: 'local', instanceQuota: 10, sessionTtlHours: 720, secretsKey: undefined,
     tenantBin: c.tenantBin, tenantStandby: 1, consoleDir: c.consoleDir,
   });
   assert.match(c.tenantBin, /apps\/tenant\/bin\/burrow-tenant\.mjs$/);
   assert.match(c.consoleDir, /apps\/console\/dist$/);
   assert.equal(loadPlatformConfig({ CONSOLE_DIR: './ui' }, '/srv/burrow').consoleDir, '/srv/burrow/ui');
   assert.equal(loadPlatformConfig({ BACKUPS_DIR: '/mnt/backups' }, '/srv/burrow').backupsDir, '/mnt/backups');
+});
+
+test('continuous backup: an S3-compatible store needs a bucket and both keys', () => {
+  const s3 = loadPlatformConfig({
+    BACKUP_S3_BUCKET: 'burrow-backups', BACKUP_S3_ENDPOINT: 'http://127.0.0.1:9000', BACKUP_S3_ACCESS_KEY_ID: 'AK', BACKUP_S3_SECRET_ACCESS_KEY: 'SK', BACKUP_S3_PREFIX: '/tenants/',
+  }, '/x').continuousBackup.s3;
+  assert.deepEqual(s3, { endpoint: 'http://127.0.0.1:9000', bucket: 'burrow-backups', region: 'us-east-1', prefix: 'tenants', accessKeyId: 'AK', secretAccessKey: 'SK' });
+  assert.throws(() => loadPlatformConfig({ BACKUP_S3_BUCKET: 'b-1' }, '/x'), (e: unknown) => e instanceof ConfigError && /BACKUP_S3_ACCESS_KEY_ID/.test(e.message));
+  assert.throws(() => loadPlatformConfig({ BACKUP_S3_ENDPOINT: 'http://127.0.0.1:9000' }, '/x'), (e: unknown) => e instanceof ConfigError && /BACKUP_S3_BUCKET/.test(e.message));
+  assert.throws(() => loadPlatformConfig({ BACKUP_S3_BUCKET: 'Bad_Bucket', BACKUP_S3_ACCESS_KEY_ID: 'a', BACKUP_S3_SECRET_ACCESS_KEY: 'b' }, '/x'), ConfigError);
 });
 
 test('values are parsed and Postgres is chosen by DATABASE_URL', () => {

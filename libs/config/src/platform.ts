@@ -30,6 +30,8 @@ export interface PlatformConfig {
   backupsDir: string;
   /** Shortest interval a backup schedule may have (BACKUP_MIN_INTERVAL, 300 s): keeps a host's disks and CPU for serving. */
   backupMinIntervalSec: number;
+  /** Continuous backup (Litestream) of instances that turn it on. */
+  continuousBackup: ContinuousBackupConfig;
   /** This machine's host id; host-bound jobs for it go to its own queue (BURROW_HOST, local). */
   hostId: string;
   /** Instances one account may own (INSTANCE_QUOTA, 10). */
@@ -50,6 +52,32 @@ export interface PlatformConfig {
   tenantStandby: number;
   /** The web console's build the api serves at `/` (CONSOLE_DIR, this repository's apps/console/dist). */
   consoleDir: string;
+}
+
+/** Where and how Litestream replicas are kept. */
+export interface ContinuousBackupConfig {
+  /**
+   * An S3-compatible store (BACKUP_S3_BUCKET set; BACKUP_S3_ENDPOINT, BACKUP_S3_REGION,
+   * BACKUP_S3_PREFIX, BACKUP_S3_ACCESS_KEY_ID, BACKUP_S3_SECRET_ACCESS_KEY); undefined:
+   * replicas live under `<backupsDir>/<instanceId>/litestream`.
+   */
+  s3: S3StoreConfig | undefined;
+  /** How far back a point-in-time restore can go (CONTINUOUS_BACKUP_RETENTION_HOURS, 72). */
+  retentionHours: number;
+  /** How often a full snapshot is taken: bounds the WAL a restore replays (CONTINUOUS_BACKUP_SNAPSHOT_HOURS, 6). */
+  snapshotIntervalHours: number;
+}
+
+/** An S3-compatible bucket. */
+export interface S3StoreConfig {
+  /** `http(s)://host:port`; undefined for AWS. */
+  endpoint: string | undefined;
+  bucket: string;
+  region: string;
+  /** Key prefix under which each instance gets `<prefix>/<instanceId>/...` (default burrow). */
+  prefix: string;
+  accessKeyId: string;
+  secretAccessKey: string;
 }
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -81,6 +109,11 @@ export function loadPlatformConfig(env: Env, cwd: string): PlatformConfig {
     instancesDir: resolve(dataDir, 'instances'),
     backupsDir: resolve(cwd, r.string('BACKUPS_DIR', resolve(dataDir, 'backups'))),
     backupMinIntervalSec: r.int('BACKUP_MIN_INTERVAL', 300, 1, 7 * 24 * 3600),
+    continuousBackup: {
+      s3: parseS3(r),
+      retentionHours: r.int('CONTINUOUS_BACKUP_RETENTION_HOURS', 72, 1, 24 * 365),
+      snapshotIntervalHours: r.int('CONTINUOUS_BACKUP_SNAPSHOT_HOURS', 6, 1, 24 * 30),
+    },
     hostId: r.string('BURROW_HOST', 'local').toLowerCase(),
     instanceQuota: r.int('INSTANCE_QUOTA', 10, 0, 100_000),
     sessionTtlHours: r.int('SESSION_TTL_HOURS', 720, 1, 24 * 365),
@@ -93,6 +126,23 @@ export function loadPlatformConfig(env: Env, cwd: string): PlatformConfig {
   if (config.apiPort === config.proxyPort) r.problems.push(`API_PORT and PROXY_PORT must differ (both ${config.apiPort})`);
   r.done();
   return config;
+}
+
+function parseS3(r: EnvReader): S3StoreConfig | undefined {
+  const bucket = r.optional('BACKUP_S3_BUCKET');
+  const endpoint = r.url('BACKUP_S3_ENDPOINT', ['http', 'https']);
+  const accessKeyId = r.optional('BACKUP_S3_ACCESS_KEY_ID');
+  const secretAccessKey = r.optional('BACKUP_S3_SECRET_ACCESS_KEY');
+  const region = r.string('BACKUP_S3_REGION', 'us-east-1');
+  const prefix = r.string('BACKUP_S3_PREFIX', 'burrow').replace(/^\/+|\/+$/g, '');
+  if (bucket === undefined) {
+    if (endpoint || accessKeyId || secretAccessKey) r.problems.push('BACKUP_S3_BUCKET: required when other BACKUP_S3_* variables are set');
+    return undefined;
+  }
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) r.problems.push(`BACKUP_S3_BUCKET=${JSON.stringify(bucket)}: expected an S3 bucket name`);
+  if (!accessKeyId || !secretAccessKey) r.problems.push('BACKUP_S3_ACCESS_KEY_ID and BACKUP_S3_SECRET_ACCESS_KEY: required with BACKUP_S3_BUCKET');
+  if (prefix.split('/').some((part) => part === '..' || part === '.')) r.problems.push('BACKUP_S3_PREFIX: "." and ".." are not allowed');
+  return { endpoint, bucket, region, prefix, accessKeyId: accessKeyId ?? '', secretAccessKey: secretAccessKey ?? '' };
 }
 
 function parseKey(r: EnvReader, name: string): Buffer | undefined {

@@ -12,11 +12,14 @@ export interface JobPayloads {
    * Create the data dir (from a platform backup of `fromBackup.instanceId` when given), sync
    * the owner as superuser, start the tenant, mark it running.
    */
-  'instance.provision': { instanceId: string; fromBackup?: { instanceId: string; name: string } };
+  'instance.provision': { instanceId: string; fromBackup?: { instanceId: string; name: string; pointInTime?: string } };
   /** Stop the tenant, remove its data and its rows. */
   'instance.deprovision': { instanceId: string };
-  /** Start or stop the tenant to match the desired power. */
-  'instance.power': { instanceId: string; power: 'on' | 'off' };
+  /**
+   * Start or stop the tenant to match the desired power; `restart`: a running tenant is
+   * stopped and started again (a change that applies at start, such as continuous backup).
+   */
+  'instance.power': { instanceId: string; power: 'on' | 'off'; restart?: boolean };
   /** Copy the owner's console credentials into the instance's `_superusers`. */
   'instance.admin-sync': { instanceId: string };
   /**
@@ -27,9 +30,11 @@ export interface JobPayloads {
   'instance.backup': { instanceId: string; name: string; scheduled?: boolean };
   /**
    * Replace the instance's data with a backup's, keeping the current data first as the
-   * backup `undoName` (restoring that one is the undo).
+   * backup `undoName` (restoring that one is the undo). With `pointInTime` (ISO), the backup
+   * `name` is first made from continuous backup: the database as it was then, with the
+   * instance's current files.
    */
-  'instance.restore': { instanceId: string; name: string; undoName: string };
+  'instance.restore': { instanceId: string; name: string; undoName: string; pointInTime?: string };
 }
 
 /** A job name. */
@@ -44,8 +49,10 @@ export const HOST_BOUND_JOBS: ReadonlySet<JobName> = new Set<JobName>(['instance
 /** The idempotency key of a job: one intent, one job id. */
 export function jobId<N extends JobName>(name: N, payload: JobPayloads[N]): string {
   switch (name) {
-    case 'instance.power':
-      return `${name}:${payload.instanceId}:${(payload as JobPayloads['instance.power']).power}`;
+    case 'instance.power': {
+      const p = payload as JobPayloads['instance.power'];
+      return `${name}:${payload.instanceId}:${p.power}${p.restart ? ':restart' : ''}`;
+    }
     case 'instance.backup':
       return `${name}:${payload.instanceId}:${(payload as JobPayloads['instance.backup']).name}`;
     case 'instance.restore':

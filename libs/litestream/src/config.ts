@@ -4,6 +4,8 @@
  * `-no-expand-env`, so a `$` in a secret is never read as a variable.
  */
 
+import { join } from 'node:path';
+
 /** A directory on this machine (the platform's backups dir by default). */
 export interface FileReplicaTarget {
   type: 'file';
@@ -88,4 +90,23 @@ export function renderConfig(config: ReplicationConfig): string {
 /** A target as one line for logs and the API (no secrets). */
 export function describeTarget(t: ReplicaTarget): string {
   return t.type === 'file' ? `file:${t.path}` : `s3://${t.bucket}/${t.path}${t.endpoint ? ` at ${t.endpoint}` : ''}`;
+}
+
+/** The platform's replica store: a directory per instance under backupsDir, or an S3-compatible bucket. */
+export interface ReplicaStoreSettings {
+  /** `<backupsDir>/<instanceId>/litestream` when no bucket is configured. */
+  backupsDir: string;
+  s3?: { endpoint?: string; bucket: string; region: string; prefix: string; accessKeyId: string; secretAccessKey: string };
+  retentionHours: number;
+  snapshotIntervalHours: number;
+}
+
+/** Where one instance's replica lives, and its timing, under the platform's settings. */
+export function platformReplica(settings: ReplicaStoreSettings, instanceId: string): { target: ReplicaTarget; timing: ReplicationTiming } {
+  const timing = { retentionS: settings.retentionHours * 3600, snapshotIntervalS: settings.snapshotIntervalHours * 3600 };
+  const s3 = settings.s3;
+  const target: ReplicaTarget = s3
+    ? { type: 's3', endpoint: s3.endpoint, bucket: s3.bucket, region: s3.region, path: [s3.prefix, instanceId, 'litestream'].filter(Boolean).join('/'), accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }
+    : { type: 'file', path: join(settings.backupsDir, instanceId, 'litestream') };
+  return { target, timing };
 }

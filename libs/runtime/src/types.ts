@@ -133,6 +133,11 @@ export interface BackupOptions {
   onProgress?: (fraction: number, step: string) => void;
   /** Aborts the backup (the partial archive is removed). */
   signal?: AbortSignal;
+  /**
+   * backup(): take `data.db` from this directory instead of the instance's (a point-in-time
+   * restore's result); the rest (auxiliary.db, storage/) is the instance's own.
+   */
+  databaseDir?: string;
 }
 
 /** A change of one instance's state, as drivers report it. */

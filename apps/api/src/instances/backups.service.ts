@@ -63,6 +63,14 @@ export function cronProblem(raw: string, minIntervalSec: number): { code: string
   return undefined;
 }
 
+/**
+ * `<prefix>_<yyyymmddhhmmss>_<random>.zip`, a name the platform gives (undo of a restore,
+ * point in time): two requests within a second are two backups and two jobs.
+ */
+export function platformBackupName(prefix: 'pre_restore' | 'pitr', at: Date): string {
+  return generateBackupName('', prefix, at).replace('.zip', `_${randomBytes(3).toString('hex')}.zip`);
+}
+
 /** A queued backup. */
 export interface BackupQueued {
   name: string;
@@ -71,8 +79,8 @@ export interface BackupQueued {
 
 const INVALID_NAME = { name: { code: 'validation_invalid_backup_name', message: 'Use lowercase letters, digits, "_" and "-", ending in .zip (at most 150 characters).' } };
 const NAME_TAKEN = { name: { code: 'validation_backup_name_exists', message: 'A backup with this name already exists.' } };
-const RESERVED_PREFIXES = ['auto_', 'pre_restore_'];
-const RESERVED_NAME = { name: { code: 'validation_reserved_backup_name', message: 'Names starting with auto_ or pre_restore_ are given by the platform.' } };
+const RESERVED_PREFIXES = ['auto_', 'pre_restore_', 'pitr_'];
+const RESERVED_NAME = { name: { code: 'validation_reserved_backup_name', message: 'Names starting with auto_, pre_restore_ or pitr_ are given by the platform.' } };
 
 /** Backup use cases. */
 @Injectable()
@@ -127,8 +135,7 @@ export class BackupsService {
     if (row.status === 'provisioning') throw ApiError.conflict('This instance is not ready yet.');
     if (!isValidBackupName(name) || !existsSync(join(this.dir(row.id), name))) throw ApiError.notFound('Backup not found.');
     await this.jobs.requireAvailable();
-    // pre_restore_<yyyymmddhhmmss>_<random>.zip: two restores within a second are two jobs
-    const undoName = generateBackupName('', 'pre_restore', this.now()).replace('.zip', `_${randomBytes(3).toString('hex')}.zip`);
+    const undoName = platformBackupName('pre_restore', this.now());
     const runId = await this.jobs.enqueue('instance.restore', { instanceId: row.id, name, undoName }, row.hostId);
     return { name, undoName, jobId: runId };
   }

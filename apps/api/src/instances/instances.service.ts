@@ -8,7 +8,7 @@ import type { PlatformConfig } from '@burrow/config';
 import {
   JobRunStore, newId, parseId, uniqueViolation, type ControlDb, type ControlInstanceId, type Instance, type SecretBox, type UserId,
 } from '@burrow/db';
-import { instanceNameProblem } from '@burrow/contracts';
+import { instanceNameProblem, type JobPayloads } from '@burrow/contracts';
 import type { JobProducer } from '@burrow/jobs';
 import { ApiError, ApiErrorCode } from '../common/api_error.js';
 import { CLOCK, CONFIG, DB, JOBS, SECRET_BOX, type Clock } from '../common/tokens.js';
@@ -71,7 +71,7 @@ export class InstancesService {
   }
 
   /** Records a new instance and queues its provisioning (from one of the caller's backups when `fromBackup` is given). */
-  async create(auth: AuthContext, name: string, fromBackup?: { instanceId: string; name: string }): Promise<InstanceView> {
+  async create(auth: AuthContext, name: string, fromBackup?: JobPayloads['instance.provision']['fromBackup']): Promise<InstanceView> {
     await this.jobs.requireAvailable();
     const count = await this.db.instance.count({ where: { ownerId: auth.userId } });
     if (count >= this.config.instanceQuota) {

@@ -2,7 +2,8 @@
 import type { InstanceStatus } from '@burrow/contracts';
 import { UnrecoverableError } from 'bullmq';
 import type { ControlInstanceId, Instance, InstanceStore } from '@burrow/db';
-import { parseInstanceId, type Endpoint, type InstanceId, type InstanceRuntime } from '@burrow/runtime';
+import { platformReplica, type ReplicaStoreSettings } from '@burrow/litestream';
+import { parseInstanceId, type Endpoint, type InstanceId, type InstanceRuntime, type InstanceSpec } from '@burrow/runtime';
 import type { ControlRows } from '../control_rows.js';
 import type { TenantAdmin } from '../tenant_admin.js';
 import type { TenantProbe } from '../tenant_probe.js';
@@ -41,6 +42,15 @@ export interface BringUpDeps {
   admin: TenantAdmin;
   runtime: InstanceRuntime;
   probe: TenantProbe;
+  /** Where continuous backup replicas go (instances that turned it on). */
+  replicaStore: ReplicaStoreSettings;
+}
+
+/** What the runtime starts for `instance`: its env, and continuous backup when it is on. */
+export async function instanceSpec(instances: InstanceStore, replicaStore: ReplicaStoreSettings, instance: Instance): Promise<InstanceSpec> {
+  const id = runtimeId(instance.id as ControlInstanceId);
+  const env = await tenantEnv(instances, instance);
+  return instance.continuousBackup ? { id, env, continuousBackup: platformReplica(replicaStore, instance.id) } : { id, env };
 }
 
 /**
@@ -57,7 +67,7 @@ export async function bringUp(
   await progress({ percent: at.sync, step: at.syncStep });
   await syncOwner(deps.rows, deps.admin, instance, id);
   await progress({ percent: at.start, step: 'Starting the instance' });
-  const endpoint = await deps.runtime.start({ id: runtimeId(id), env: await tenantEnv(deps.instances, instance) });
+  const endpoint = await deps.runtime.start(await instanceSpec(deps.instances, deps.replicaStore, instance));
   await progress({ percent: at.wait, step: 'Waiting for it to answer' });
   await deps.probe.waitHealthy(endpoint);
   return endpoint;

@@ -9,7 +9,8 @@ import { TenantAdmin } from '../tenant_admin.js';
 import { TenantProbe } from '../tenant_probe.js';
 import { bringUp, runtimeId, SETTLED_STATUSES, type BringUpDeps } from './instance_steps.js';
 import type { JobHandler, ProgressReporter } from './job_handler.js';
-import { INSTANCES, RUNTIME } from '../tokens.js';
+import type { WorkerSettings } from '../settings.js';
+import { INSTANCES, RUNTIME, SETTINGS } from '../tokens.js';
 
 const POWERABLE = SETTLED_STATUSES;
 
@@ -31,10 +32,11 @@ export class PowerHandler implements JobHandler<'instance.power'> {
     @Inject(TenantAdmin) private readonly admin: TenantAdmin,
     @Inject(RUNTIME) private readonly runtime: InstanceRuntime,
     @Inject(TenantProbe) private readonly probe: TenantProbe,
+    @Inject(SETTINGS) private readonly settings: WorkerSettings,
   ) {}
 
   /** Starts (and re-syncs the admin) or stops the tenant; missing, deleting or provisioning: nothing. */
-  async handle({ instanceId, power }: CheckedPayload<'instance.power'>, progress: ProgressReporter): Promise<void> {
+  async handle({ instanceId, power, restart }: CheckedPayload<'instance.power'>, progress: ProgressReporter): Promise<void> {
     const row = await this.instances.byId(instanceId);
     if (!row || !POWERABLE.includes(row.status as InstanceStatus)) {
       await progress({ percent: 100, step: row ? `Nothing to do (instance is ${row.status})` : 'Nothing to do (instance is gone)' });
@@ -52,12 +54,22 @@ export class PowerHandler implements JobHandler<'instance.power'> {
       await progress({ percent: 100, step: 'Stopped' });
       return;
     }
+    if (restart) {
+      // A setting that applies at start changed. Not running (asleep, stopped): its next start applies it.
+      if (row.status !== 'running') {
+        await progress({ percent: 100, step: `Nothing to restart (instance is ${row.status})` });
+        return;
+      }
+      // Stopped as for power off (the proxy neither serves nor wakes it meanwhile), then started below.
+      await progress({ percent: 10, step: 'Stopping the instance (restart)' });
+      if (await this.instances.moveStatus(instanceId, ['running'], 'stopped')) await this.runtime.stop(id);
+    }
     await bringUp(this.bringUpDeps(), row, progress, { sync: 20, syncStep: 'Syncing the admin account', start: 50, wait: 80 });
     await this.instances.moveStatus(instanceId, POWERABLE, 'running');
     await progress({ percent: 100, step: 'Running' });
   }
 
   private bringUpDeps(): BringUpDeps {
-    return { instances: this.instances, rows: this.rows, admin: this.admin, runtime: this.runtime, probe: this.probe };
+    return { instances: this.instances, rows: this.rows, admin: this.admin, runtime: this.runtime, probe: this.probe, replicaStore: this.settings.replicaStore };
   }
 }

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import type { InstanceStatus } from '@burrow/contracts';
-import type { InstanceStore } from '@burrow/db';
+import type { ControlInstanceId, InstanceStore } from '@burrow/db';
 import type { InstanceRuntime } from '@burrow/runtime';
 import { ControlRows } from '../control_rows.js';
 import type { CheckedPayload } from '../job_payload.js';
 import { TenantAdmin } from '../tenant_admin.js';
 import { TenantProbe } from '../tenant_probe.js';
+import { archivePointInTime } from './point_in_time.js';
 import { bringUp, runtimeId, type BringUpDeps } from './instance_steps.js';
 import type { JobHandler, ProgressReporter } from './job_handler.js';
 import type { WorkerSettings } from '../settings.js';
@@ -49,6 +50,10 @@ export class ProvisionHandler implements JobHandler<'instance.provision'> {
       // A copy of another instance: its backup becomes this one's data (checked first). A retry
       // after a start that did not finish stops that start before swapping again.
       const archive = join(this.settings.backupsDir, fromBackup.instanceId, fromBackup.name);
+      if (fromBackup.pointInTime !== undefined) {
+        const source = fromBackup.instanceId as ControlInstanceId; // checked by checkJob (parseId)
+        await archivePointInTime({ runtime: this.runtime, settings: this.settings, source, at: new Date(fromBackup.pointInTime), archive, progress, percent: { from: 12, to: 18 } });
+      }
       if (!existsSync(archive)) throw new UnrecoverableError(`backup ${fromBackup.name} of ${fromBackup.instanceId} does not exist`);
       await progress({ percent: 20, step: `Restoring ${fromBackup.name}` });
       await this.runtime.stop(runtimeId(instanceId));
@@ -75,6 +80,6 @@ export class ProvisionHandler implements JobHandler<'instance.provision'> {
   }
 
   private bringUpDeps(): BringUpDeps {
-    return { instances: this.instances, rows: this.rows, admin: this.admin, runtime: this.runtime, probe: this.probe };
+    return { instances: this.instances, rows: this.rows, admin: this.admin, runtime: this.runtime, probe: this.probe, replicaStore: this.settings.replicaStore };
   }
 }

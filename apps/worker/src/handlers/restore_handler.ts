@@ -21,6 +21,7 @@ import type { WorkerSettings } from '../settings.js';
 import { TenantAdmin } from '../tenant_admin.js';
 import { TenantProbe } from '../tenant_probe.js';
 import { bringUp, runtimeId, SETTLED_STATUSES } from './instance_steps.js';
+import { archivePointInTime } from './point_in_time.js';
 import type { JobHandler, ProgressReporter } from './job_handler.js';
 import { INSTANCES, RUNTIME, SETTINGS } from '../tokens.js';
 
@@ -44,7 +45,7 @@ export class RestoreHandler implements JobHandler<'instance.restore'> {
   ) {}
 
   /** Runs the restore; an instance gone, deleting or provisioning is left alone. */
-  async handle({ instanceId, name, undoName }: CheckedPayload<'instance.restore'>, progress: ProgressReporter): Promise<void> {
+  async handle({ instanceId, name, undoName, pointInTime }: CheckedPayload<'instance.restore'>, progress: ProgressReporter): Promise<void> {
     const row = await this.instances.byId(instanceId);
     if (!row || !RESTORABLE.includes(row.status as InstanceStatus)) {
       await progress({ percent: 100, step: row ? `Nothing to do (instance is ${row.status})` : 'Nothing to do (instance is gone)' });
@@ -58,7 +59,7 @@ export class RestoreHandler implements JobHandler<'instance.restore'> {
     const swapped = join(dir, `${undoName}.restored`);
     const id = runtimeId(instanceId);
     if (!existsSync(swapped)) {
-      if (!existsSync(archive)) {
+      if (!existsSync(archive) && pointInTime === undefined) {
         await this.bringBack(instanceId, progress);
         throw new UnrecoverableError(`backup ${name} does not exist`);
       }
@@ -73,11 +74,15 @@ export class RestoreHandler implements JobHandler<'instance.restore'> {
         await progress({ percent: 20, step: 'Keeping the current data as a backup (undo)' });
         await this.runtime.backup(id, undo, { onProgress: (f, step) => void progress({ percent: Math.round(20 + f * 30), step }).catch(() => undefined) });
       }
-      await progress({ percent: 55, step: `Restoring ${name}` });
       try {
+        // After the stop: Litestream's final sync has shipped every write up to now.
+        if (pointInTime !== undefined) {
+          await archivePointInTime({ runtime: this.runtime, settings: this.settings, source: instanceId, at: new Date(pointInTime), archive, progress, percent: { from: 50, to: 70 } });
+        }
+        await progress({ percent: 72, step: `Restoring ${name}` });
         await this.runtime.restore(id, archive);
       } catch (err) {
-        // Nothing was swapped (a bad archive, a full disk): the previous data serves again.
+        // Nothing was swapped (a bad archive, a moment out of range, a full disk): the previous data serves again.
         await this.bringBack(instanceId, progress);
         throw err;
       }
@@ -93,8 +98,8 @@ export class RestoreHandler implements JobHandler<'instance.restore'> {
   private async bringBack(instanceId: ControlInstanceId, progress: ProgressReporter): Promise<void> {
     const current = await this.instances.byId(instanceId);
     if (current?.power !== 'on' || current.status !== 'stopped') return;
-    await bringUp({ instances: this.instances, rows: this.rows, admin: this.admin, runtime: this.runtime, probe: this.probe }, current, progress,
-      { sync: 75, syncStep: 'Syncing the admin account', start: 85, wait: 92 });
+    await bringUp({ instances: this.instances, rows: this.rows, admin: this.admin, runtime: this.runtime, probe: this.probe, replicaStore: this.settings.replicaStore }, current, progress,
+      { sync: 80, syncStep: 'Syncing the admin account', start: 86, wait: 92 });
     await this.instances.moveStatus(instanceId, ['stopped'], 'running');
   }
 }

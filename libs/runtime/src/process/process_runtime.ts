@@ -153,8 +153,9 @@ export class ProcessRuntime implements InstanceRuntimeDriver {
     await sweepStaleWork(layout.runtimeDir);
     const work = join(layout.runtimeDir, `backup_work_${process.pid}_${Date.now()}`);
     const args = [this.opts.tenantBin, 'backup', 'create', '--dir', layout.dataDir, '--work', work, '--out', out];
+    if (opts.databaseDir !== undefined) args.push('--db-dir', opts.databaseDir);
     try {
-      return await runBackupCommand(this.opts.nodePath, args, this.opts.baseEnv, opts);
+      return await runBackupCommand(this.opts.nodePath, args, this.opts.baseEnv, { onProgress: opts.onProgress, signal: opts.signal });
     } catch (err) {
       throw new RuntimeError('backup_failed', `backup of ${id} failed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
