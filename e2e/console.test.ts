@@ -297,7 +297,7 @@ describe('web console in Chromium', { timeout: 300_000 }, () => {
 
     // a copy into a new instance: named in a dialog, then its own page follows its provisioning
     await page.getByRole('button', { name: `Copy ${name} to a new instance` }).click();
-    assert.equal(await page.getByLabel('Name of the new instance', { exact: true }).inputValue(), 'shop-copy');
+    assert.equal(await page.getByRole('dialog').getByLabel('Name of the new instance', { exact: true }).inputValue(), 'shop-copy');
     await page.getByRole('dialog').getByRole('button', { name: 'Create instance' }).click();
     await page.waitForURL((u) => /\/instances\/[a-z0-9]+$/.test(u.pathname) && !u.pathname.endsWith(instanceId));
     await badge().filter({ hasText: 'Running' }).waitFor({ timeout: JOB_MS });
@@ -305,6 +305,57 @@ describe('web console in Chromium', { timeout: 300_000 }, () => {
     assert.equal((await apiAs(String(token), 'DELETE', `/api/instances/${copyId}`)).status, 202);
     await page.goto(`${base}/instances/${instanceId}`);
     await badge().filter({ hasText: 'Running' }).waitFor();
+  });
+
+  test('point in time: continuous backup turned on, a moment picked and restored behind a confirmation', async () => {
+    await page.getByRole('link', { name: 'Backups' }).click();
+    await page.getByTestId('continuous-state').filter({ hasText: 'Off' }).waitFor();
+    await page.getByRole('button', { name: 'Turn on continuous backup' }).click();
+    await page.getByTestId('continuous-state').filter({ hasText: 'On (platform disk)' }).waitFor();
+    const token = String(await page.evaluate(() => localStorage.getItem('burrow.session')));
+    await eventually('restarted with continuous backup', async () => {
+      const r = await apiAs(token, 'GET', `/api/instances/${instanceId}`);
+      return r.body.status === 'running' && r.body.job?.name === 'instance.power' && r.body.job.state === 'completed' ? true : undefined;
+    });
+    const pb = new PocketBase(instanceUrl('shop'));
+    await pb.collection('_superusers').authWithPassword(EMAIL, PASSWORD);
+    await pb.collections.create({ name: 'notes', type: 'base', listRule: '', fields: [{ name: 'text', type: 'text' }] });
+    await pb.collection('notes').create({ text: 'before' });
+    const wrote = Date.now();
+    await eventually('replicated', async () => {
+      const latest = (await apiAs(token, 'GET', `/api/instances/${instanceId}/continuous-backup`)).body.latest as string | null;
+      return latest && Date.parse(latest) >= Math.floor(wrote / 1000) * 1000 ? true : undefined;
+    });
+    const moment = Date.now();
+    await eventually('a second later', async () => (Date.now() > moment + 1_100 ? true : undefined));
+    await pb.collection('notes').create({ text: 'after' });
+
+    await page.getByTestId('pitr-span').waitFor({ timeout: JOB_MS });
+    // the picker takes local time, as the browser's clock shows it
+    const local = await page.evaluate(`(() => { const d = new Date(${moment}); const p = (n) => String(n).padStart(2, '0');
+      return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + 'T' + p(d.getHours()) + ':' + p(d.getMinutes()) + ':' + p(d.getSeconds()); })()`);
+    await page.getByLabel('Restore to (your local time)', { exact: true }).fill(String(local));
+    await page.getByRole('button', { name: 'Restore to this moment' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Restore' }).click();
+    await page.locator('[data-backup^="pitr_"]').waitFor({ timeout: JOB_MS });
+    await eventually('point-in-time restore done', async () => {
+      const r = await apiAs(token, 'GET', `/api/instances/${instanceId}`);
+      return r.body.status === 'running' && r.body.job?.name === 'instance.restore' && r.body.job.state === 'completed' ? true : undefined;
+    }, JOB_MS);
+    await badge().filter({ hasText: 'Running' }).waitFor({ timeout: JOB_MS });
+    const restored = new PocketBase(instanceUrl('shop'));
+    await restored.collection('_superusers').authWithPassword(EMAIL, PASSWORD);
+    assert.deepEqual((await restored.collection('notes').getFullList()).map((n) => n.text), ['before'], 'the database as of the moment picked');
+    await assertLabelled('instance-pitr');
+    await page.locator('#pitr-title').scrollIntoViewIfNeeded();
+    await shot('instance-pitr');
+
+    await page.getByRole('button', { name: 'Turn off continuous backup' }).click();
+    await page.getByTestId('continuous-state').filter({ hasText: 'Off' }).waitFor();
+    await eventually('restarted without continuous backup', async () => {
+      const r = await apiAs(token, 'GET', `/api/instances/${instanceId}`);
+      return r.body.status === 'running' && r.body.job?.name === 'instance.power' && r.body.job.state === 'completed' ? true : undefined;
+    }, JOB_MS);
   });
 
   test('power off and on', async () => {

@@ -29,6 +29,8 @@ export type Secret = Json<'/api/instances/{id}/secrets', 'get', 200>['secrets'][
 export type Backup = Json<'/api/instances/{id}/backups', 'get', 200>[number];
 /** The backup schedule. */
 export type BackupSchedule = Json<'/api/instances/{id}/backup-schedule', 'get', 200>;
+/** Continuous backup of an instance and the span a point-in-time restore can pick from. */
+export type ContinuousBackup = Json<'/api/instances/{id}/continuous-backup', 'get', 200>;
 /** PATCH /api/instances/:id body. */
 export type InstancePatch = Body<'/api/instances/{id}', 'patch'>;
 /** One field's problem. */
@@ -174,6 +176,22 @@ export class ApiClient {
 
   deleteBackup(id: string, name: string): Promise<void> {
     return this.request('DELETE', `/api/instances/${encodeURIComponent(id)}/backups/${encodeURIComponent(name)}`);
+  }
+
+  continuousBackup(id: string, signal?: AbortSignal): Promise<ContinuousBackup> {
+    return this.request('GET', `/api/instances/${encodeURIComponent(id)}/continuous-backup`, undefined, signal);
+  }
+
+  setContinuousBackup(id: string, enabled: boolean): Promise<ContinuousBackup> {
+    return this.request('PUT', `/api/instances/${encodeURIComponent(id)}/continuous-backup`, { enabled } satisfies Body<'/api/instances/{id}/continuous-backup', 'put'>);
+  }
+
+  restorePointInTime(id: string, time: string): Promise<Json<'/api/instances/{id}/continuous-backup/restore', 'post', 202>> {
+    return this.request('POST', `/api/instances/${encodeURIComponent(id)}/continuous-backup/restore`, { time } satisfies Body<'/api/instances/{id}/continuous-backup/restore', 'post'>);
+  }
+
+  restorePointInTimeAsNew(id: string, time: string, name: string): Promise<Instance> {
+    return this.request('POST', `/api/instances/${encodeURIComponent(id)}/continuous-backup/restore-as-new`, { time, name } satisfies Body<'/api/instances/{id}/continuous-backup/restore-as-new', 'post'>);
   }
 
   backupSchedule(id: string, signal?: AbortSignal): Promise<BackupSchedule> {

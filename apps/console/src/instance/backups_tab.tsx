@@ -1,5 +1,6 @@
 /**
  * Backups: the schedule (cron with a readable preview, how many to keep, the next run),
+ * continuous backup with restores to a point in time (point_in_time.tsx),
  * "back up now" with the job's progress, and the list with download, restore in place
  * (behind a confirmation; the current data is kept first as a backup to undo with), a copy
  * into a new instance, and delete.
@@ -13,6 +14,7 @@ import { useFormAction, usePolling } from '../hooks';
 import { useSession } from '../session';
 import { navigate } from '../router';
 import { describeCron } from './cron_text';
+import { PointInTimeCard } from './point_in_time';
 import type { TabProps } from './tabs';
 
 const sizeText = (bytes: number) => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`);
@@ -35,6 +37,7 @@ export function BackupsTab({ instance, refresh }: TabProps) {
   const save = useFormAction();
   const now = useFormAction();
   const dialog = useFormAction();
+  const fetching = useFormAction();
 
   const cronValue = cron ?? schedule.data?.cron ?? '';
   const keepValue = keep ?? String(schedule.data?.keep ?? 7);
@@ -81,13 +84,14 @@ export function BackupsTab({ instance, refresh }: TabProps) {
           </div>
         </form>
       </section>
+      <PointInTimeCard instance={instance} busy={Boolean(working)} onQueued={reload} />
       <section className="card">
         <h2>Backups</h2>
         <div className="actions">
           <button type="button" className="button-primary" disabled={now.busy || Boolean(working) || instance.status === 'provisioning' || instance.status === 'deleting'}
             onClick={() => void now.run(async () => { await api.backupNow(instance.id); await reload(); })}>Back up now</button>
         </div>
-        <FormError message={now.failure?.message} />
+        <FormError message={now.failure?.message ?? fetching.failure?.message} />
         {working && instance.job && <JobProgress job={instance.job} label={instance.job.name === 'instance.restore' ? 'Restoring' : 'Backing up'} />}
         {list.error && !list.error.offline && <p className="form-error" role="alert">{list.error.message}</p>}
         {list.data && list.data.length === 0 && <p className="muted">No backups yet.</p>}
@@ -101,7 +105,7 @@ export function BackupsTab({ instance, refresh }: TabProps) {
                   <td>{sizeText(b.size)}</td>
                   <td>{timeText(b.createdAt)}</td>
                   <td className="row-actions">
-                    <button type="button" className="button-small" aria-label={`Download ${b.name}`} onClick={() => void download(b)}>Download</button>
+                    <button type="button" className="button-small" aria-label={`Download ${b.name}`} disabled={fetching.busy} onClick={() => void fetching.run(() => download(b))}>Download</button>
                     <button type="button" className="button-small" aria-label={`Restore ${b.name}`} disabled={Boolean(working)} onClick={() => setRestoring(b)}>Restore</button>
                     <button type="button" className="button-small" aria-label={`Copy ${b.name} to a new instance`} onClick={() => { setCopyName(`${instance.name}-copy`); setCopying(b); }}>Copy to new</button>
                     <button type="button" className="button-small button-danger" aria-label={`Delete ${b.name}`} onClick={() => setDeleting(b)}>Delete</button>
