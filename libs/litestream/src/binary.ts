@@ -34,12 +34,25 @@ export function litestreamBinary(override?: string): string {
   throw new LitestreamUnavailableError(`litestream is not installed (npm package ${PACKAGE}, linux/x64 only; or set its path in the config)`);
 }
 
+/** Options of runLitestream. */
+export interface RunOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /**
+   * Fail on an error logged even when the exit code is 0: `generations` logs a replica it
+   * cannot read (wrong credentials, a missing bucket, an unreachable store) to stdout and exits
+   * 0 with an empty table, which would read as "no backup yet".
+   */
+  failOnErrorLog?: boolean;
+}
+
 /** Runs `litestream <args>` to completion; resolves with stdout, rejects with its error output. */
-export function runLitestream(bin: string, args: string[], opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<string> {
+export function runLitestream(bin: string, args: string[], opts: RunOptions = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(bin, args, { signal: opts.signal, timeout: opts.timeoutMs, maxBuffer: 16 * 1024 * 1024, env: {} }, (err, stdout, stderr) => {
-      if (err) {
-        const why = lastErrorLine(stderr) || err.message;
+      const logged = opts.failOnErrorLog ? errorLogLines(`${stdout}\n${stderr}`) : [];
+      if (err || logged.length > 0) {
+        const why = logged.length > 0 ? logged.map(describeLogLine).join('; ') : lastErrorLine(stderr) || err?.message;
         reject(new Error(`litestream ${args[0] ?? ''}: ${why}`));
         return;
       }
@@ -52,4 +65,28 @@ export function runLitestream(bin: string, args: string[], opts: { signal?: Abor
 function lastErrorLine(stderr: string): string {
   const lines = stderr.trim().split('\n').filter(Boolean);
   return lines.reverse().find((l) => /error/i.test(l)) ?? lines[0] ?? '';
+}
+
+/** Litestream's `level=ERROR` log lines (its logger writes to stdout, its last words to stderr). */
+function errorLogLines(output: string): string[] {
+  return output.split('\n').filter((l) => /\blevel=ERROR\b/.test(l));
+}
+
+/** A logfmt line (`time=... level=ERROR msg="..." error="..."`) as "msg: error" on one line. */
+function describeLogLine(line: string): string {
+  const fields: Record<string, string> = {};
+  for (const m of line.matchAll(/(\w[\w.-]*)=("(?:[^"\\]|\\.)*"|\S*)/g)) {
+    const [, key = '', raw = ''] = m;
+    let value = raw;
+    if (raw.startsWith('"')) {
+      try {
+        value = JSON.parse(raw) as string;
+      } catch {
+        value = raw.slice(1, -1);
+      }
+    }
+    fields[key] = value;
+  }
+  const text = [fields.msg, fields.error].filter(Boolean).join(': ') || line;
+  return text.replace(/\s*\n\s*/g, ' ');
 }

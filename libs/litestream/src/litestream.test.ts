@@ -4,54 +4,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import Database from 'better-sqlite3';
 import { eventually } from '@burrow/testing';
 import { litestreamBinary } from './binary.js';
 import { renderConfig, type FileReplicaTarget } from './config.js';
-import { chooseGeneration, parseGenerations, PointInTimeError, restoreAt, restoreWindow } from './point_in_time.js';
-import { Replicator } from './replicator.js';
+import { chooseGeneration, parseGenerations, PointInTimeError, restoreAt } from './point_in_time.js';
+import { batchesIn, clockPast, insertBatch, openNotesDb, replicatingNotesDb, replicatedUntil } from './test_support.js';
 
 const bin = litestreamBinary();
 let root: string;
-
-function openDb(path: string): Database.Database {
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.exec('CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, batch TEXT)');
-  return db;
-}
-
-function insert(db: Database.Database, batch: string, n: number): void {
-  const stmt = db.prepare('INSERT INTO notes (batch) VALUES (?)');
-  db.transaction(() => {
-    for (let i = 0; i < n; i++) stmt.run(batch);
-  })();
-}
-
-function batchesIn(path: string): Record<string, number> {
-  const db = new Database(path, { readonly: true });
-  try {
-    assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
-    const rows = db.prepare('SELECT batch, COUNT(*) AS n FROM notes GROUP BY batch').all() as { batch: string; n: number }[];
-    return Object.fromEntries(rows.map((r) => [r.batch, r.n]));
-  } finally {
-    db.close();
-  }
-}
-
-/** Waits until the replica's newest moment reaches `t` (floored to the second). */
-async function replicatedUntil(target: FileReplicaTarget, t: number): Promise<void> {
-  const floor = Math.floor(t / 1000) * 1000;
-  await eventually(`replica reaches ${new Date(t).toISOString()}`, async () => {
-    const w = await restoreWindow(bin, target, root);
-    return w.latest && w.latest.getTime() >= floor ? true : undefined;
-  }, 20_000);
-}
-
-/** Waits for the wall clock to pass `t` (point-in-time bounds are whole seconds). */
-async function clockPast(t: number): Promise<void> {
-  await eventually('clock', async () => (Date.now() > t ? true : undefined), 5_000);
-}
 
 describe('litestream', () => {
   before(() => {
@@ -83,27 +43,19 @@ describe('litestream', () => {
   });
 
   test('replicates while a writer runs; restores any moment; a stop ships the last writes', async () => {
-    const dir = join(root, 'pitr');
-    mkdirSync(dir);
-    const dbPath = join(dir, 'data.db');
     const target: FileReplicaTarget = { type: 'file', path: join(root, 'pitr-replica') };
-    const configPath = join(dir, 'litestream.yml');
-    writeFileSync(configPath, renderConfig({ dbPath, target }), { mode: 0o600 });
-    const db = openDb(dbPath);
-    const logs: string[] = [];
-    const rep = new Replicator({ bin, configPath, log: (l) => logs.push(l) });
-    await rep.start();
+    const { db, rep, logs } = await replicatingNotesDb(bin, join(root, 'pitr'), target);
     try {
-      insert(db, 'a', 500);
-      await replicatedUntil(target, Date.now());
+      insertBatch(db, 'a', 500);
+      await replicatedUntil(bin, target, root, Date.now());
       const betweenAandB = Date.now();
       await clockPast(betweenAandB + 1_100);
-      insert(db, 'b', 300);
-      await replicatedUntil(target, Date.now());
+      insertBatch(db, 'b', 300);
+      await replicatedUntil(bin, target, root, Date.now());
       // A moment counts the writes shipped by then (committed up to one sync interval before).
       const afterB = Date.now();
       await clockPast(afterB + 1_100);
-      insert(db, 'c', 200);
+      insertBatch(db, 'c', 200);
       // stop right away: the final sync must carry c
       await rep.stop();
 
@@ -128,7 +80,7 @@ describe('litestream', () => {
     const dir = join(root, 'orphan');
     mkdirSync(dir);
     const dbPath = join(dir, 'data.db');
-    openDb(dbPath).close();
+    openNotesDb(dbPath).close();
     const configPath = join(dir, 'litestream.yml');
     writeFileSync(configPath, renderConfig({ dbPath, target: { type: 'file', path: join(root, 'orphan-replica') } }), { mode: 0o600 });
     // An owner process that starts a Replicator, reports its pid, then waits to be killed.

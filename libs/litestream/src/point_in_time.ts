@@ -55,9 +55,12 @@ async function withQueryConfig<T>(target: ReplicaTarget, workDir: string, fn: (c
   }
 }
 
-/** The generations of the replica at `target` and the span they cover. */
+/**
+ * The generations of the replica at `target` and the span they cover. A replica that cannot be
+ * read (wrong credentials, a missing bucket, an unreachable store) is an error, not an empty one.
+ */
 export async function restoreWindow(bin: string, target: ReplicaTarget, workDir: string, signal?: AbortSignal): Promise<RestoreWindow> {
-  const out = await withQueryConfig(target, workDir, (config, db) => runLitestream(bin, ['generations', '-config', config, '-no-expand-env', db], { signal, timeoutMs: 60_000 }));
+  const out = await withQueryConfig(target, workDir, (config, db) => runLitestream(bin, ['generations', '-config', config, '-no-expand-env', db], { signal, timeoutMs: 60_000, failOnErrorLog: true }));
   const generations = parseGenerations(out);
   if (generations.length === 0) return { generations };
   const earliest = new Date(Math.min(...generations.map((g) => g.start.getTime())));

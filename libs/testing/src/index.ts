@@ -4,3 +4,4 @@ export { startRedis, type RedisHandle } from './redis.js';
 export { startPostgres, type PostgresHandle } from './postgres.js';
 export { resolveLocalhostSubdomains } from './localhost.js';
 export { eventually } from './eventually.js';
+export { startS3Server, type S3ServerHandle } from './s3.js';
