@@ -269,8 +269,10 @@ describe('web console in Chromium', { timeout: 300_000 }, () => {
     await page.getByLabel('Cron expression', { exact: true }).fill('every day');
     await page.getByRole('button', { name: 'Save schedule' }).click();
     await note('Cron expression', 'error').filter({ hasText: 'Use 5 fields' }).waitFor();
-    await page.getByLabel('Cron expression', { exact: true }).fill('0 3 * * *');
-    await note('Cron expression', 'ok').filter({ hasText: 'Every day at 03:00 UTC' }).waitFor();
+    // twelve hours away: the schedule must not fire while the test runs
+    const hour = (new Date().getUTCHours() + 12) % 24;
+    await page.getByLabel('Cron expression', { exact: true }).fill(`0 ${hour} * * *`);
+    await note('Cron expression', 'ok').filter({ hasText: `Every day at ${String(hour).padStart(2, '0')}:00 UTC` }).waitFor();
     await page.getByLabel('Scheduled backups to keep', { exact: true }).fill('5');
     await page.getByRole('button', { name: 'Save schedule' }).click();
     await page.getByTestId('next-backup').filter({ hasText: 'Next backup:' }).waitFor();
@@ -336,12 +338,16 @@ describe('web console in Chromium', { timeout: 300_000 }, () => {
       return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + 'T' + p(d.getHours()) + ':' + p(d.getMinutes()) + ':' + p(d.getSeconds()); })()`);
     await page.getByLabel('Restore to (your local time)', { exact: true }).fill(String(local));
     await page.getByRole('button', { name: 'Restore to this moment' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Restore' }).click();
-    await page.locator('[data-backup^="pitr_"]').waitFor({ timeout: JOB_MS });
+    const dialog = page.getByRole('dialog', { name: 'Restore to this moment?' });
+    await dialog.getByRole('button', { name: 'Restore' }).click();
+    await dialog.waitFor({ state: 'hidden' }).catch(async (err: unknown) => {
+      throw new Error(`the dialog stayed open: ${await dialog.textContent()} (${String(err)})`);
+    });
     await eventually('point-in-time restore done', async () => {
       const r = await apiAs(token, 'GET', `/api/instances/${instanceId}`);
       return r.body.status === 'running' && r.body.job?.name === 'instance.restore' && r.body.job.state === 'completed' ? true : undefined;
     }, JOB_MS);
+    await page.locator('[data-backup^="pitr_"]').waitFor({ timeout: JOB_MS });
     await badge().filter({ hasText: 'Running' }).waitFor({ timeout: JOB_MS });
     const restored = new PocketBase(instanceUrl('shop'));
     await restored.collection('_superusers').authWithPassword(EMAIL, PASSWORD);
@@ -362,6 +368,13 @@ describe('web console in Chromium', { timeout: 300_000 }, () => {
     await page.getByRole('link', { name: 'Overview' }).click();
     await page.getByRole('button', { name: 'Stop instance' }).click();
     await badge().filter({ hasText: 'Stopped' }).waitFor({ timeout: JOB_MS });
+    // The row says stopped before the process is gone: until the job ends, the proxy's 1 s
+    // route cache may still reach it.
+    const token = String(await page.evaluate(() => localStorage.getItem('burrow.session')));
+    await eventually('power-off job completed', async () => {
+      const r = await apiAs(token, 'GET', `/api/instances/${instanceId}`);
+      return r.body.job?.name === 'instance.power' && r.body.job.state === 'completed' && r.body.status === 'stopped' ? true : undefined;
+    });
     const refused = await fetch(`${instanceUrl('shop')}/api/health`);
     assert.equal(refused.status, 503);
     await page.getByRole('button', { name: 'Start instance' }).click();
@@ -411,10 +424,13 @@ describe('web console in Chromium', { timeout: 300_000 }, () => {
     await dialog.getByLabel('Type shop-two to confirm').fill('shop');
     assert.equal(await confirm.isDisabled(), true);
     await dialog.getByLabel('Type shop-two to confirm').fill('shop-two');
+    assert.ok(existsSync(join(dataDir, 'backups', instanceId)), 'it has backups');
+    await dialog.getByLabel(/Also delete its backups/).check();
     await shot('instance-delete');
     await confirm.click();
     await page.waitForURL(/\/instances$/);
     await page.getByRole('heading', { name: 'No instances yet' }).waitFor({ timeout: JOB_MS });
+    await eventually('its backups are deleted with it', async () => (existsSync(join(dataDir, 'backups', instanceId)) ? undefined : true));
   });
 
   test('the list shows live statuses and reads well at phone width', async () => {

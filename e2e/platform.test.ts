@@ -286,8 +286,12 @@ test('sign up, create, use with the SDK, rename, power, sleep and wake, crash, d
     assert.equal(copy.status, 202, JSON.stringify(copy.body));
     await statusOf(copy.body.id, 'running');
     assert.deepEqual(await titles('journey-moment'), ['one', 'pitr-a', 'three', 'two']);
+    // deleted without ?backups=delete: its backups stay on the platform's disk
+    assert.equal((await api('POST', `/api/instances/${copy.body.id}/backups`, { name: 'kept.zip' })).status, 202);
+    await eventually('copy backed up', async () => ((await api('GET', `/api/instances/${copy.body.id}/backups`)).body.length === 1 ? true : undefined));
     assert.equal((await api('DELETE', `/api/instances/${copy.body.id}`)).status, 202);
     await eventually('copy deleted', async () => ((await api('GET', `/api/instances/${copy.body.id}`)).status === 404 ? true : undefined));
+    assert.ok(existsSync(join(dataDir, 'backups', copy.body.id, 'kept.zip')));
 
     const code = async (body: unknown) => (await api('POST', `/api/instances/${id}/continuous-backup/restore`, body)).body?.data?.time?.code;
     assert.equal(await code({ time: 'yesterday' }), 'validation_invalid_time');
@@ -398,10 +402,13 @@ test('sign up, create, use with the SDK, rename, power, sleep and wake, crash, d
     assert.match(text, /burrow_proxy_wake_seconds_count/);
   });
 
-  await t.test('delete: the subdomain answers 404 and the data dir is gone', async () => {
-    assert.equal((await api('DELETE', `/api/instances/${id}`)).status, 202);
+  await t.test('delete: the subdomain answers 404, the data dir is gone, and with ?backups=delete its backups too', async () => {
+    assert.ok(existsSync(join(dataDir, 'backups', id)), 'it has backups (the schedule and continuous backup ran)');
+    assert.equal((await api('DELETE', `/api/instances/${id}?backups=maybe`)).status, 400);
+    assert.equal((await api('DELETE', `/api/instances/${id}?backups=delete`)).status, 202);
     await eventually('instance row gone', async () => ((await api('GET', `/api/instances/${id}`)).status === 404 ? true : undefined));
     assert.equal((await fetch(`${instanceUrl('journey-two')}/api/health`)).status, 404);
     assert.equal(existsSync(join(dataDir, 'instances', id)), false);
+    assert.equal(existsSync(join(dataDir, 'backups', id)), false);
   });
 });

@@ -11,6 +11,8 @@ test('checkJob accepts the payloads of the registry', () => {
   assert.deepEqual(checkJob('instance.backup', { payload: { instanceId: ID, name: 'b_1.zip' } }), { name: 'instance.backup', payload: { instanceId: ID, name: 'b_1.zip' } });
   assert.deepEqual(checkJob('instance.provision', { payload: { instanceId: ID, fromBackup: { instanceId: ID, name: 'a.zip' } } }), { name: 'instance.provision', payload: { instanceId: ID, fromBackup: { instanceId: ID, name: 'a.zip' } } });
   assert.deepEqual(checkJob('instance.restore', { payload: { instanceId: ID, name: 'b_1.zip', undoName: 'u.zip' } }), { name: 'instance.restore', payload: { instanceId: ID, name: 'b_1.zip', undoName: 'u.zip' } });
+  assert.deepEqual(checkJob('instance.deprovision', { payload: { instanceId: ID, deleteBackups: true } }).payload, { instanceId: ID, deleteBackups: true });
+  assert.deepEqual(checkJob('instance.deprovision', { payload: { instanceId: ID, deleteBackups: 'yes' } }).payload, { instanceId: ID });
   assert.deepEqual(checkJob('instance.power', { payload: { instanceId: ID, power: 'on', restart: true } }), { name: 'instance.power', payload: { instanceId: ID, power: 'on', restart: true } });
   assert.deepEqual(
     checkJob('instance.restore', { payload: { instanceId: ID, name: 'p.zip', undoName: 'u.zip', pointInTime: '2026-12-06T01:02:03+01:00' } }),

@@ -63,6 +63,7 @@ export function checkJob(name: string, data: unknown): CheckedJob {
       return { name, payload: { instanceId, fromBackup: { ...fromBackup, pointInTime: isoTime(name, from.pointInTime, 'fromBackup.pointInTime') } } };
     }
     case 'instance.deprovision':
+      return { name, payload: fields.deleteBackups === true ? { instanceId, deleteBackups: true } : { instanceId } };
     case 'instance.admin-sync':
       return { name, payload: { instanceId } } as CheckedJob;
   }

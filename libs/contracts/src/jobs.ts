@@ -13,8 +13,11 @@ export interface JobPayloads {
    * the owner as superuser, start the tenant, mark it running.
    */
   'instance.provision': { instanceId: string; fromBackup?: { instanceId: string; name: string; pointInTime?: string } };
-  /** Stop the tenant, remove its data and its rows. */
-  'instance.deprovision': { instanceId: string };
+  /**
+   * Stop the tenant, remove its data and its rows; with `deleteBackups`, its platform backups
+   * and its continuous backup on the platform's disk too (kept otherwise).
+   */
+  'instance.deprovision': { instanceId: string; deleteBackups?: boolean };
   /**
    * Start or stop the tenant to match the desired power; `restart`: a running tenant is
    * stopped and started again (a change that applies at start, such as continuous backup).

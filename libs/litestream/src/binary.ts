@@ -50,9 +50,10 @@ export interface RunOptions {
 export function runLitestream(bin: string, args: string[], opts: RunOptions = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(bin, args, { signal: opts.signal, timeout: opts.timeoutMs, maxBuffer: 16 * 1024 * 1024, env: {} }, (err, stdout, stderr) => {
-      const logged = opts.failOnErrorLog ? errorLogLines(`${stdout}\n${stderr}`) : [];
-      if (err || logged.length > 0) {
-        const why = logged.length > 0 ? logged.map(describeLogLine).join('; ') : lastErrorLine(stderr) || err?.message;
+      // Its logger writes to stdout, its last words (a failed command's reason) to stderr.
+      const logged = errorLogLines(`${stdout}\n${stderr}`);
+      if (err || (opts.failOnErrorLog && logged.length > 0)) {
+        const why = logged.length > 0 ? logged.map(describeLogLine).join('; ') : lastErrorLine(`${stdout}\n${stderr}`) || err?.message;
         reject(new Error(`litestream ${args[0] ?? ''}: ${why}`));
         return;
       }

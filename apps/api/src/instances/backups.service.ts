@@ -50,15 +50,25 @@ export function cronProblem(raw: string, minIntervalSec: number): { code: string
   if (fields !== 5 && !(fields === 6 && minIntervalSec < 60)) {
     return { code: 'validation_invalid_cron', message: 'Use 5 fields (minute hour day month weekday) or a macro such as @daily.' };
   }
-  let times: number[];
   try {
     const it = parseExpression(expr, { utc: true });
-    times = [it.next().getTime(), it.next().getTime(), it.next().getTime()];
+    // Every gap counts, not only the next few: `0,10,20,21 * * * *` runs twice a minute apart
+    // once an hour, `0,1 0 1 6 *` once a year. A year of runs (at most 1000) covers every
+    // month, day and weekday combination.
+    let previous = it.next().getTime();
+    const horizon = previous + 400 * 24 * 3600_000;
+    for (let i = 0; i < 1000; i++) {
+      const next = it.next().getTime();
+      if (next - previous < minIntervalSec * 1000) {
+        return { code: 'validation_cron_too_frequent', message: `Backups can run at most every ${minIntervalSec} seconds.` };
+      }
+      if (next > horizon) break;
+      previous = next;
+    }
   } catch (err) {
+    // cron-parser ends the iteration with an error past the last run of a finite pattern
+    if (err instanceof Error && /Out of the timespan range/i.test(err.message)) return undefined;
     return { code: 'validation_invalid_cron', message: `Invalid cron expression: ${err instanceof Error ? err.message : String(err)}` };
-  }
-  if (Math.min(times[1] - times[0], times[2] - times[1]) < minIntervalSec * 1000) {
-    return { code: 'validation_cron_too_frequent', message: `Backups can run at most every ${minIntervalSec} seconds.` };
   }
   return undefined;
 }
@@ -166,6 +176,13 @@ export class BackupsService {
       // The row and the scheduler stay in step: undo the row when Redis refused the change.
       await this.db.instance.update({ where: { id: row.id }, data: { backupCron: row.backupCron, backupKeep: row.backupKeep } });
       throw err;
+    }
+    // A delete that marked the row after it was read above removed the scheduler before this
+    // call set it again: read once more, so no scheduler outlives its instance.
+    const after = await this.db.instance.findUnique({ where: { id: row.id }, select: { status: true } });
+    if (cron !== null && (after === null || after.status === 'deleting')) {
+      await this.jobs.scheduleBackups(row.id, row.hostId, null);
+      throw ApiError.conflict('This instance is being deleted.');
     }
     return this.schedule(auth, id);
   }

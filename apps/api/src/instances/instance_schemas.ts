@@ -39,6 +39,9 @@ export const secretsPatchSchema = z
   });
 
 /** GET /api/instances/name-availability?name= (the rules are checked in the answer, not as a 400). */
+/** `?backups=delete`: the instance's platform backups and continuous backup go with it (kept otherwise). */
+export const deleteQuerySchema = z.strictObject({ backups: z.enum(['keep', 'delete']).optional() });
+
 export const nameQuerySchema = z.object({ name: z.string().max(100, 'Must be at most 100 characters.') });
 
 /** Whether a name is free; `code` and `message` say why not (the same codes a create answers). */

@@ -9,7 +9,7 @@ import { Route } from '../common/route_doc.js';
 import { CONFIG, RUNTIME } from '../common/tokens.js';
 import { parseInput } from '../common/validation.js';
 import { ApiError } from '../common/api_error.js';
-import { createInstanceSchema, nameAvailabilitySchema, nameQuerySchema, instanceViewSchema, secretsViewSchema, superuserTokenSchema, updateInstanceSchema } from './instance_schemas.js';
+import { createInstanceSchema, deleteQuerySchema, nameAvailabilitySchema, nameQuerySchema, instanceViewSchema, secretsViewSchema, superuserTokenSchema, updateInstanceSchema } from './instance_schemas.js';
 import { instanceUrl, type InstanceView } from './instance_view.js';
 import { InstancesService, type NameAvailability } from './instances.service.js';
 import { TenantClient } from './tenant_client.js';
@@ -63,9 +63,9 @@ export class InstancesController {
   /** Delete. */
   @Delete(':id')
   @HttpCode(202)
-  @Route({ summary: 'Delete the instance and its data (done by a job)', tag: 'instances', status: 202, response: instanceViewSchema })
-  remove(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<InstanceView> {
-    return this.instances.remove(auth, id);
+  @Route({ summary: 'Delete the instance and its data (done by a job); its backups are kept unless ?backups=delete', tag: 'instances', status: 202, query: deleteQuerySchema, response: instanceViewSchema })
+  remove(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Query() query: unknown): Promise<InstanceView> {
+    return this.instances.remove(auth, id, parseInput(deleteQuerySchema, query).backups === 'delete');
   }
 
   /** Secrets with values. */

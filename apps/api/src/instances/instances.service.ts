@@ -137,15 +137,16 @@ export class InstancesService {
     return this.view(row.id as ControlInstanceId);
   }
 
-  /** Marks the instance `deleting` and queues its removal (data dir, process, rows). */
-  async remove(auth: AuthContext, id: string): Promise<InstanceView> {
+  /** Marks the instance `deleting` and queues its removal (data dir, process, rows; its backups too when asked). */
+  async remove(auth: AuthContext, id: string, deleteBackups = false): Promise<InstanceView> {
     const row = await this.owned(auth, id);
     await this.jobs.requireAvailable();
     await this.db.instance.update({ where: { id: row.id }, data: { status: 'deleting', statusReason: null, updatedAt: this.now() } });
     // If Redis fails right here, the worker's reconciler queues the removal of `deleting` rows.
-    await this.jobs.enqueue('instance.deprovision', { instanceId: row.id }, row.hostId);
-    // Its scheduled backups stop; the archives themselves stay until the user deletes them.
-    if (row.backupCron) await this.jobs.scheduleBackups(row.id, row.hostId, null);
+    await this.jobs.enqueue('instance.deprovision', deleteBackups ? { instanceId: row.id, deleteBackups: true } : { instanceId: row.id }, row.hostId);
+    // Its scheduled backups stop (also when the row read above predates a schedule set
+    // meanwhile); the archives themselves stay until the user deletes them.
+    await this.jobs.scheduleBackups(row.id, row.hostId, null);
     return this.view(row.id as ControlInstanceId);
   }
 

@@ -141,8 +141,9 @@ export class ApiClient {
     return this.request('PATCH', `/api/instances/${encodeURIComponent(id)}`, patch);
   }
 
-  deleteInstance(id: string): Promise<Instance> {
-    return this.request('DELETE', `/api/instances/${encodeURIComponent(id)}`);
+  /** Deletes the instance; its backups stay unless `deleteBackups`. */
+  deleteInstance(id: string, deleteBackups = false): Promise<Instance> {
+    return this.request('DELETE', `/api/instances/${encodeURIComponent(id)}${deleteBackups ? '?backups=delete' : ''}`);
   }
 
   async secrets(id: string, signal?: AbortSignal): Promise<Secret[]> {

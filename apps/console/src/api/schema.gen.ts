@@ -572,10 +572,12 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete the instance and its data (done by a job) */
+        /** Delete the instance and its data (done by a job); its backups are kept unless ?backups=delete */
         delete: {
             parameters: {
-                query?: never;
+                query?: {
+                    backups?: "keep" | "delete";
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -602,7 +604,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Delete the instance and its data (done by a job) */
+                /** @description Delete the instance and its data (done by a job); its backups are kept unless ?backups=delete */
                 202: {
                     headers: {
                         [name: string]: unknown;

@@ -5,7 +5,7 @@
  * (behind a confirmation; the current data is kept first as a backup to undo with), a copy
  * into a new instance, and delete.
  */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Backup } from '../api/client';
 import { ConfirmDialog } from '../components/confirm_dialog';
 import { Field, FormError } from '../components/field';
@@ -34,6 +34,14 @@ export function BackupsTab({ instance, refresh }: TabProps) {
   const [deleting, setDeleting] = useState<Backup | undefined>(undefined);
   const [copying, setCopying] = useState<Backup | undefined>(undefined);
   const [copyName, setCopyName] = useState('');
+  // A job that ends between two polls may have added (a restore's undo and point-in-time
+  // archives) or finished an archive: read the list once more when it is over.
+  const wasWorking = useRef(Boolean(working));
+  const refreshList = list.refresh;
+  useEffect(() => {
+    if (wasWorking.current && !working) void refreshList();
+    wasWorking.current = Boolean(working);
+  }, [working, refreshList]);
   const save = useFormAction();
   const now = useFormAction();
   const dialog = useFormAction();

@@ -17,6 +17,7 @@ export function SettingsTab({ instance, refresh }: TabProps) {
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [busy, setBusy] = useState(false);
   const [deleteError, setDeleteError] = useState<string>();
+  const [deleteBackups, setDeleteBackups] = useState(false);
   const check = useNameCheck(api, name, instance.name);
   const newUrl = instance.url.replace(`//${instance.name}.`, `//${name}.`);
 
@@ -39,7 +40,7 @@ export function SettingsTab({ instance, refresh }: TabProps) {
     setBusy(true);
     setDeleteError(undefined);
     try {
-      await api.deleteInstance(instance.id);
+      await api.deleteInstance(instance.id, deleteBackups);
       navigate('/instances');
     } catch (err) {
       setDeleteError(err instanceof Error ? err.message : String(err));
@@ -109,6 +110,10 @@ export function SettingsTab({ instance, refresh }: TabProps) {
         onClose={() => setConfirmDelete(false)}
       >
         <p>All data of this instance is deleted. This cannot be undone.</p>
+        <label className="checkbox">
+          <input type="checkbox" checked={deleteBackups} onChange={(e) => setDeleteBackups(e.target.checked)} />
+          Also delete its backups (otherwise the platform keeps them)
+        </label>
       </ConfirmDialog>
     </>
   );

@@ -1,4 +1,6 @@
 /** instance.deprovision: stop the tenant, delete its files, then its rows. */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { InstanceStore } from '@burrow/db';
 import type { InstanceRuntime } from '@burrow/runtime';
@@ -6,7 +8,8 @@ import { ControlRows } from '../control_rows.js';
 import type { CheckedPayload } from '../job_payload.js';
 import { runtimeId } from './instance_steps.js';
 import type { JobHandler, ProgressReporter } from './job_handler.js';
-import { INSTANCES, RUNTIME } from '../tokens.js';
+import type { WorkerSettings } from '../settings.js';
+import { INSTANCES, RUNTIME, SETTINGS } from '../tokens.js';
 
 /**
  * Removes an instance the api marked `deleting`. The row goes last, so a crash at any point
@@ -23,10 +26,11 @@ export class DeprovisionHandler implements JobHandler<'instance.deprovision'> {
     @Inject(INSTANCES) private readonly instances: InstanceStore,
     @Inject(ControlRows) private readonly rows: ControlRows,
     @Inject(RUNTIME) private readonly runtime: InstanceRuntime,
+    @Inject(SETTINGS) private readonly settings: WorkerSettings,
   ) {}
 
   /** Deletes the instance; a row already gone is done, one not `deleting` was not asked to go. */
-  async handle({ instanceId }: CheckedPayload<'instance.deprovision'>, progress: ProgressReporter): Promise<void> {
+  async handle({ instanceId, deleteBackups }: CheckedPayload<'instance.deprovision'>, progress: ProgressReporter): Promise<void> {
     const row = await this.instances.byId(instanceId);
     if (!row || row.status !== 'deleting') {
       await progress({ percent: 100, step: row ? `Nothing to do (instance is ${row.status})` : 'Already deleted' });
@@ -37,6 +41,12 @@ export class DeprovisionHandler implements JobHandler<'instance.deprovision'> {
     await this.runtime.stop(id);
     await progress({ percent: 60, step: 'Removing its data' });
     await this.runtime.remove(id);
+    if (deleteBackups) {
+      // Archives and the Litestream replica on this disk; a replica in an S3-compatible store
+      // stays until that store's own lifecycle rules remove it (Litestream cannot delete one).
+      await progress({ percent: 80, step: 'Deleting its backups' });
+      await rm(join(this.settings.backupsDir, instanceId), { recursive: true, force: true });
+    }
     await progress({ percent: 90, step: 'Deleting its records' });
     await this.rows.deleteIfDeleting(instanceId);
     this.log.log(`instance ${row.name} (${instanceId}) deleted`);
