@@ -50,6 +50,18 @@ describe('PrismaInstanceDirectory', () => {
     assert.equal(await directory().findByName('nobody'), undefined);
   });
 
+  test('an instance with continuous backup on is woken with its replica (under the platform backups dir)', async () => {
+    const id = await t.addInstance('streamed', 'sleeping');
+    await t.db.instance.update({ where: { id }, data: { continuousBackup: true } });
+    const replicaStore = { backupsDir: '/srv/burrow/backups', retentionHours: 24, snapshotIntervalHours: 2 };
+    const record = await new PrismaInstanceDirectory(store, { cacheTtlMs: 0, replicaStore }).findByName('streamed');
+    assert.deepEqual(record?.continuousBackup, {
+      target: { type: 'file', path: `/srv/burrow/backups/${id}/litestream` },
+      timing: { retentionS: 24 * 3600, snapshotIntervalS: 2 * 3600 },
+    });
+    assert.equal((await directory().findByName('lookup'))?.continuousBackup, undefined, 'off: no replica');
+  });
+
   test('lookups and misses are cached for the TTL, shared while in flight, and bypassed by fresh reads', async () => {
     const id = await t.addInstance('cached', 'running');
     const dir = directory();

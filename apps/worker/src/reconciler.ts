@@ -48,7 +48,9 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
       this.schedulesSynced = true;
     }
     for (const row of rows) {
-      const payload = { instanceId: row.id };
+      // With the options the api gave the job (a provisioning from a backup, a delete with its
+      // backups); the worker checks them like any payload.
+      const payload = { ...statusJobOptions(row.statusJob), instanceId: row.id };
       const name = row.status === 'provisioning' ? 'instance.provision' : row.status === 'deleting' ? 'instance.deprovision' : undefined;
       // Only what is not pending counts as re-queued (enqueue would skip it anyway).
       if (!name || (await this.producer.isPending(name, payload, this.settings.hostId))) continue;
@@ -63,5 +65,16 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     this.pass = this.reconcile()
       .then(() => undefined, (err: unknown) => this.log.warn(`reconcile failed (next pass in ${this.settings.reconcileIntervalMs} ms): ${err instanceof Error ? err.message : String(err)}`))
       .finally(() => { this.pass = undefined; });
+  }
+}
+
+/** The JSON options stored with a status (an object), or none when absent or unreadable. */
+function statusJobOptions(raw: string | null): Record<string, unknown> {
+  if (!raw) return {};
+  try {
+    const value: unknown = JSON.parse(raw);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
   }
 }

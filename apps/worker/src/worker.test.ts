@@ -97,6 +97,21 @@ describe('worker', () => {
     assert.deepEqual(await worker!.reconcile(), [], 'nothing left to re-queue');
   });
 
+  test('the reconciler keeps the options the api stored with the status (a provisioning from a backup)', async () => {
+    const seeded = await f.finishedRun(await f.enqueue('instance.backup', { instanceId: inst.id, name: 'seed.zip' }));
+    assert.equal(seeded.state, 'completed', seeded.error ?? '');
+    const copy = await f.createInstance();
+    await f.db.instance.update({ where: { id: copy.id }, data: { statusJob: JSON.stringify({ fromBackup: { instanceId: inst.id, name: 'seed.zip' } }) } });
+    const queued = await worker!.reconcile();
+    assert.equal(queued.length, 1);
+    const run = await f.finishedRun(queued[0]);
+    assert.equal(run.state, 'completed', run.error ?? '');
+    assert.ok(events.some((e) => e.instanceId === copy.id && e.step === 'Restoring seed.zip'), 'provisioned from the backup, not empty');
+    // the copy holds the source's superuser (from the backup) next to its own owner
+    const auth = await httpRequest(`${f.recordedUrl(copy.id)}/api/collections/_superusers/auth-with-password`, { method: 'POST', json: { identity: inst.email, password: inst.password } });
+    assert.equal(auth.status, 200, auth.body);
+  });
+
   test('backup under concurrent writes holds exactly a prefix of them; restore brings that back; the undo brings all back', async () => {
     const signup = (u: string, n: number) => httpRequest(`${u}/api/collections/users/records`, { method: 'POST', json: { email: `w${n}@example.com`, password: 'password-123', passwordConfirm: 'password-123' } });
     const written: number[] = [];

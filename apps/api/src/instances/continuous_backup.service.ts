@@ -62,10 +62,8 @@ export class ContinuousBackupService {
   /** The setting and the span a restore can pick from. */
   async get(auth: AuthContext, id: string): Promise<ContinuousBackupView> {
     const row = await this.instances.owned(auth, id);
-    const window = await this.window(row.id).catch((err: unknown) => {
-      this.log.warn(`cannot read the continuous backup of ${row.id}: ${err instanceof Error ? err.message : String(err)}`);
-      return { generations: [] } as RestoreWindow;
-    });
+    // The setting still shows when the store cannot be read: the span is then unknown (null).
+    const window: RestoreWindow = await this.window(row.id).catch(() => ({ generations: [] }));
     return {
       enabled: row.continuousBackup,
       storage: this.config.continuousBackup.s3 ? 's3' : 'file',
@@ -114,9 +112,15 @@ export class ContinuousBackupService {
     return this.instances.create(auth, newName, { instanceId: row.id, name: platformBackupName('pitr', at), pointInTime: at.toISOString() });
   }
 
-  private window(instanceId: string): Promise<RestoreWindow> {
+  /** The replica's span; an unreadable replica (store down, credentials refused) is a 503. */
+  private async window(instanceId: string): Promise<RestoreWindow> {
     const { target } = platformReplica({ backupsDir: this.config.backupsDir, ...this.config.continuousBackup }, instanceId);
-    return restoreWindow(litestreamBinary(), target, this.config.backupsDir);
+    try {
+      return await restoreWindow(litestreamBinary(), target, this.config.backupsDir);
+    } catch (err) {
+      this.log.warn(`cannot read the continuous backup of ${instanceId}: ${err instanceof Error ? err.message : String(err)}`);
+      throw ApiError.unavailable('The continuous backup store cannot be read right now.', 30);
+    }
   }
 
   /** `time` parsed and inside what the replica holds; a clear 400 otherwise. */

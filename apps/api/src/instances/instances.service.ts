@@ -82,7 +82,7 @@ export class InstancesService {
     try {
       await this.db.instance.create({
         data: {
-          id, ownerId: auth.userId, hostId: this.config.hostId, name, status: 'provisioning', power: 'on',
+          id, ownerId: auth.userId, hostId: this.config.hostId, name, status: 'provisioning', power: 'on', statusJob: fromBackup ? JSON.stringify({ fromBackup }) : null,
           platformKey: this.box.seal(randomBytes(32).toString('hex')), createdAt: now, updatedAt: now,
         },
       });
@@ -141,7 +141,8 @@ export class InstancesService {
   async remove(auth: AuthContext, id: string, deleteBackups = false): Promise<InstanceView> {
     const row = await this.owned(auth, id);
     await this.jobs.requireAvailable();
-    await this.db.instance.update({ where: { id: row.id }, data: { status: 'deleting', statusReason: null, updatedAt: this.now() } });
+    const statusJob = deleteBackups ? JSON.stringify({ deleteBackups: true }) : null;
+    await this.db.instance.update({ where: { id: row.id }, data: { status: 'deleting', statusReason: null, statusJob, updatedAt: this.now() } });
     // If Redis fails right here, the worker's reconciler queues the removal of `deleting` rows.
     await this.jobs.enqueue('instance.deprovision', deleteBackups ? { instanceId: row.id, deleteBackups: true } : { instanceId: row.id }, row.hostId);
     // Its scheduled backups stop (also when the row read above predates a schedule set
