@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { eventually } from '@burrow/testing';
 import { litestreamBinary } from './binary.js';
-import { renderConfig, type FileReplicaTarget } from './config.js';
+import { platformReplica, renderConfig, type FileReplicaTarget } from './config.js';
 import { chooseGeneration, parseGenerations, PointInTimeError, restoreAt } from './point_in_time.js';
 import { batchesIn, clockPast, insertBatch, openNotesDb, replicatingNotesDb, replicatedUntil } from './test_support.js';
 
@@ -18,6 +18,14 @@ describe('litestream', () => {
     root = mkdtempSync(join(tmpdir(), 'burrow-litestream-'));
   });
   after(() => rmSync(root, { recursive: true, force: true }));
+
+  test('platform replicas: a directory per instance under the backups dir, or a prefix per instance in the bucket', () => {
+    const base = { backupsDir: '/srv/backups', retentionHours: 72, snapshotIntervalHours: 6 };
+    assert.deepEqual(platformReplica(base, 'abc'), { target: { type: 'file', path: '/srv/backups/abc/litestream' }, timing: { retentionS: 259_200, snapshotIntervalS: 21_600 } });
+    const s3 = { endpoint: 'http://127.0.0.1:9000', bucket: 'b', region: 'eu-1', prefix: 'tenants', accessKeyId: 'AK', secretAccessKey: 'SK' };
+    assert.deepEqual(platformReplica({ ...base, s3 }, 'abc').target, { type: 's3', endpoint: 'http://127.0.0.1:9000', bucket: 'b', region: 'eu-1', path: 'tenants/abc/litestream', accessKeyId: 'AK', secretAccessKey: 'SK' });
+    assert.equal((platformReplica({ ...base, s3: { ...s3, prefix: '' } }, 'abc').target as { path: string }).path, 'abc/litestream');
+  });
 
   test('config: quoted values, s3 options, no secret expansion', () => {
     const yml = renderConfig({
