@@ -28,7 +28,6 @@
  */
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,11 +35,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import PocketBase, { ClientResponseError } from 'pocketbase';
 import { DEFAULT_SUPERUSER, POCKETBASE_BIN, REPO_ROOT, startPocketBase, startTenant, type ServerHandle } from '../../apps/tenant/test/support/processes.js';
+import { BLOBS, blobId, MiB, randomPayload, WRITES } from './blobs.js';
+import { armWatchdog, descendants, killTree } from './processes.js';
 
 const RESULTS_PATH = fileURLToPath(new URL('./results.md', import.meta.url));
-const MiB = 1024 * 1024;
-const BLOBS = 'blobs';
-const WRITES = 'writes';
 const BACKUP_NAME = 'bench.zip';
 /** Seed transactions of about this many bytes: few commits, a WAL that stays bounded. */
 const SEED_TX_BYTES = 64 * MiB;
@@ -164,28 +162,6 @@ async function createCollections(pb: PocketBase): Promise<void> {
   await pb.collections.create({ name: WRITES, type: 'base', fields: [{ name: 'title', type: 'text' }] });
 }
 
-/** Pids of every process below `pid` (the tenant's `backup create` child, for one). */
-function descendants(pid: number): number[] {
-  let children: number[] = [];
-  try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-  return children.flatMap((child) => [child, ...descendants(child)]);
-}
-
-/** SIGKILLs a server and what it started, by pid; for the watchdog and signals only. */
-function killTree(pid: number): void {
-  for (const p of [...descendants(pid), pid]) {
-    try {
-      process.kill(p, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}
-
 // ---------------------------------------------------------------- seeding
 
 interface Column {
@@ -202,9 +178,6 @@ function checkColumns(db: Database.Database): void {
   if (missing.length > 0) throw new Error(`${BLOBS} needs values for ${missing.map((c) => c.name).join(', ')}`);
 }
 
-/** Record ids: 15 chars of [a-z0-9], distinct and in insertion order. */
-const blobId = (i: number) => `b${i.toString(36).padStart(14, '0')}`;
-
 /** Inserts random base64 rows of `rowBytes` chars until `totalBytes`, with the server stopped. */
 function seedBlobs(dbPath: string, totalBytes: number, rowBytes: number): SeedResult {
   const t0 = performance.now();
@@ -217,8 +190,7 @@ function seedBlobs(dbPath: string, totalBytes: number, rowBytes: number): SeedRe
     checkColumns(db);
     const insert = db.prepare(`INSERT INTO ${BLOBS} (id, payload) VALUES (?, ?)`);
     const insertRange = db.transaction((from: number, to: number) => {
-      // 3 random bytes are 4 base64 chars: ~75% after deflate, as incompressible data in base64.
-      for (let i = from; i < to; i++) insert.run(blobId(i), randomBytes(Math.ceil((rowBytes * 3) / 4)).toString('base64').slice(0, rowBytes));
+      for (let i = from; i < to; i++) insert.run(blobId(i), randomPayload(rowBytes));
     });
     for (let from = 0; from < rows; from += perTx) insertRange(from, Math.min(rows, from + perTx));
     // Everything in data.db itself, so its size is what a backup has to read.
@@ -624,24 +596,10 @@ function abandon(running: Running): void {
   for (const root of running.roots) rmSync(root, { recursive: true, force: true });
 }
 
-/** If anything hangs, or on Ctrl-C: kill our servers, remove their dirs, exit non-zero. */
-function armWatchdog(running: Running, plan: Plan): NodeJS.Timeout {
-  const stopNow = (why: string) => {
-    process.stderr.write(`bench/backups: ${why}; stopping\n`);
-    abandon(running);
-    process.exit(2);
-  };
-  process.once('SIGINT', () => stopNow('interrupted'));
-  process.once('SIGTERM', () => stopNow('terminated'));
-  const timer = setTimeout(() => stopNow(`exceeded ${plan.timeoutMinutes} min`), plan.timeoutMinutes * 60_000);
-  timer.unref();
-  return timer;
-}
-
 async function main(): Promise<void> {
   const { targets, plan } = parsePlan();
   const running: Running = { servers: new Set(), roots: new Set() };
-  const watchdog = armWatchdog(running, plan);
+  const watchdog = armWatchdog('bench/backups', plan.timeoutMinutes, () => abandon(running));
   const results: TargetResult[] = [];
   // Read at the start; a build during the run can still change what later child processes load.
   const code = tenantCode();
