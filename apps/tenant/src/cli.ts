@@ -21,7 +21,7 @@ const USAGE = `Usage:
   burrow-tenant superuser upsert EMAIL PASSWORD [--dir ./pb_data]
   burrow-tenant superuser delete EMAIL [--dir ./pb_data]
   burrow-tenant superuser sync EMAIL [--dir ./pb_data] [--db-dir DIR] [--previous-email X] < bcrypt-hash
-  burrow-tenant backup create --out FILE.zip [--dir ./pb_data] [--db-dir DIR] [--work DIR]
+  burrow-tenant backup create --out FILE.zip [--dir ./pb_data] [--db-dir DIR] [--work DIR] [--store]
                        (a consistent archive while the instance keeps serving; progress as JSON lines)
   burrow-tenant backup restore --from FILE.zip [--dir ./pb_data] [--work DIR] [LIMITS]
                        (the instance must not be running: replaces its data with the archive's)
@@ -165,7 +165,7 @@ async function backupCommand(sub: string | undefined, args: ParsedArgs, dir: str
       const work = workOr('backup');
       let size: number;
       try {
-        ({ size } = await createArchive({ dataDir: dir, dbDir }, resolve(out), work, report, signal));
+        ({ size } = await createArchive({ dataDir: dir, dbDir }, resolve(out), work, report, signal, { store: args.flags.has('store') }));
       } catch (err) {
         rmSync(work, { recursive: true, force: true }); // process.exit skips `finally` blocks
         fail(`backup failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -57,7 +57,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   for (;;) {
     let app: TenantApp;
     try {
-      app = TenantApp.open({ dir: opts.dir, dbDir: opts.dbDir, dev: opts.dev });
+      app = TenantApp.open({ dir: opts.dir, dbDir: opts.dbDir, dev: opts.dev, sharedWal: replicator !== undefined });
     } catch (err) {
       if (!restoring) throw err;
       process.stderr.write(`the restored data cannot be opened (${err instanceof Error ? err.message : String(err)}); putting the previous data back\n`);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
+import yauzl from 'yauzl';
 import yazl from 'yazl';
 import { createArchive } from './archive.js';
 import { defaultExtractLimits, extractArchive, MIN_MAX_BYTES, safeEntryPath, verifyArchive } from './extract.js';
@@ -80,6 +81,22 @@ describe('backup archives', () => {
     db.close();
     await verifyArchive(out, join(root, 'work'));
     assert.deepEqual(readdirSync(join(root, 'out')), ['b1.zip'], 'no part file left');
+
+    // stored (a point in time restored right away): no compression, the same content
+    const stored = join(root, 'out', 'stored.zip');
+    await createArchive({ dataDir: dataDir() }, stored, join(root, 'work'), undefined, undefined, { store: true });
+    const methods = await new Promise<number[]>((resolve, reject) => {
+      yauzl.open(stored, { lazyEntries: true }, (err, zip) => {
+        if (err || !zip) return reject(err);
+        const seen: number[] = [];
+        zip.on('entry', (e: yauzl.Entry) => { seen.push(e.compressionMethod); zip.readEntry(); });
+        zip.on('end', () => resolve(seen));
+        zip.readEntry();
+      });
+    });
+    assert.ok(methods.length > 0 && methods.every((m) => m === 0), `stored entries: ${methods.join(',')}`);
+    await verifyArchive(stored, join(root, 'work'));
+    rmSync(stored);
   });
 
   test('bad archives are refused with a reason: foreign, truncated, traversal, corrupt database', async () => {

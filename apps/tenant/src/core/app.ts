@@ -28,6 +28,8 @@ export interface TenantAppOptions {
   dev?: boolean;
   /** Clock, injectable for tests. */
   now?: () => Date;
+  /** Litestream replicates data.db: it checkpoints, this process never waits for it (see StoreOptions). */
+  sharedWal?: boolean;
 }
 
 interface PendingCallbacks {
@@ -59,7 +61,7 @@ export class TenantApp {
     this.dataDir = opts.dir;
     this.dev = Boolean(opts.dev);
     this.now = opts.now ?? (() => new Date());
-    this.store = new Store({ dataDir: opts.dir, dbDir: opts.dbDir });
+    this.store = new Store({ dataDir: opts.dir, dbDir: opts.dbDir, sharedWal: opts.sharedWal });
     for (const sub of ['storage', 'backups']) mkdirSync(join(opts.dir, sub), { recursive: true });
     this.files = new FileStorage(opts.dir);
     this.backups = new Backups(opts.dir, opts.dbDir);
@@ -89,9 +91,9 @@ export class TenantApp {
     this.cron.add('__pbMFACleanup__', '0 * * * *', () => void deleteExpired(this, '_mfas'));
     this.cron.add('__pbOTPCleanup__', '0 * * * *', () => void deleteExpired(this, '_otps'));
     this.cron.add('__pbDBOptimize__', '0 0 * * *', () => {
-      for (const db of [this.store.data, this.store.aux]) {
-        db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-        db.exec('PRAGMA optimize');
+      for (const conn of [this.store.data, this.store.aux]) {
+        conn.checkpoint();
+        conn.db.exec('PRAGMA optimize');
       }
     });
   }

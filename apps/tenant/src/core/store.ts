@@ -17,6 +17,12 @@ export interface StoreOptions {
   dbDir?: string;
   /** Statements kept prepared per connection. */
   statementCacheSize?: number;
+  /**
+   * Another process reads data.db's WAL and checkpoints it (Litestream, for continuous backup):
+   * this process then only checkpoints PASSIVE, which never waits for that reader (a TRUNCATE
+   * waits the whole busy timeout for it, at every close).
+   */
+  sharedWal?: boolean;
 }
 
 const PRAGMAS = [
@@ -41,7 +47,12 @@ export class SqliteConnection {
   // One transaction wrapper for all callers: building one per call re-prepares BEGIN/COMMIT.
   private readonly runInTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
 
-  constructor(file: string, cacheSize = 500) {
+  constructor(
+    file: string,
+    cacheSize = 500,
+    /** TRUNCATE (the WAL file shrinks back) unless another process checkpoints this WAL too. */
+    private readonly checkpointMode: 'TRUNCATE' | 'PASSIVE' = 'TRUNCATE',
+  ) {
     this.db = new Database(file);
     for (const p of PRAGMAS) this.db.pragma(p);
     this.cacheSize = cacheSize;
@@ -105,12 +116,17 @@ export class SqliteConnection {
     return this.runInTransaction.deferred(fn) as T;
   }
 
+  /** Copies the WAL into the database (and, unless the WAL is shared, truncates it). */
+  checkpoint(): void {
+    this.db.pragma(`wal_checkpoint(${this.checkpointMode})`);
+  }
+
   /** Closes the connection after a WAL checkpoint. */
   close(): void {
     if (!this.db.open) return;
     this.cache.clear();
     try {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.checkpoint();
     } catch {
       // A checkpoint can fail while another process reads; closing is still safe.
     }
@@ -130,7 +146,7 @@ export class Store {
     this.dbDir = opts.dbDir ?? opts.dataDir;
     mkdirSync(this.dataDir, { recursive: true });
     mkdirSync(this.dbDir, { recursive: true });
-    this.data = new SqliteConnection(join(this.dbDir, 'data.db'), opts.statementCacheSize);
+    this.data = new SqliteConnection(join(this.dbDir, 'data.db'), opts.statementCacheSize, opts.sharedWal ? 'PASSIVE' : 'TRUNCATE');
     this.aux = new SqliteConnection(join(this.dataDir, 'auxiliary.db'), opts.statementCacheSize);
   }
 

@@ -154,6 +154,7 @@ export class ProcessRuntime implements InstanceRuntimeDriver {
     const work = join(layout.runtimeDir, `backup_work_${process.pid}_${Date.now()}`);
     const args = [this.opts.tenantBin, 'backup', 'create', '--dir', layout.dataDir, '--work', work, '--out', out];
     if (opts.databaseDir !== undefined) args.push('--db-dir', opts.databaseDir);
+    if (opts.store) args.push('--store');
     try {
       return await runBackupCommand(this.opts.nodePath, args, this.opts.baseEnv, { onProgress: opts.onProgress, signal: opts.signal });
     } catch (err) {
