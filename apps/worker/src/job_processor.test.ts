@@ -14,6 +14,7 @@ const NAMES: JobName[] = [...JOB_NAMES];
 /** Records what the processor writes to the control DB. */
 class Recorder {
   calls: string[] = [];
+  async queued(id: string, name: string): Promise<void> { this.calls.push(`queued ${id} ${name}`); }
   async progress(id: string, percent: number, step: string, attempts: number): Promise<void> { this.calls.push(`progress ${id} ${percent} ${step} #${attempts}`); }
   async finished(id: string, state: string, error: string | null, attempts: number): Promise<void> { this.calls.push(`finished ${id} ${state} ${error ?? '-'} #${attempts}`); }
   async moveStatus(id: string, from: readonly InstanceStatus[], status: InstanceStatus, reason: string | null = null): Promise<boolean> {
