@@ -37,4 +37,13 @@ export class StaticRuntime implements InstanceRuntime {
   async *logs(): AsyncIterable<LogLine> {}
 
   async remove(): Promise<void> {}
+
+  // The proxy never backs up or restores: these only complete the contract.
+  async backup(): Promise<{ size: number }> {
+    throw new Error('StaticRuntime does not back up');
+  }
+
+  async restore(): Promise<void> {
+    throw new Error('StaticRuntime does not restore');
+  }
 }
