@@ -297,7 +297,8 @@ export async function restoreInPlace(bench: Bench, moment: Moment, label: string
     const [undoOut, undoS] = await timed(() => runtime.backup(id, undo));
     const [, restoreAtS] = await timed(() => restoreAt(bench.litestream, bench.target, moment.at, join(scratch, 'data.db'), bench.workDir));
     const restoredBytes = statSync(join(scratch, 'data.db')).size;
-    const [zip, archiveS] = await timed(() => runtime.backup(id, archive, { databaseDir: scratch }));
+    // stored, as the worker makes it (apps/worker/src/handlers/point_in_time.ts)
+    const [zip, archiveS] = await timed(() => runtime.backup(id, archive, { databaseDir: scratch, store: true }));
     rmSync(scratch, { recursive: true, force: true });
     const [, swapS] = await timed(() => runtime.restore(id, archive));
     const tStart = performance.now();
