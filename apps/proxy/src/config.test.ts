@@ -7,6 +7,7 @@ test('loadProxyConfig applies the platform defaults', () => {
   assert.deepEqual(rest, {
     port: 8080, host: '127.0.0.1', baseDomain: 'localhost', idleTimeoutMs: 900_000, dataDir: '/srv/data', instancesDir: '/srv/data/instances',
     database: { kind: 'sqlite', file: '/srv/data/control.db' }, secretsKey: undefined, tenantStandby: 1,
+    replicaStore: { backupsDir: '/srv/data/backups', s3: undefined, retentionHours: 72, snapshotIntervalHours: 6 },
   });
   assert.match(tenantBin, /\/apps\/tenant\/bin\/burrow-tenant\.mjs$/);
 });
