@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildConsole } from './build_console.mjs';
+import { buildDashboard } from './build_dashboard.mjs';
 import { bundleTenant } from './bundle_tenant.mjs';
 import { generatePrismaClients } from './prisma_generate.mjs';
 
@@ -127,6 +128,7 @@ try {
   build();
   await bundleTenant();
   await buildConsole({ log: step });
+  await buildDashboard({ log: step });
   if (forTests) installPocketBase();
 } catch (err) {
   process.stderr.write(`[setup] ${err instanceof Error ? err.message : String(err)}\n`);

@@ -23,14 +23,14 @@ export interface StartupResult {
 }
 
 /** `warm` reboots on the same dir after one first boot; `floor` bare node starts. */
-export async function measureTenantStartup(warm: number, floor: number): Promise<StartupResult> {
+export async function measureTenantStartup(warm: number, floor: number, bin = TENANT_BIN): Promise<StartupResult> {
   const nodeFloorMs: number[] = [];
   for (let i = 0; i < floor; i++) nodeFloorMs.push(await bareNode());
   const dir = mkdtempSync(join(tmpdir(), 'burrow-bench-boot-'));
   try {
-    const firstBootMs = await bootOnce(dir);
+    const firstBootMs = await bootOnce(dir, bin);
     const warmBootMs: number[] = [];
-    for (let i = 0; i < warm; i++) warmBootMs.push(await bootOnce(dir));
+    for (let i = 0; i < warm; i++) warmBootMs.push(await bootOnce(dir, bin));
     return { nodeFloorMs, firstBootMs, warmBootMs };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -47,11 +47,11 @@ function bareNode(): Promise<number> {
 }
 
 /** Spawn -> /api/health 200, then SIGTERM and wait for the exit. */
-async function bootOnce(dir: string): Promise<number> {
+async function bootOnce(dir: string, bin: string): Promise<number> {
   const port = await freePort();
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_ENV: 'production', LANG: process.env.LANG ?? 'C.UTF-8', HOME: dir };
   const t0 = performance.now();
-  const child = spawn(process.execPath, [TENANT_BIN, 'serve', '--http', `127.0.0.1:${port}`, '--dir', join(dir, 'data')], { env, stdio: 'ignore' });
+  const child = spawn(process.execPath, [bin, 'serve', '--http', `127.0.0.1:${port}`, '--dir', join(dir, 'data')], { env, stdio: 'ignore' });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   try {
     for (;;) {

@@ -11,6 +11,7 @@ import type { RestorePlan } from '@burrow/backup';
 import { litestreamBinary, Replicator } from '@burrow/litestream';
 import { createServer } from './apis/server.js';
 import { TenantApp } from './core/app.js';
+import { installerUrl } from './core/installer.js';
 
 /** Options of `serve`. */
 export interface ServeOptions {
@@ -88,7 +89,9 @@ export async function serve(opts: ServeOptions): Promise<void> {
     app.cron.start();
     restored?.cleanup();
     const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-    process.stdout.write(`Server started at http://${host}:${opts.port}\n├─ REST API:  http://${host}:${opts.port}/api/\n└─ Data dir:  ${opts.dir}\n`);
+    process.stdout.write(`Server started at http://${host}:${opts.port}\n├─ REST API:  http://${host}:${opts.port}/api/\n├─ Dashboard: http://${host}:${opts.port}/_/\n└─ Data dir:  ${opts.dir}\n`);
+    const install = installerUrl(app, `http://${host}:${opts.port}`);
+    if (install) process.stdout.write(`\nNo superuser yet: open this link within 30 minutes to create the first one:\n${install}\n(or run: burrow-tenant superuser upsert EMAIL PASSWORD)\n\n`);
     app.hooks.trigger('OnServe', { app, server });
 
     const result = await Promise.race([outcome, restore]);

@@ -8,6 +8,7 @@ import { bindBackupsApi, type RestartWith } from './backups.js';
 import { bindBatchApi } from './batch.js';
 import { bindCollectionApi } from './collections.js';
 import { bindCronsApi } from './crons.js';
+import { bindDashboardApi } from './dashboard.js';
 import { bindFilesApi } from './files.js';
 import { bindHealthApi } from './health.js';
 import { bindLogsApi } from './logs.js';
@@ -37,6 +38,8 @@ export interface ServerOptions {
   restart?: RestartWith;
   /** Realtime stream limits (tests shorten them). */
   realtime?: Partial<RealtimeOptions>;
+  /** The dashboard's build (default: apps/tenant/dashboard/dist beside the compiled tenant). */
+  dashboardDir?: string;
 }
 
 // Maps Fastify's own errors (parsers, limits) to PocketBase-shaped API errors.
@@ -142,6 +145,7 @@ export async function createServer(app: TenantApp, opts: ServerOptions = {}): Pr
   bindLogsApi(app, server);
   bindBackupsApi(app, server, opts.restart);
   bindCronsApi(app, server);
+  bindDashboardApi(app, server, opts.dashboardDir);
   const broker = bindRealtimeApi(app, server, opts.realtime);
   bindRecordAuthOAuth2Api(app, server, broker);
   if (opts.platformKey) {

@@ -13,6 +13,7 @@ import { Cron } from './cron.js';
 import { FileStorage } from './file_storage.js';
 import { Hooks } from './hooks.js';
 import { LogLevel, Logs } from './logs.js';
+import { bindInstallerCleanup } from './installer.js';
 import { SmtpTransport, type MailTransport } from './mailer.js';
 import { SettingsStore } from './settings.js';
 import { Store } from './store.js';
@@ -83,6 +84,7 @@ export class TenantApp {
     this.cron = new Cron((err, id) => this.logs.add(LogLevel.error, `Cron job ${id} failed`, { error: err instanceof Error ? err.message : String(err) }), this.now);
     this.mailer = new SmtpTransport(() => this.settings.get().smtp);
     this.addSystemJobs();
+    bindInstallerCleanup(this);
   }
 
   // PocketBase's built-in jobs (same ids and schedules).

@@ -1,0 +1,88 @@
+/**
+ * The dashboard: the installer or the login until a superuser is signed in, then the
+ * collections in a sidebar and the records of the one chosen.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import type { CollectionModel } from 'pocketbase';
+import { InstallPage } from './pages/install';
+import { LoginPage } from './pages/login';
+import { failureOf, pb } from './pb';
+import { RecordsPage } from './records/records_page';
+import { go, href, useRoute } from './router';
+import { adoptFragmentToken, useSignedIn } from './session';
+
+// The console's "Open dashboard" link hands a token in the fragment: taken before the first render.
+const adopted = adoptFragmentToken();
+
+/** The whole app. */
+export function App() {
+  const route = useRoute();
+  const signedIn = useSignedIn();
+  if (route[0] === 'pbinstall' && route[1] && !signedIn) return <InstallPage token={route[1]} />;
+  if (!signedIn) return <LoginPage />;
+  return <Shell route={route} />;
+}
+
+function Shell({ route }: { route: string[] }) {
+  const [collections, setCollections] = useState<CollectionModel[]>();
+  const [error, setError] = useState<string>();
+  const load = useCallback(async () => {
+    try {
+      setCollections(await pb.collections.getFullList({ sort: 'name' }));
+      setError(undefined);
+    } catch (err) {
+      setError(failureOf(err).message);
+    }
+  }, []);
+  useEffect(() => {
+    // A token from the console has no record yet: refresh it once (also checks it still works).
+    if (adopted && !pb.authStore.record) void pb.collection('_superusers').authRefresh().catch(() => pb.authStore.clear());
+    void load();
+  }, [load]);
+
+  const current = route[0] === 'collections' ? collections?.find((c) => c.name === route[1] || c.id === route[1]) : undefined;
+  useEffect(() => {
+    // The start page is the first collection of the user's own (not a system one).
+    if (collections && (route.length === 0 || (route[0] === 'collections' && !current))) {
+      const first = collections.find((c) => !c.system) ?? collections[0];
+      if (first) go(`/collections/${first.name}`);
+    }
+  }, [collections, current, route]);
+
+  const own = collections?.filter((c) => !c.system) ?? [];
+  const system = collections?.filter((c) => c.system) ?? [];
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="Collections">
+        <div className="brand">Dashboard</div>
+        <ul>
+          {own.map((c) => <CollectionLink key={c.id} c={c} active={c.id === current?.id} />)}
+        </ul>
+        {system.length > 0 && <p className="sidebar-heading">System</p>}
+        <ul>
+          {system.map((c) => <CollectionLink key={c.id} c={c} active={c.id === current?.id} />)}
+        </ul>
+        <div className="sidebar-foot">
+          <span className="muted" title={pb.authStore.record?.email as string | undefined}>{(pb.authStore.record?.email as string | undefined) ?? 'superuser'}</span>
+          <button type="button" className="button-small" onClick={() => pb.authStore.clear()}>Log out</button>
+        </div>
+      </nav>
+      <main className="content">
+        {error && <p className="form-error" role="alert">{error}</p>}
+        {current && <RecordsPage key={current.id} collection={current} />}
+        {collections && collections.length === 0 && <p className="muted">No collections yet.</p>}
+      </main>
+    </div>
+  );
+}
+
+function CollectionLink({ c, active }: { c: CollectionModel; active: boolean }) {
+  return (
+    <li>
+      <a href={href(`/collections/${c.name}`)} aria-current={active ? 'page' : undefined} className={active ? 'active' : undefined}>
+        {c.name}
+        {c.type !== 'base' && <span className="collection-type">{c.type}</span>}
+      </a>
+    </li>
+  );
+}

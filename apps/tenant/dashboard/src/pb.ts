@@ -1,0 +1,29 @@
+/**
+ * The dashboard's only way to its instance: the official PocketBase SDK against the page's own
+ * origin (whatever the dashboard does, an app can do with the SDK too). The superuser session
+ * is kept in localStorage under its own key.
+ */
+import PocketBase, { ClientResponseError, LocalAuthStore } from 'pocketbase';
+
+/** The client of this instance. */
+export const pb = new PocketBase(window.location.origin, new LocalAuthStore('burrow_dashboard_auth'));
+// Several lists load at once (sidebar, table): never cancel one request because of another.
+pb.autoCancellation(false);
+
+/** A failed call's message and its field errors (PocketBase's `{message, data}`). */
+export interface Failure {
+  message: string;
+  fields: Record<string, string>;
+}
+
+/** Reads a thrown SDK error (or anything else) as a Failure. */
+export function failureOf(err: unknown): Failure {
+  if (err instanceof ClientResponseError) {
+    const data = (err.response?.data ?? {}) as Record<string, { message?: string }>;
+    const fields: Record<string, string> = {};
+    for (const [name, v] of Object.entries(data)) if (v && typeof v.message === 'string') fields[name] = v.message;
+    const message = err.status === 0 ? 'The instance cannot be reached.' : String(err.response?.message || err.message);
+    return { message, fields };
+  }
+  return { message: err instanceof Error ? err.message : String(err), fields: {} };
+}

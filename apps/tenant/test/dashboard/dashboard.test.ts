@@ -1,0 +1,173 @@
+/**
+ * The admin dashboard at /_/ in Chromium (playwright-core, Debian's /usr/bin/chromium) against a
+ * real `burrow-tenant serve`: first-run superuser from the printed link, records of a collection
+ * (create with a file and see its thumbnail, edit, filter with an inline error, sort, bulk
+ * delete, live updates), log out and in, and a token handed over in the URL fragment.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import PocketBase from 'pocketbase';
+import { eventually } from '@burrow/testing';
+import { startTenant, type ServerHandle } from '../support/processes.js';
+import { twoColourPng } from '../support/uploads.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'docs', 'screenshots');
+const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dashboard', 'dist', 'index.html');
+const EMAIL = 'owner@example.com';
+const PASSWORD = 'a long password 1';
+
+describe('tenant dashboard in Chromium', { timeout: 180_000 }, () => {
+  let tenant: ServerHandle;
+  let browser: Browser;
+  let page: Page;
+  let pb: PocketBase;
+
+  const shot = async (name: string) => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  };
+  const rows = () => page.locator('tbody tr');
+
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: the bootstrap installs it (apt-get install chromium)`);
+    assert.ok(existsSync(DIST), 'the dashboard is not built: node scripts/build_dashboard.mjs');
+    tenant = await startTenant({ superuser: false });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce' });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await tenant?.stop();
+  });
+
+  test('first run: the printed link creates the first superuser and signs in', async () => {
+    const link = await eventually('installer link printed', async () => /http:\/\/\S+\/_\/#\/pbinstall\/\S+/.exec(tenant.output())?.[0], 10_000);
+    await page.goto(link);
+    await page.getByRole('heading', { name: 'Create your first superuser' }).waitFor();
+    await page.getByLabel('Email').fill(EMAIL);
+    await page.getByLabel('Password', { exact: true }).fill('short');
+    await page.getByLabel('Password again').fill('short');
+    await page.getByRole('button', { name: 'Create and log in' }).click();
+    await page.locator('.field-error').first().waitFor(); // too short: the server's field error
+    await shot('dashboard-install');
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('Password again').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create and log in' }).click();
+    await page.getByRole('navigation', { name: 'Collections' }).waitFor();
+    // the system installer account is gone; the new one is the only superuser
+    pb = new PocketBase(tenant.url);
+    await pb.collection('_superusers').authWithPassword(EMAIL, PASSWORD);
+    const superusers = await pb.collection('_superusers').getFullList();
+    assert.deepEqual(superusers.map((s) => s.email), [EMAIL]);
+  });
+
+  test('records: create with a file (thumbnail shown), edit, filter, sort, bulk delete, live updates', async () => {
+    await pb.collections.create({
+      name: 'posts', type: 'base', listRule: '', viewRule: '',
+      fields: [
+        { name: 'title', type: 'text', required: true },
+        { name: 'views', type: 'number' },
+        { name: 'published', type: 'bool' },
+        { name: 'kind', type: 'select', values: ['news', 'story'], maxSelect: 1 },
+        { name: 'meta', type: 'json' },
+        { name: 'cover', type: 'file', maxSelect: 1, mimeTypes: ['image/png'] },
+      ],
+    });
+    await page.reload();
+    await page.getByRole('link', { name: /posts/ }).click();
+    await page.getByRole('heading', { name: 'posts' }).waitFor();
+    await page.getByText('No records yet.').waitFor();
+
+    await page.getByRole('button', { name: 'New record' }).click();
+    const panel = page.getByRole('dialog');
+    await panel.getByRole('button', { name: 'Create' }).click();
+    await panel.locator('.field-error').first().waitFor(); // title is required
+    await panel.getByLabel('title *').fill('Hello');
+    await panel.getByLabel('views').fill('42');
+    await panel.getByLabel('published').check();
+    await panel.getByLabel('kind').selectOption('news');
+    await panel.getByLabel('meta').fill('{"tags": ["a"]}');
+    const png = join(tmpdir(), `dashboard-${process.pid}.png`);
+    writeFileSync(png, await twoColourPng(64, 48));
+    await panel.getByLabel('cover').setInputFiles(png);
+    await panel.getByRole('button', { name: 'Create' }).click();
+    await panel.waitFor({ state: 'detached' });
+    await rows().filter({ hasText: 'Hello' }).waitFor();
+    const [created] = await pb.collection('posts').getFullList();
+    assert.equal(created?.views, 42);
+    assert.equal(created?.published, true);
+    assert.deepEqual(created?.meta, { tags: ['a'] });
+    assert.match(String(created?.cover), /\.png$/);
+
+    // the panel of an existing record shows its file through a thumb; edit a value
+    await rows().filter({ hasText: 'Hello' }).click();
+    const thumb = page.getByRole('dialog').locator('.files img');
+    await thumb.waitFor();
+    await eventually('thumb loaded', async () => ((await thumb.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)) ? true : undefined), 10_000);
+    assert.match(String(await thumb.getAttribute('src')), /thumb=100x100/);
+    await shot('dashboard-record');
+    await page.getByRole('dialog').getByLabel('title *').fill('Hello again');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save changes' }).click();
+    await rows().filter({ hasText: 'Hello again' }).waitFor();
+
+    // live: records made elsewhere appear without a reload
+    for (const title of ['Alpha', 'Beta', 'Gamma']) await pb.collection('posts').create({ title, views: title.length });
+    await eventually('live rows', async () => ((await rows().count()) === 4 ? true : undefined), 10_000);
+
+    // filter: the language as PocketBase's, errors shown under the box
+    await page.getByLabel('Filter').fill('title ~ "a" &&');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.locator('#filter-error').waitFor();
+    await page.getByLabel('Filter').fill('views > 10');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await eventually('filtered', async () => ((await rows().count()) === 1 ? true : undefined), 5_000);
+    await page.locator('#filter-error').waitFor({ state: 'detached' });
+    await page.getByLabel('Filter').fill('');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await eventually('unfiltered', async () => ((await rows().count()) === 4 ? true : undefined), 5_000);
+
+    // sort by a column: ascending, then descending
+    await page.getByRole('button', { name: /^title/ }).click();
+    await eventually('sorted asc', async () => ((await rows().first().textContent())?.includes('Alpha') ? true : undefined), 5_000);
+    await page.getByRole('button', { name: /^title/ }).click();
+    await eventually('sorted desc', async () => ((await rows().first().textContent())?.includes('Hello again') ? true : undefined), 5_000);
+    await shot('dashboard-records');
+
+    // bulk delete two
+    page.once('dialog', (d) => void d.accept());
+    for (const title of ['Alpha', 'Beta']) await rows().filter({ hasText: title }).getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Delete selected' }).click();
+    await eventually('two deleted', async () => ((await rows().count()) === 2 ? true : undefined), 5_000);
+    assert.deepEqual((await pb.collection('posts').getFullList({ sort: 'title' })).map((r) => r.title), ['Gamma', 'Hello again']);
+  });
+
+  test('log out and back in; a token in the URL fragment signs in and leaves the URL', async () => {
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('heading', { name: 'Superuser login' }).waitFor();
+    await page.getByLabel('Email').fill(EMAIL);
+    await page.getByLabel('Password').fill('wrong password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.locator('.form-error, .field-error').first().waitFor();
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('navigation', { name: 'Collections' }).waitFor();
+
+    // the console's "Open dashboard": a superuser token in the fragment, in a fresh browser
+    const fresh = await browser.newContext();
+    const other = await fresh.newPage();
+    await other.goto(`${tenant.url}/_/#token=${encodeURIComponent(pb.authStore.token)}`);
+    await other.getByRole('navigation', { name: 'Collections' }).waitFor();
+    await eventually('token removed from the URL', async () => (other.url().includes('token=') ? undefined : true), 5_000);
+    await fresh.close();
+  });
+});
