@@ -4,6 +4,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { CollectionModel } from 'pocketbase';
+import { authActionPage } from './pages/auth_actions';
 import { InstallPage } from './pages/install';
 import { LoginPage } from './pages/login';
 import { failureOf, pb } from './pb';
@@ -18,6 +19,8 @@ const adopted = adoptFragmentToken();
 export function App() {
   const route = useRoute();
   const signedIn = useSignedIn();
+  const action = authActionPage(route);
+  if (action) return action;
   if (route[0] === 'pbinstall' && route[1] && !signedIn) return <InstallPage token={route[1]} />;
   if (!signedIn) return <LoginPage />;
   return <Shell route={route} />;

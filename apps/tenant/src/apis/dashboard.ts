@@ -19,6 +19,11 @@ const DEFAULT_DIST = ['../dashboard/dist', '../../dashboard/dist']
   .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
   .find((dir) => existsSync(join(dir, 'index.html'))) ?? fileURLToPath(new URL('../../dashboard/dist', import.meta.url));
 
+/** Whether the dashboard is built here (then pages such as the OAuth2 redirect's end live in it). */
+export function dashboardBuilt(distDir = DEFAULT_DIST): boolean {
+  return existsSync(join(distDir, 'index.html'));
+}
+
 /** It talks to its own origin; record files and thumbs are same-origin images, previews blob: URLs. */
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 

@@ -25,6 +25,7 @@ import { asText, isPlainObject } from '../tools/types/objects.js';
 import { checkAuthRule, respondWithAuth } from './auth_response.js';
 import { readBody } from './body.js';
 import { requestInfo } from './context.js';
+import { dashboardBuilt } from './dashboard.js';
 import { checkCollectionRateLimit } from './rate_limit.js';
 import { createAction } from './record_actions.js';
 import { authCollection } from './auth_collection.js';
@@ -211,11 +212,17 @@ export function bindRecordAuthOAuth2Api(app: TenantApp, server: FastifyInstance,
     return respondWithAuth(app, request, reply, signedIn, 'oauth2', data, { meta });
   });
 
-  const redirect = (_request: FastifyRequest, reply: FastifyReply, fields: Record<string, unknown>) => {
+  const redirect = (request: FastifyRequest, reply: FastifyReply, fields: Record<string, unknown>) => {
     const data = { state: asText(fields.state), code: asText(fields.code), error: asText(fields.error) };
     const ok = deliverRedirect(broker, data);
     if (!ok) app.logs.add(LogLevel.debug, 'OAuth2 redirect without a waiting client, or with an error', { state: data.state, error: data.error });
-    reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store');
+    reply.header('cache-control', 'no-store');
+    // As PocketBase: the popup ends on the dashboard's page (307 for a GET, 303 after a POST), or
+    // on a line of text when no dashboard is built.
+    if (dashboardBuilt()) {
+      return reply.redirect(`../_/#/auth/oauth2-redirect-${ok ? 'success' : 'failure'}`, request.method === 'GET' ? 307 : 303);
+    }
+    reply.header('content-type', 'text/html; charset=utf-8');
     return reply.code(200).send(ok
       ? 'Auth completed. You can close this window and go back to the app.'
       : 'Failed to authenticate. You can close this window and go back to the app to try again.');

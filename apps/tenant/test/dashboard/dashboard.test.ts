@@ -14,6 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import PocketBase from 'pocketbase';
 import { eventually } from '@burrow/testing';
 import { startTenant, type ServerHandle } from '../support/processes.js';
+import { startSmtp } from '../support/smtp.js';
 import { twoColourPng } from '../support/uploads.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -149,6 +150,61 @@ describe('tenant dashboard in Chromium', { timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Delete selected' }).click();
     await eventually('two deleted', async () => ((await rows().count()) === 2 ? true : undefined), 5_000);
     assert.deepEqual((await pb.collection('posts').getFullList({ sort: 'title' })).map((r) => r.title), ['Gamma', 'Hello again']);
+  });
+
+  test('the pages mails link to: reset a password, verify an email; the end of an OAuth2 popup', async () => {
+    const smtp = await startSmtp();
+    try {
+      await pb.settings.update({
+        meta: { appName: 'Dash Test', appURL: tenant.url, senderName: 'Dash', senderAddress: 'noreply@dash.test' },
+        smtp: { enabled: true, host: smtp.host, port: smtp.port, tls: false },
+      });
+      const guest = new PocketBase(tenant.url);
+      await pb.collection('users').create({ email: 'reader@example.com', password: 'first password', passwordConfirm: 'first password' });
+      const linkIn = async (kind: string, to = 'reader@example.com') => {
+        const mail = await smtp.next(to, 10_000).catch(async (err: unknown) => {
+          const logs = await pb.logs.getList(1, 5, { sort: '-created' });
+          throw new Error(`${String(err)}; recent logs: ${JSON.stringify(logs.items.map((l) => [l.message, l.data]))}`);
+        });
+        const link = new RegExp(`${tenant.url.replace(/[.]/g, '\\.')}/_/#/auth/${kind}/[\\w.-]+`).exec(mail.html)?.[0];
+        assert.ok(link, `a ${kind} link in: ${mail.html.slice(0, 300)}`);
+        return link;
+      };
+
+      await guest.collection('users').requestPasswordReset('reader@example.com');
+      const reset = await linkIn('confirm-password-reset');
+      const anon = await browser.newContext();
+      const p = await anon.newPage();
+      await p.goto(reset);
+      await p.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+      await p.getByLabel('New password', { exact: true }).fill('second password');
+      await p.getByLabel('New password again').fill('second password');
+      await p.getByRole('button', { name: 'Set the password' }).click();
+      await p.getByRole('heading', { name: 'Password changed' }).waitFor();
+      await guest.collection('users').authWithPassword('reader@example.com', 'second password');
+      // the same link again: refused, said on the page
+      await p.goto(`${tenant.url}/_/#/`);
+      await p.goto(reset);
+      await p.getByLabel('New password', { exact: true }).fill('third password');
+      await p.getByLabel('New password again').fill('third password');
+      await p.getByRole('button', { name: 'Set the password' }).click();
+      await p.getByText('This link is invalid or has expired.').waitFor();
+
+      // (the reset verified reader's address: a second user for the verification link)
+      await pb.collection('users').create({ email: 'second@example.com', password: 'first password', passwordConfirm: 'first password' });
+      await guest.collection('users').requestVerification('second@example.com');
+      const verify = await linkIn('confirm-verification', 'second@example.com');
+      await p.goto(verify);
+      await p.getByRole('heading', { name: 'Email verified' }).waitFor();
+      assert.equal((await pb.collection('users').getFirstListItem('email = "second@example.com"')).verified, true);
+
+      // an OAuth2 popup whose state nobody waits for ends on the failure page
+      await p.goto(`${tenant.url}/api/oauth2-redirect?state=nobody&code=x`);
+      await p.getByRole('heading', { name: 'Sign-in failed' }).waitFor();
+      await anon.close();
+    } finally {
+      await smtp.close();
+    }
   });
 
   test('log out and back in; a token in the URL fragment signs in and leaves the URL', async () => {
