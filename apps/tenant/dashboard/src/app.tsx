@@ -4,6 +4,8 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { CollectionModel } from 'pocketbase';
+import { CollectionPanel } from './collections/collection_panel';
+import { ImportExportPage } from './collections/import_export';
 import { authActionPage } from './pages/auth_actions';
 import { InstallPage } from './pages/install';
 import { LoginPage } from './pages/login';
@@ -29,6 +31,7 @@ export function App() {
 function Shell({ route }: { route: string[] }) {
   const [collections, setCollections] = useState<CollectionModel[]>();
   const [error, setError] = useState<string>();
+  const [editing, setEditing] = useState<CollectionModel | 'new'>();
   const load = useCallback(async () => {
     try {
       setCollections(await pb.collections.getFullList({ sort: 'name' }));
@@ -46,11 +49,18 @@ function Shell({ route }: { route: string[] }) {
   const current = route[0] === 'collections' ? collections?.find((c) => c.name === route[1] || c.id === route[1]) : undefined;
   useEffect(() => {
     // The start page is the first collection of the user's own (not a system one).
-    if (collections && (route.length === 0 || (route[0] === 'collections' && !current))) {
+    if (collections && (route.length === 0 || (route[0] === 'collections' && !current && !editing))) {
       const first = collections.find((c) => !c.system) ?? collections[0];
       if (first) go(`/collections/${first.name}`);
     }
-  }, [collections, current, route]);
+  }, [collections, current, route, editing]);
+
+  const saved = async (c?: CollectionModel) => {
+    setEditing(undefined);
+    await load();
+    if (c) go(`/collections/${c.name}`);
+    else go('/');
+  };
 
   const own = collections?.filter((c) => !c.system) ?? [];
   const system = collections?.filter((c) => c.system) ?? [];
@@ -58,6 +68,7 @@ function Shell({ route }: { route: string[] }) {
     <div className="shell">
       <nav className="sidebar" aria-label="Collections">
         <div className="brand">Dashboard</div>
+        <button type="button" className="button-small" onClick={() => setEditing('new')}>New collection</button>
         <ul>
           {own.map((c) => <CollectionLink key={c.id} c={c} active={c.id === current?.id} />)}
         </ul>
@@ -65,6 +76,7 @@ function Shell({ route }: { route: string[] }) {
         <ul>
           {system.map((c) => <CollectionLink key={c.id} c={c} active={c.id === current?.id} />)}
         </ul>
+        <a href={href('/import-export')} className={route[0] === 'import-export' ? 'active' : undefined}>Import / export</a>
         <div className="sidebar-foot">
           <span className="muted" title={pb.authStore.record?.email as string | undefined}>{(pb.authStore.record?.email as string | undefined) ?? 'superuser'}</span>
           <button type="button" className="button-small" onClick={() => pb.authStore.clear()}>Log out</button>
@@ -72,7 +84,12 @@ function Shell({ route }: { route: string[] }) {
       </nav>
       <main className="content">
         {error && <p className="form-error" role="alert">{error}</p>}
-        {current && <RecordsPage key={current.id} collection={current} />}
+        {route[0] === 'import-export' && <ImportExportPage onImported={() => void load()} />}
+        {current && <RecordsPage key={current.id} collection={current} onEdit={() => setEditing(current)} />}
+        {editing && collections && (
+          <CollectionPanel key={editing === 'new' ? 'panel-new' : `panel-${editing.id}`} collection={editing === 'new' ? undefined : editing} collections={collections}
+            onClose={() => setEditing(undefined)} onSaved={(c) => void saved(c)} />
+        )}
         {collections && collections.length === 0 && <p className="muted">No collections yet.</p>}
       </main>
     </div>

@@ -16,12 +16,25 @@ export interface Failure {
   fields: Record<string, string>;
 }
 
+/**
+ * PocketBase's nested field errors (`{fields: {2: {name: {code, message}}}}`) as dotted paths
+ * (`fields.2.name`), each with its message.
+ */
+export function flattenErrors(data: unknown, prefix = '', out: Record<string, string> = {}): Record<string, string> {
+  if (typeof data !== 'object' || data === null) return out;
+  const record = data as Record<string, unknown>;
+  if (typeof record.message === 'string' && typeof record.code === 'string') {
+    out[prefix] = record.message;
+    return out;
+  }
+  for (const [key, value] of Object.entries(record)) flattenErrors(value, prefix ? `${prefix}.${key}` : key, out);
+  return out;
+}
+
 /** Reads a thrown SDK error (or anything else) as a Failure. */
 export function failureOf(err: unknown): Failure {
   if (err instanceof ClientResponseError) {
-    const data = (err.response?.data ?? {}) as Record<string, { message?: string }>;
-    const fields: Record<string, string> = {};
-    for (const [name, v] of Object.entries(data)) if (v && typeof v.message === 'string') fields[name] = v.message;
+    const fields = flattenErrors(err.response?.data ?? {});
     const message = err.status === 0 ? 'The instance cannot be reached.' : String(err.response?.message || err.message);
     return { message, fields };
   }

@@ -29,6 +29,8 @@ describe('tenant dashboard in Chromium', { timeout: 180_000 }, () => {
   let browser: Browser;
   let page: Page;
   let pb: PocketBase;
+  /** Uncaught errors in the page: each one is a bug (checked at the end). */
+  const pageErrors: string[] = [];
 
   const shot = async (name: string) => {
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -44,6 +46,7 @@ describe('tenant dashboard in Chromium', { timeout: 180_000 }, () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce' });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
+    page.on('pageerror', (err) => pageErrors.push(err.message));
   });
 
   after(async () => {
@@ -152,6 +155,92 @@ describe('tenant dashboard in Chromium', { timeout: 180_000 }, () => {
     assert.deepEqual((await pb.collection('posts').getFullList({ sort: 'title' })).map((r) => r.title), ['Gamma', 'Hello again']);
   });
 
+  test('collections: create with fields and rules, a rule checked by the server, completion, an index, a view, import and export, delete', async () => {
+    await page.getByRole('button', { name: 'New collection' }).click();
+    const panel = page.getByRole('dialog');
+    await panel.getByLabel('Name', { exact: true }).fill('notes');
+    const addField = async (type: string, name: string) => {
+      await panel.getByLabel('New field type').selectOption(type);
+      await panel.getByRole('button', { name: 'Add field' }).click();
+      const rows = panel.locator('.field-row');
+      const last = rows.nth((await rows.count()) - 1);
+      await last.getByRole('textbox').first().fill(name);
+      return last;
+    };
+    const title = await addField('text', 'title');
+    await title.getByLabel('Required').check();
+    const mood = await addField('select', 'mood');
+    await mood.getByLabel('Values').fill('happy, sad');
+    await addField('number', 'score');
+    await shot('dashboard-collection');
+    await panel.getByRole('tab', { name: 'API rules' }).click();
+    const rule = (label: string) => panel.getByRole('group', { name: label });
+    await rule('List and search').getByLabel('Everyone').check();
+    await rule('View').getByLabel('Everyone').check();
+    await rule('Create').getByLabel('Expression').check();
+    // completion: typing the start of a name offers it; Enter takes it
+    const create = panel.getByLabel('Create expression');
+    await create.fill('');
+    await create.pressSequentially('@request.au');
+    await panel.getByRole('option', { name: '@request.auth.id' }).waitFor();
+    await create.press('Enter');
+    await create.pressSequentially(' != ""');
+    assert.equal(await create.inputValue(), '@request.auth.id != ""');
+    await shot('dashboard-rules');
+    await panel.getByRole('button', { name: 'Create' }).click();
+    await panel.waitFor({ state: 'detached' });
+    await page.getByRole('heading', { name: 'notes' }).waitFor();
+    const guest = new PocketBase(tenant.url);
+    assert.equal((await guest.collection('notes').getList()).totalItems, 0, 'guests may list');
+    await assert.rejects(guest.collection('notes').create({ title: 'x' }), (e: { status?: number }) => e.status === 400, 'guests may not create');
+    const saved = await pb.collections.getOne('notes');
+    assert.deepEqual(saved.fields.filter((f) => !f.system).map((f) => [f.name, f.type, f.required === true]), [['created', 'autodate', false], ['updated', 'autodate', false], ['title', 'text', true], ['mood', 'select', false], ['score', 'number', false]]);
+
+    // a rule the server refuses: its message under the rule, nothing saved; then lock the list
+    await page.getByRole('button', { name: 'Edit collection' }).click();
+    await panel.getByRole('tab', { name: 'API rules' }).click();
+    await rule('List and search').getByLabel('Expression').check();
+    await panel.getByLabel('List and search expression').fill('title ~');
+    await panel.getByRole('button', { name: 'Save changes' }).click();
+    await rule('List and search').locator('.field-error').waitFor();
+    assert.equal((await pb.collections.getOne('notes')).listRule, '', 'nothing saved');
+    await rule('List and search').getByLabel('Superusers only').check();
+    await panel.getByRole('tab', { name: 'Indexes' }).click();
+    await panel.getByRole('button', { name: 'Add index' }).click();
+    await panel.getByLabel('Index 1', { exact: true }).fill('CREATE INDEX `idx_notes_title` ON `notes` (`title`)');
+    await panel.getByRole('button', { name: 'Save changes' }).click();
+    await panel.waitFor({ state: 'detached' });
+    await assert.rejects(guest.collection('notes').getList(), (e: { status?: number }) => e.status === 403, 'a locked list refuses guests');
+    assert.deepEqual((await pb.collections.getOne('notes')).indexes, ['CREATE INDEX `idx_notes_title` ON `notes` (`title`)']);
+
+    // a view collection from a query; its records show
+    await pb.collection('notes').create({ title: 'in the view', mood: 'happy', score: 3 });
+    await page.getByRole('button', { name: 'New collection' }).click();
+    await panel.getByLabel('Name', { exact: true }).fill('notes_view');
+    await panel.getByLabel('Type', { exact: true }).selectOption('view');
+    await panel.getByLabel('SELECT query').fill('SELECT id, title, score FROM notes');
+    await panel.getByRole('button', { name: 'Create' }).click();
+    await panel.waitFor({ state: 'detached' });
+    await page.getByRole('heading', { name: 'notes_view' }).waitFor();
+    await rows().filter({ hasText: 'in the view' }).waitFor();
+
+    // export shows the collections; an import adds one
+    await page.getByRole('link', { name: 'Import / export' }).click();
+    await eventually('export', async () => ((await page.getByLabel('Exported collections').inputValue()).includes('"notes_view"') ? true : undefined), 5_000);
+    await page.getByLabel('Collections to import').fill(JSON.stringify([{ name: 'imported', type: 'base', fields: [{ name: 'label', type: 'text' }] }]));
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByRole('status').filter({ hasText: 'Imported 1 collection' }).waitFor();
+    await page.getByRole('link', { name: 'imported' }).waitFor();
+
+    // delete, confirmed by typing the name
+    await page.getByRole('link', { name: 'imported' }).click();
+    await page.getByRole('button', { name: 'Edit collection' }).click();
+    page.once('dialog', (d) => void d.accept('imported'));
+    await panel.getByRole('button', { name: 'Delete collection' }).click();
+    await page.getByRole('link', { name: 'imported' }).waitFor({ state: 'detached' });
+    await assert.rejects(pb.collections.getOne('imported'), (e: { status?: number }) => e.status === 404);
+  });
+
   test('the pages mails link to: reset a password, verify an email; the end of an OAuth2 popup', async () => {
     const smtp = await startSmtp();
     try {
@@ -225,5 +314,9 @@ describe('tenant dashboard in Chromium', { timeout: 180_000 }, () => {
     await other.getByRole('navigation', { name: 'Collections' }).waitFor();
     await eventually('token removed from the URL', async () => (other.url().includes('token=') ? undefined : true), 5_000);
     await fresh.close();
+  });
+
+  test('no uncaught error in the page all along', () => {
+    assert.deepEqual(pageErrors, []);
   });
 });

@@ -13,7 +13,7 @@ import { RecordPanel } from './record_panel';
 const PER_PAGE = 40;
 
 /** The records page. */
-export function RecordsPage({ collection }: { collection: CollectionModel }) {
+export function RecordsPage({ collection, onEdit }: { collection: CollectionModel; onEdit(): void }) {
   const [page, setPage] = useState(1);
   const [sort, setSort] = useState('');
   const [filter, setFilter] = useState('');
@@ -104,6 +104,7 @@ export function RecordsPage({ collection }: { collection: CollectionModel }) {
       <header className="page-head">
         <h1 id="records-title">{collection.name}</h1>
         <span className="muted">{result ? `${result.totalItems} record${result.totalItems === 1 ? '' : 's'}` : ''}</span>
+        <button type="button" className="button-small" onClick={onEdit}>Edit collection</button>
         {collection.type !== 'view' && <button type="button" className="button-primary" onClick={() => setEditing('new')}>New record</button>}
       </header>
       <form className="filter" onSubmit={submitFilter} role="search">
