@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import PocketBase from 'pocketbase';
 import { openControlDb } from '@burrow/db';
-import { eventually as pollUntil, freePort, resolveLocalhostSubdomains } from '@burrow/testing';
+import { eventually as pollUntil, freePort, resolveLocalhostSubdomains, unnamedControls } from '@burrow/testing';
 // @ts-expect-error: plain ESM launcher script without type declarations
 import { startStack } from '../scripts/stack.mjs';
 
@@ -54,16 +54,7 @@ async function shot(name: string): Promise<void> {
 
 /** Every visible control of the screen has an accessible name (label, aria-label or text). */
 async function assertLabelled(screen: string): Promise<void> {
-  // A string, not a function: the test runner's transform would add helpers the page lacks.
-  const unnamed = (await page.evaluate(`[...document.querySelectorAll('input, select, textarea, button, a[href], [role="button"]')]
-    .filter((el) => el.offsetParent !== null || el.closest('dialog[open]') !== null)
-    .filter((el) => {
-      if (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.getAttribute('title')) return false;
-      if (el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement) return !el.labels || el.labels.length === 0;
-      return (el.textContent || '').trim() === '' && el.querySelector('img[alt]:not([alt=""])') === null;
-    })
-    .map((el) => el.outerHTML.slice(0, 120))`)) as string[];
-  assert.deepEqual(unnamed, [], `${screen}: controls without an accessible name`);
+  assert.deepEqual(await unnamedControls(page), [], `${screen}: controls without an accessible name`);
 }
 
 /**

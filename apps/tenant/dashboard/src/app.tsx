@@ -7,6 +7,9 @@ import type { CollectionModel } from 'pocketbase';
 import { CollectionPanel } from './collections/collection_panel';
 import { ImportExportPage } from './collections/import_export';
 import { authActionPage } from './pages/auth_actions';
+import { BackupsPage } from './settings/backups_page';
+import { LogsPage } from './settings/logs_page';
+import { SettingsPage } from './settings/settings_page';
 import { InstallPage } from './pages/install';
 import { LoginPage } from './pages/login';
 import { failureOf, pb } from './pb';
@@ -32,6 +35,10 @@ function Shell({ route }: { route: string[] }) {
   const [collections, setCollections] = useState<CollectionModel[]>();
   const [error, setError] = useState<string>();
   const [editing, setEditing] = useState<CollectionModel | 'new'>();
+  // At phone width the sidebar folds into a menu, closed again by any navigation.
+  const [menuOpen, setMenuOpen] = useState(false);
+  const routeKey = route.join('/');
+  useEffect(() => setMenuOpen(false), [routeKey]);
   const load = useCallback(async () => {
     try {
       setCollections(await pb.collections.getFullList({ sort: 'name' }));
@@ -66,8 +73,12 @@ function Shell({ route }: { route: string[] }) {
   const system = collections?.filter((c) => c.system) ?? [];
   return (
     <div className="shell">
-      <nav className="sidebar" aria-label="Collections">
-        <div className="brand">Dashboard</div>
+      <nav className={`sidebar${menuOpen ? ' open' : ''}`} aria-label="Collections">
+        <div className="brand">
+          Dashboard
+          <button type="button" className="button-small menu-toggle" aria-expanded={menuOpen} onClick={() => setMenuOpen((o) => !o)}>Menu</button>
+        </div>
+        <div className="nav-body">
         <button type="button" className="button-small" onClick={() => setEditing('new')}>New collection</button>
         <ul>
           {own.map((c) => <CollectionLink key={c.id} c={c} active={c.id === current?.id} />)}
@@ -76,15 +87,24 @@ function Shell({ route }: { route: string[] }) {
         <ul>
           {system.map((c) => <CollectionLink key={c.id} c={c} active={c.id === current?.id} />)}
         </ul>
-        <a href={href('/import-export')} className={route[0] === 'import-export' ? 'active' : undefined}>Import / export</a>
+        <p className="sidebar-heading">Instance</p>
+        <ul>
+          {([['logs', 'Logs'], ['backups', 'Backups'], ['settings', 'Settings'], ['import-export', 'Import / export']] as const).map(([path, label]) => (
+            <li key={path}><a href={href(`/${path}`)} aria-current={route[0] === path ? 'page' : undefined} className={route[0] === path ? 'active' : undefined}>{label}</a></li>
+          ))}
+        </ul>
         <div className="sidebar-foot">
           <span className="muted" title={pb.authStore.record?.email as string | undefined}>{(pb.authStore.record?.email as string | undefined) ?? 'superuser'}</span>
           <button type="button" className="button-small" onClick={() => pb.authStore.clear()}>Log out</button>
+        </div>
         </div>
       </nav>
       <main className="content">
         {error && <p className="form-error" role="alert">{error}</p>}
         {route[0] === 'import-export' && <ImportExportPage onImported={() => void load()} />}
+        {route[0] === 'settings' && <SettingsPage />}
+        {route[0] === 'backups' && <BackupsPage />}
+        {route[0] === 'logs' && <LogsPage />}
         {current && <RecordsPage key={current.id} collection={current} onEdit={() => setEditing(current)} />}
         {editing && collections && (
           <CollectionPanel key={editing === 'new' ? 'panel-new' : `panel-${editing.id}`} collection={editing === 'new' ? undefined : editing} collections={collections}

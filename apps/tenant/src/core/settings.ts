@@ -94,7 +94,11 @@ export function mergeSettings(current: Settings, patch: unknown): Settings {
   const errors: ErrorData = {};
   const merged = mergeInto(structuredClone(current) as unknown as Record<string, unknown>, patch, errors);
   if (Object.keys(errors).length > 0) throw new ValidationError(errors, 'An error occurred while validating the submitted data.');
-  return merged as unknown as Settings;
+  const settings = merged as unknown as Settings;
+  // A rule's missing fields are their zero values, as Go's JSON decoding gives PocketBase
+  // (an omitted audience is "", everyone).
+  settings.rateLimits.rules = settings.rateLimits.rules.map((r) => (isPlainObject(r) ? { label: r.label ?? '', audience: r.audience ?? '', duration: r.duration ?? 0, maxRequests: r.maxRequests ?? 0 } : r));
+  return settings;
 }
 
 function mergeInto(target: Record<string, unknown>, patch: Record<string, unknown>, errors: ErrorData): Record<string, unknown> {

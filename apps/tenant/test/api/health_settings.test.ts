@@ -32,6 +32,11 @@ scenarios(fx, [
     afterTest: (app) => assert.equal(app.settings.get().meta.appName, 'Acme'),
   },
   {
+    name: 'a rate limit rule without an audience is for everyone (zero value, as PocketBase)', method: 'PATCH', url: '/api/settings', get headers() { return su(); },
+    body: { rateLimits: { rules: [{ label: '/api/', duration: 1, maxRequests: 5 }] } }, expectedStatus: 200,
+    expectedContent: ['"label":"/api/"', '"audience":""'], notExpectedContent: ['"audience":{"code"'],
+  },
+  {
     name: 'settings patch with wrong json types', method: 'PATCH', url: '/api/settings', get headers() { return su(); },
     body: { meta: 'x', batch: { enabled: 'yes' } }, expectedStatus: 400, expectedContent: ['"meta":{"code":"validation_invalid_value"'],
   },

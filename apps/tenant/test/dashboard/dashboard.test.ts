@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import PocketBase from 'pocketbase';
-import { eventually } from '@burrow/testing';
+import { eventually, unnamedControls } from '@burrow/testing';
 import { startTenant, type ServerHandle } from '../support/processes.js';
 import { startSmtp } from '../support/smtp.js';
 import { twoColourPng } from '../support/uploads.js';
@@ -296,6 +296,156 @@ describe('tenant dashboard in Chromium', { timeout: 180_000 }, () => {
     }
   });
 
+  test('settings (with a test mail), backups (make, list, download, delete), logs (chart, filter, detail)', async () => {
+    const smtp = await startSmtp();
+    try {
+      await page.getByRole('link', { name: 'Settings' }).click();
+      const app = page.getByRole('form', { name: 'Application' });
+      await app.getByLabel('Application name').fill('Dashboard Test App');
+      await app.getByRole('button', { name: 'Save' }).click();
+      await app.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      assert.equal(((await pb.settings.getAll()) as { meta: { appName: string } }).meta.appName, 'Dashboard Test App');
+      const mail = page.getByRole('form', { name: 'Mail (SMTP)' });
+      await mail.getByLabel('Host').fill(smtp.host);
+      await mail.getByLabel('Port', { exact: true }).fill(String(smtp.port));
+      await mail.getByLabel('Send mail through this SMTP server').check();
+      await mail.getByLabel('TLS from the start (port 465)').uncheck();
+      await mail.getByRole('button', { name: 'Save' }).click();
+      await mail.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      await mail.getByLabel('Send a test mail to').fill('inbox@example.com');
+      await mail.getByRole('button', { name: 'Send test mail' }).click();
+      await mail.getByRole('status').filter({ hasText: 'Sent to inbox@example.com.' }).waitFor();
+      assert.ok((await smtp.next('inbox@example.com', 10_000)).subject.length > 0);
+      const limits = page.getByRole('form', { name: 'Rate limits' });
+      await limits.getByLabel(/Rules/).fill('[{"label": "/api/", "maxRequests": 0, "duration": 1}]');
+      await limits.getByRole('button', { name: 'Save' }).click();
+      await limits.locator('.form-error').filter({ hasText: 'maxRequests' }).waitFor(); // the server's reason
+      assert.match(await limits.getByLabel(/Rules/).inputValue(), /"maxRequests": 0/, 'the text stays as typed');
+      await shot('dashboard-settings');
+
+      await page.getByRole('link', { name: 'Backups' }).click();
+      await page.getByText('No backups yet.').waitFor();
+      await page.getByLabel('Backup name (optional)').fill('dash_backup.zip');
+      await page.getByRole('button', { name: 'Back up now' }).click();
+      await page.locator('[data-backup="dash_backup.zip"]').waitFor({ timeout: 30_000 });
+      const download = page.waitForEvent('download');
+      await page.locator('[data-backup="dash_backup.zip"]').getByRole('button', { name: 'Download' }).click();
+      const archive = await download;
+      assert.equal(archive.suggestedFilename(), 'dash_backup.zip');
+      // the downloaded archive uploaded under another name, then restored: the server restarts onto it
+      const copy = join(tmpdir(), `dash_copy_${process.pid}.zip`);
+      await archive.saveAs(copy);
+      await page.getByLabel('Upload a backup (zip)').setInputFiles(copy);
+      await page.locator(`[data-backup="dash_copy_${process.pid}.zip"]`).waitFor({ timeout: 30_000 });
+      const before = (await pb.collection('posts').getFullList()).length;
+      await pb.collection('posts').create({ title: 'after the backup' });
+      page.once('dialog', (d) => void d.accept());
+      await page.getByRole('button', { name: `Restore dash_copy_${process.pid}.zip` }).click();
+      await page.getByRole('status').filter({ hasText: 'Restoring' }).waitFor();
+      await eventually('restored data served', async () => {
+        const n = await pb.collection('posts').getFullList().then((l) => l.length).catch(() => -1);
+        return n === before ? true : undefined;
+      }, 30_000);
+      page.once('dialog', (d) => void d.accept());
+      await page.getByRole('button', { name: 'Delete dash_backup.zip' }).click();
+      await page.locator('[data-backup="dash_backup.zip"]').waitFor({ state: 'detached' });
+
+      await page.getByRole('link', { name: 'Logs' }).click();
+      await page.locator('svg.chart rect').first().waitFor();
+      await page.getByLabel('Filter logs').fill('data.status >= 400');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await eventually('only failed requests', async () => {
+        const statuses = await page.locator('[data-log] td:nth-child(3)').allTextContents();
+        return statuses.length > 0 && statuses.every((st) => Number(st) >= 400) ? true : undefined;
+      }, 5_000);
+      await page.locator('[data-log]').first().click();
+      await page.getByRole('dialog').locator('.log-data').waitFor();
+      await shot('dashboard-logs');
+      await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+      await page.getByLabel('Filter logs').fill('data.status >=');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.locator('.field-error').waitFor();
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  test('users: a relation picked by search, a column hidden, a password reset sent, impersonation', async () => {
+    const smtp = await startSmtp();
+    try {
+      await pb.settings.update({ smtp: { enabled: true, host: smtp.host, port: smtp.port, tls: false } });
+      const ada = await pb.collection('users').create({ email: 'ada@example.com', name: 'Ada Lovelace', password: 'password 123', passwordConfirm: 'password 123' });
+      await pb.collection('users').create({ email: 'alan@example.com', name: 'Alan Turing', password: 'password 123', passwordConfirm: 'password 123' });
+      const users = await pb.collections.getOne('users');
+      await pb.collections.create({ name: 'letters', type: 'base', listRule: '', fields: [{ name: 'subject', type: 'text' }, { name: 'author', type: 'relation', collectionId: users.id, maxSelect: 1 }] });
+      await page.reload();
+      await page.getByRole('link', { name: /^letters/ }).click();
+      await page.getByRole('button', { name: 'New record' }).click();
+      const panel = page.getByRole('dialog');
+      await panel.getByLabel('subject').fill('On engines');
+      await panel.getByRole('button', { name: 'Pick' }).click();
+      await panel.getByLabel('Search users').fill('Lovelace');
+      // one related record at most: picking it closes the picker and fills the input
+      await panel.getByRole('checkbox', { name: /Ada Lovelace/ }).click();
+      assert.equal(await panel.getByLabel('author').inputValue(), ada.id);
+      await panel.getByRole('button', { name: 'Create' }).click();
+      await panel.waitFor({ state: 'detached' });
+      assert.equal((await pb.collection('letters').getFirstListItem('subject = "On engines"')).author, ada.id);
+
+      // a hidden column stays hidden after a reload (this browser remembers it)
+      await page.getByRole('button', { name: 'Columns' }).click();
+      await page.getByRole('group', { name: 'Columns shown' }).getByLabel('author').uncheck();
+      await page.getByRole('columnheader', { name: /^author/ }).waitFor({ state: 'detached' });
+      await page.reload();
+      await page.getByRole('columnheader', { name: /^subject/ }).waitFor();
+      assert.equal(await page.getByRole('columnheader', { name: /^author/ }).count(), 0);
+
+      await page.getByRole('link', { name: /^users/ }).click();
+      await rows().filter({ hasText: 'ada@example.com' }).click();
+      const userPanel = page.getByRole('dialog');
+      await userPanel.getByRole('button', { name: 'Send password reset' }).click();
+      await userPanel.getByRole('status').filter({ hasText: 'password reset mail was sent' }).waitFor();
+      assert.match((await smtp.next('ada@example.com', 10_000)).html, /confirm-password-reset/);
+      await userPanel.getByRole('button', { name: 'Impersonate (1 hour)' }).click();
+      const token = await userPanel.getByLabel(/Token of ada@example.com/).inputValue();
+      const asAda = new PocketBase(tenant.url);
+      asAda.authStore.save(token, null);
+      // as PocketBase: an impersonation token is not refreshable, a refresh answers it unchanged
+      assert.equal((await asAda.collection('users').authRefresh()).token, token);
+      assert.equal((await asAda.collection('users').getOne(ada.id)).email, 'ada@example.com');
+      assert.equal(pb.authStore.isSuperuser, true);
+      await shot('dashboard-user');
+      await userPanel.getByRole('button', { name: 'Close' }).click();
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  test('MFA: a second factor by mailed code completes a superuser login', async () => {
+    const smtp = await startSmtp();
+    try {
+      await pb.settings.update({ smtp: { enabled: true, host: smtp.host, port: smtp.port, tls: false } });
+      await pb.collections.update('_superusers', { mfa: { enabled: true, duration: 600 }, otp: { enabled: true, duration: 300, length: 6 } });
+      const fresh = await browser.newContext();
+      const p = await fresh.newPage();
+      await p.goto(`${tenant.url}/_/`);
+      await p.getByLabel('Email').fill(EMAIL);
+      await p.getByLabel('Password').fill(PASSWORD);
+      await p.getByRole('button', { name: 'Log in' }).click();
+      await p.getByRole('heading', { name: 'Enter the code' }).waitFor();
+      const mail = await smtp.next(EMAIL, 10_000);
+      const code = /\b(\d{6})\b/.exec(mail.html)?.[1];
+      assert.ok(code, 'a code in the mail');
+      await p.getByRole('textbox', { name: 'Code' }).fill(code);
+      await p.getByRole('button', { name: 'Log in' }).click();
+      await p.getByRole('navigation', { name: 'Collections' }).waitFor();
+      await fresh.close();
+    } finally {
+      await pb.collections.update('_superusers', { mfa: { enabled: false }, otp: { enabled: false } });
+      await smtp.close();
+    }
+  });
+
   test('log out and back in; a token in the URL fragment signs in and leaves the URL', async () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('heading', { name: 'Superuser login' }).waitFor();
@@ -314,6 +464,67 @@ describe('tenant dashboard in Chromium', { timeout: 180_000 }, () => {
     await other.getByRole('navigation', { name: 'Collections' }).waitFor();
     await eventually('token removed from the URL', async () => (other.url().includes('token=') ? undefined : true), 5_000);
     await fresh.close();
+  });
+
+  test('every control is labelled; the keyboard alone logs in; it reads at phone width', async () => {
+    for (const path of ['/collections/posts', '/settings', '/backups', '/logs', '/import-export']) {
+      await page.goto(`${tenant.url}/_/#${path}`);
+      await page.locator('main h1').first().waitFor();
+      assert.deepEqual(await unnamedControls(page), [], `${path}: controls without an accessible name`);
+    }
+    await page.goto(`${tenant.url}/_/#/collections/posts`);
+    await rows().first().click();
+    await page.getByRole('dialog').waitFor();
+    assert.deepEqual(await unnamedControls(page), [], 'record panel');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Edit collection' }).click();
+    await page.getByRole('dialog').waitFor();
+    assert.deepEqual(await unnamedControls(page), [], 'collection panel');
+    await page.keyboard.press('Escape');
+
+    const keyboard = await browser.newContext();
+    const k = await keyboard.newPage();
+    await k.goto(`${tenant.url}/_/`);
+    await k.getByRole('heading', { name: 'Superuser login' }).waitFor();
+    await k.keyboard.type(EMAIL); // the email field has the focus
+    await k.keyboard.press('Tab');
+    await k.keyboard.type(PASSWORD);
+    await k.keyboard.press('Enter');
+    await k.getByRole('navigation', { name: 'Collections' }).waitFor();
+    await keyboard.close();
+
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'light' });
+    const m = await phone.newPage();
+    await m.goto(`${tenant.url}/_/#token=${encodeURIComponent(pb.authStore.token)}`);
+    await m.getByRole('navigation', { name: 'Collections' }).waitFor();
+    await m.goto(`${tenant.url}/_/#/collections/posts`);
+    await m.getByRole('heading', { name: 'posts' }).waitFor();
+    const overflow = await m.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    assert.ok(Number(overflow) <= 0, `the page scrolls sideways by ${String(overflow)} px at 390 px`);
+    await m.screenshot({ path: join(SCREENSHOTS, 'dashboard-phone.png'), fullPage: false });
+    await phone.close();
+  });
+
+  test('first run on the machine itself: without the link, the dashboard offers to create the first superuser', async () => {
+    const other = await startTenant({ superuser: false });
+    const ctx = await browser.newContext();
+    try {
+      const p = await ctx.newPage();
+      await p.goto(`${other.url}/_/`);
+      await p.getByRole('heading', { name: 'Create your first superuser' }).waitFor();
+      await p.getByLabel('Email').fill('local@example.com');
+      await p.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await p.getByLabel('Password again').fill(PASSWORD);
+      await p.getByRole('button', { name: 'Create and log in' }).click();
+      await p.getByRole('navigation', { name: 'Collections' }).waitFor();
+      const client = new PocketBase(other.url);
+      await client.collection('_superusers').authWithPassword('local@example.com', PASSWORD);
+      assert.deepEqual((await client.collection('_superusers').getFullList()).map((r) => r.email), ['local@example.com']);
+    } finally {
+      await ctx.close();
+      await other.stop();
+    }
   });
 
   test('no uncaught error in the page all along', () => {

@@ -7,6 +7,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import type { CollectionModel } from 'pocketbase';
 import { Field, FormError } from '../components/field';
+import { Panel } from '../components/panel';
 import { useAction } from '../hooks';
 import { pb } from '../pb';
 import { FieldRow } from './field_row';
@@ -107,14 +108,8 @@ export function CollectionPanel({ collection, collections, onClose, onSaved }: {
 
   const setField = (i: number, f: FieldDraft) => setDraft((d) => ({ ...d, fields: d.fields.map((x, j) => (j === i ? f : x)) }));
   return (
-    <div className="panel-backdrop" onClick={onClose}>
-      <aside className="panel wide" role="dialog" aria-modal="true" aria-labelledby="collection-title" onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => { if (e.key === 'Escape') onClose(); }}>
+    <Panel title={collection ? `Edit ${collection.name}` : 'New collection'} wide onClose={onClose}>
         <form onSubmit={save} noValidate>
-          <header className="panel-head">
-            <h2 id="collection-title">{collection ? `Edit ${collection.name}` : 'New collection'}</h2>
-            <button type="button" className="button-small" onClick={onClose} aria-label="Close">✕</button>
-          </header>
           <div className="row">
             <Field label="Name" value={draft.name} onChange={(e) => setDraft((d) => ({ ...d, name: e.target.value }))} error={errors.name} spellCheck={false} autoFocus={!collection} />
             <div className="field">
@@ -185,7 +180,6 @@ export function CollectionPanel({ collection, collections, onClose, onSaved }: {
             {collection && !collection.system && <button type="button" className="button-small button-danger" disabled={busy} onClick={remove}>Delete collection</button>}
           </div>
         </form>
-      </aside>
-    </div>
+    </Panel>
   );
 }

@@ -1,7 +1,8 @@
 /**
  * First run: the link `burrow-tenant serve` prints (`#/pbinstall/<token>`) carries the system
  * superuser's short-lived token; with it the first real superuser is created through the
- * records API, then signed in (the system one is deleted by the server).
+ * records API, then signed in (the system one is deleted by the server). Without a token (the
+ * dashboard opened on the machine itself), the loopback installer route creates it.
  */
 import { useState, type FormEvent } from 'react';
 import { Field, FormError } from '../components/field';
@@ -10,7 +11,7 @@ import { pb } from '../pb';
 import { go } from '../router';
 
 /** The installer screen. */
-export function InstallPage({ token }: { token: string }) {
+export function InstallPage({ token }: { token?: string }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
@@ -19,10 +20,9 @@ export function InstallPage({ token }: { token: string }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void run(async () => {
-      await pb.collection('_superusers').create(
-        { email: email.trim(), password, passwordConfirm: confirm },
-        { headers: { Authorization: token } },
-      );
+      const body = { email: email.trim(), password, passwordConfirm: confirm };
+      if (token) await pb.collection('_superusers').create(body, { headers: { Authorization: token } });
+      else await pb.send('/api/_burrow/installer', { method: 'POST', body });
       await pb.collection('_superusers').authWithPassword(email.trim(), password);
       go('/');
     });

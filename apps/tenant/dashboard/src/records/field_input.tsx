@@ -3,9 +3,10 @@
  * (one or many), json (checked as it is typed), relation (record ids), file (upload with a
  * preview of what is kept, via thumbs), password. Values are kept as the form will send them.
  */
-import { useId, type ReactElement } from 'react';
+import { useId, useState, type ReactElement } from 'react';
 import type { CollectionField, RecordModel } from 'pocketbase';
 import { pb } from '../pb';
+import { RelationPicker } from './relation_picker';
 
 /** A field's value in the form. */
 export type FormValue = string | number | boolean | string[] | File[] | null;
@@ -75,10 +76,7 @@ export function FieldInput({ field, record, value, error, onChange }: FieldInput
       input = <input type="datetime-local" {...common} readOnly={readOnly} value={typeof value === 'string' ? toLocalInput(value) : ''} onChange={(e) => onChange(e.target.value ? `${e.target.value.replace('T', ' ')}:00.000Z` : '')} />;
       break;
     case 'relation':
-      input = <input type="text" {...common} placeholder={Number(field.maxSelect ?? 1) > 1 ? 'record ids, separated by commas' : 'a record id'} spellCheck={false}
-        value={Array.isArray(value) ? (value as string[]).join(', ') : typeof value === 'string' ? value : ''}
-        onChange={(e) => onChange(Number(field.maxSelect ?? 1) > 1 ? e.target.value.split(',').map((s) => s.trim()).filter(Boolean) : e.target.value.trim())} />;
-      break;
+      return <RelationInput id={id} field={field} value={value as FormValue} error={error} onChange={onChange} label={label} />;
     case 'password':
       input = <input type="password" autoComplete="new-password" {...common} value={typeof value === 'string' ? value : ''} placeholder={record ? 'unchanged when empty' : ''} onChange={(e) => onChange(e.target.value)} />;
       break;
@@ -114,6 +112,25 @@ function FileInput({ id, field, record, state, error, onChange, label }: { id: s
       <input id={id} type="file" multiple={many} aria-invalid={error ? true : undefined}
         onChange={(e) => onChange({ ...state, add: [...(many ? state.add : []), ...Array.from(e.target.files ?? [])] })} />
       {state.add.length > 0 && <p className="field-hint">{state.add.map((f) => f.name).join(', ')} to upload</p>}
+      {error && <p className="field-error" role="alert">{error}</p>}
+    </div>
+  );
+}
+
+function RelationInput({ id, field, value, error, onChange, label }: { id: string; field: CollectionField; value: FormValue; error?: string; onChange(v: FormValue): void; label: ReactElement }) {
+  const [picking, setPicking] = useState(false);
+  const many = Number(field.maxSelect ?? 1) > 1;
+  const ids = Array.isArray(value) ? (value as string[]) : typeof value === 'string' && value ? [value] : [];
+  const set = (next: string[]) => onChange(many ? next : (next[0] ?? ''));
+  return (
+    <div className={`field${error ? ' field-invalid' : ''}`}>
+      {label}
+      <div className="relation-input">
+        <input id={id} type="text" spellCheck={false} placeholder={many ? 'record ids, separated by commas' : 'a record id'} value={ids.join(', ')}
+          aria-invalid={error ? true : undefined} onChange={(e) => set(e.target.value.split(',').map((s) => s.trim()).filter(Boolean))} />
+        <button type="button" className="button-small" aria-expanded={picking} onClick={() => setPicking((p) => !p)}>Pick</button>
+      </div>
+      {picking && <RelationPicker collectionId={String(field.collectionId ?? '')} selected={ids} many={many} onChange={set} onClose={() => setPicking(false)} />}
       {error && <p className="field-error" role="alert">{error}</p>}
     </div>
   );

@@ -6,7 +6,9 @@
 import { useState, type FormEvent } from 'react';
 import type { CollectionField, CollectionModel, RecordModel } from 'pocketbase';
 import { FormError } from '../components/field';
+import { Panel } from '../components/panel';
 import { failureOf, pb, type Failure } from '../pb';
+import { AuthRecordActions } from './auth_actions';
 import { FieldInput, type FileState, type FormValue } from './field_input';
 
 type Values = Record<string, FormValue | FileState>;
@@ -95,19 +97,14 @@ export function RecordPanel({ collection, record, onClose, onSaved }: { collecti
   };
 
   return (
-    <div className="panel-backdrop" onClick={onClose}>
-      <aside className="panel" role="dialog" aria-modal="true" aria-labelledby="panel-title" onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => { if (e.key === 'Escape') onClose(); }}>
-        <header className="panel-head">
-          <h2 id="panel-title">{record ? `Edit ${collection.name} record` : `New ${collection.name} record`}</h2>
-          <button type="button" className="button-small" onClick={onClose} aria-label="Close">✕</button>
-        </header>
+    <Panel title={record ? `Edit ${collection.name} record` : `New ${collection.name} record`} onClose={onClose}>
         {record && (
           <p className="muted">
             <code>{record.id}</code>{' '}
             <button type="button" className="button-small" onClick={() => void navigator.clipboard?.writeText(record.id)}>Copy id</button>
           </p>
         )}
+        {record && collection.type === 'auth' && <AuthRecordActions collection={collection} record={record} />}
         <form onSubmit={submit} noValidate>
           {fields.map((f) => (
             <FieldInput key={f.name} field={f} record={record} value={values[f.name] ?? ''} error={failure?.fields[f.name]}
@@ -119,7 +116,6 @@ export function RecordPanel({ collection, record, onClose, onSaved }: { collecti
             {record && <button type="button" className="button-small button-danger" disabled={busy} onClick={() => void remove()}>Delete</button>}
           </div>
         </form>
-      </aside>
-    </div>
+    </Panel>
   );
 }

@@ -12,6 +12,24 @@ import { RecordPanel } from './record_panel';
 
 const PER_PAGE = 40;
 
+/** The columns hidden in a collection's table, remembered in this browser. */
+function useHiddenColumns(collectionId: string): [string[], (names: string[]) => void] {
+  const key = `burrow_dashboard_columns_${collectionId}`;
+  const [hidden, setState] = useState<string[]>(() => {
+    try {
+      const v: unknown = JSON.parse(localStorage.getItem(key) ?? '[]');
+      return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+    } catch {
+      return [];
+    }
+  });
+  const set = (names: string[]) => {
+    setState(names);
+    localStorage.setItem(key, JSON.stringify(names));
+  };
+  return [hidden, set];
+}
+
 /** The records page. */
 export function RecordsPage({ collection, onEdit }: { collection: CollectionModel; onEdit(): void }) {
   const [page, setPage] = useState(1);
@@ -24,7 +42,10 @@ export function RecordsPage({ collection, onEdit }: { collection: CollectionMode
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [editing, setEditing] = useState<RecordModel | 'new'>();
   const [busy, setBusy] = useState(false);
-  const columns = useMemo(() => visibleFields(collection.fields), [collection.fields]);
+  const allColumns = useMemo(() => visibleFields(collection.fields), [collection.fields]);
+  const [hidden, setHidden] = useHiddenColumns(collection.id);
+  const [picking, setPicking] = useState(false);
+  const columns = useMemo(() => allColumns.filter((f) => !hidden.includes(f.name)), [allColumns, hidden]);
 
   const load = useCallback(async () => {
     try {
@@ -105,8 +126,20 @@ export function RecordsPage({ collection, onEdit }: { collection: CollectionMode
         <h1 id="records-title">{collection.name}</h1>
         <span className="muted">{result ? `${result.totalItems} record${result.totalItems === 1 ? '' : 's'}` : ''}</span>
         <button type="button" className="button-small" onClick={onEdit}>Edit collection</button>
+        <button type="button" className="button-small" aria-expanded={picking} onClick={() => setPicking((p) => !p)}>Columns</button>
         {collection.type !== 'view' && <button type="button" className="button-primary" onClick={() => setEditing('new')}>New record</button>}
       </header>
+      {picking && (
+        <fieldset className="column-picker">
+          <legend>Columns shown</legend>
+          {allColumns.map((f) => (
+            <label key={f.name} className="flag">
+              <input type="checkbox" checked={!hidden.includes(f.name)}
+                onChange={(e) => setHidden(e.target.checked ? hidden.filter((n) => n !== f.name) : [...hidden, f.name])} /> {f.name}
+            </label>
+          ))}
+        </fieldset>
+      )}
       <form className="filter" onSubmit={submitFilter} role="search">
         <label htmlFor="records-filter" className="visually-hidden">Filter</label>
         <input id="records-filter" type="search" placeholder={'Filter, e.g. title ~ "hello" && created > "2026-01-01"'} value={filter}
