@@ -6,12 +6,15 @@
  * runs beside the server for as long as the database is open, and is stopped after it closes
  * (its final sync ships the last writes) and before a restore swaps the data.
  */
+import { fstatSync, readlinkSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { RestorePlan } from '@burrow/backup';
 import { litestreamBinary, Replicator } from '@burrow/litestream';
 import { createServer } from './apis/server.js';
 import { TenantApp } from './core/app.js';
 import { installerUrl } from './core/installer.js';
+import { assignedLog } from './standby.js';
+import { dashboardBuilt } from './apis/dashboard.js';
 
 /** Options of `serve`. */
 export interface ServeOptions {
@@ -35,6 +38,20 @@ async function close(app: TenantApp, server: FastifyInstance): Promise<void> {
   app.close();
 }
 
+/**
+ * The file this process logs to, when it is one: a standby's assigned log, or what fd 1 is
+ * (the runtime appends a tenant's output to its log file). Undefined on a terminal or a pipe.
+ */
+function instanceLogFile(): string | undefined {
+  const assigned = assignedLog();
+  if (assigned) return assigned;
+  try {
+    return fstatSync(1).isFile() ? readlinkSync('/proc/self/fd/1') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Opens the data dir, listens, and resolves once the server has stopped after a signal. */
 export async function serve(opts: ServeOptions): Promise<void> {
   let signalled: (o: Outcome) => void = () => undefined;
@@ -51,6 +68,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
         bin: litestreamBinary(),
         configPath: opts.litestreamConfig,
         log: (line, stream) => (stream === 'stdout' ? process.stdout : process.stderr).write(`[litestream] ${line}\n`),
+        outputFile: instanceLogFile(),
       })
     : undefined;
   let restoring: RestorePlan | undefined;
@@ -90,7 +108,9 @@ export async function serve(opts: ServeOptions): Promise<void> {
     restored?.cleanup();
     const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
     process.stdout.write(`Server started at http://${host}:${opts.port}\n├─ REST API:  http://${host}:${opts.port}/api/\n├─ Dashboard: http://${host}:${opts.port}/_/\n└─ Data dir:  ${opts.dir}\n`);
-    const install = installerUrl(app, `http://${host}:${opts.port}`);
+    // Not behind the platform (its instances get their owner before they start, and a token in
+    // the log would outlive its use), and only where the installer's page exists.
+    const install = opts.platformKey || !dashboardBuilt() ? undefined : installerUrl(app, `http://${host}:${opts.port}`);
     if (install) process.stdout.write(`\nNo superuser yet: open this link within 30 minutes to create the first one:\n${install}\n(or run: burrow-tenant superuser upsert EMAIL PASSWORD)\n\n`);
     app.hooks.trigger('OnServe', { app, server });
 

@@ -60,6 +60,13 @@ export async function awaitAssignment(): Promise<string[] | undefined> {
   return assignment.args;
 }
 
+let assignedLogFile: string | undefined;
+
+/** The instance log a standby was assigned (its fd 1 is still the pool's log), if any. */
+export function assignedLog(): string | undefined {
+  return assignedLogFile;
+}
+
 /**
  * Becomes the assigned instance: stdout and stderr (and the stack of a crash, which Node
  * prints natively to fd 2, still the standby's pool log) are appended to its log file, the
@@ -68,6 +75,7 @@ export async function awaitAssignment(): Promise<string[] | undefined> {
  */
 export function enterAssignment(assignment: StandbyAssignment): void {
   const fd = openSync(assignment.logFile, 'a', 0o600);
+  assignedLogFile = assignment.logFile;
   redirectOutput(fd);
   process.on('uncaughtExceptionMonitor', (err, origin) => {
     try {

@@ -8,7 +8,7 @@
  * so two never share one database's Litestream state.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 /** Options of a Replicator. */
 export interface ReplicatorOptions {
@@ -16,8 +16,14 @@ export interface ReplicatorOptions {
   bin: string;
   /** Its litestream.yml (see renderConfig). */
   configPath: string;
-  /** Where Litestream's output goes, one line at a time. */
+  /** Where the Replicator's own lines go (and Litestream's, without `outputFile`). */
   log: (line: string, stream: 'stdout' | 'stderr') => void;
+  /**
+   * A regular file Litestream appends its output to directly (the instance's log). Better than
+   * a pipe: a pipe breaks when its owner dies, and Litestream (a Go program) is then killed by
+   * SIGPIPE at its next log line, before its final sync.
+   */
+  outputFile?: string;
   /** How long a stop waits for the final sync before SIGKILL (ms). Default 30 s. */
   stopGraceMs?: number;
 }
@@ -87,12 +93,19 @@ export class Replicator {
     // No environment: credentials live in the config file only, and nothing else is needed.
     // Its own process group: a signal to the owner's group (a runtime stopping the tenant) must
     // not end it before the owner has closed the database; the owner stops it afterwards.
-    const child = spawn(this.opts.bin, args, { env: {}, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let out: number | undefined;
+    try {
+      out = this.opts.outputFile ? openSync(this.opts.outputFile, 'a') : undefined;
+    } catch {
+      out = undefined; // unwritable: pipes instead
+    }
+    const child = spawn(this.opts.bin, args, { env: {}, stdio: ['ignore', out ?? 'pipe', out ?? 'pipe'], detached: true });
+    if (out !== undefined) closeSync(out); // the child has its own copy
     this.child = child;
     const startedAt = Date.now();
     this.startedAt = startedAt;
-    forwardLines(child.stdout, (l) => this.opts.log(l, 'stdout'));
-    forwardLines(child.stderr, (l) => this.opts.log(l, 'stderr'));
+    if (child.stdout) forwardLines(child.stdout, (l) => this.opts.log(l, 'stdout'));
+    if (child.stderr) forwardLines(child.stderr, (l) => this.opts.log(l, 'stderr'));
     this.exited = new Promise<void>((resolve) => {
       child.once('error', (err) => {
         this.opts.log(`litestream could not start: ${err.message}`, 'stderr');

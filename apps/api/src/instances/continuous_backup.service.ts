@@ -46,6 +46,30 @@ const NOT_BUSY = ['deleting', 'provisioning'];
 /** A moment this far past the clock is still "now" (clocks of browser and server differ). */
 const FUTURE_SLACK_MS = 60_000;
 
+/** Longer than this without a generation, or past the last one, Litestream was not running. */
+const GAP_SLACK_MS = 60_000;
+
+/**
+ * Why `at` cannot be restored faithfully, or undefined: a span between two generations (continuous
+ * backup was off or failing, so writes there were not shipped), or a moment after the newest
+ * replicated one while continuous backup is off (nothing after it was shipped). While it is on, a
+ * moment after the newest is "nothing changed since" (an idle or sleeping instance ships nothing).
+ */
+export function uncoveredSpan(window: RestoreWindow, at: Date, enabled: boolean): string | undefined {
+  const gens = [...window.generations].sort((a, b) => a.start.getTime() - b.start.getTime());
+  for (let i = 1; i < gens.length; i++) {
+    const end = gens[i - 1]!.end.getTime();
+    const start = gens[i]!.start.getTime();
+    if (start - end > GAP_SLACK_MS && at.getTime() > end + 1_000 && at.getTime() < start) {
+      return `Continuous backup was not running from ${new Date(end).toISOString()} to ${new Date(start).toISOString()}: pick a moment outside that span.`;
+    }
+  }
+  if (!enabled && window.latest && at.getTime() > window.latest.getTime() + GAP_SLACK_MS) {
+    return `Continuous backup is off: the newest restorable moment is ${window.latest.toISOString()}.`;
+  }
+  return undefined;
+}
+
 /** Continuous backup use cases. */
 @Injectable()
 export class ContinuousBackupService {
@@ -80,7 +104,9 @@ export class ContinuousBackupService {
     if (row.continuousBackup !== enabled) {
       await this.jobs.requireAvailable();
       await this.db.instance.update({ where: { id: row.id }, data: { continuousBackup: enabled, updatedAt: this.now() } });
-      if (row.status === 'running') {
+      // Running: restarted now. Sleeping: its next wake applies it, but a wake that read the row
+      // just before this update may be starting it with the old setting: the job restarts it then.
+      if (row.status === 'running' || row.status === 'sleeping') {
         try {
           await this.jobs.enqueue('instance.power', { instanceId: row.id, power: 'on', restart: true }, row.hostId);
         } catch (err) {
@@ -96,7 +122,7 @@ export class ContinuousBackupService {
   async restore(auth: AuthContext, id: string, time: string): Promise<PointInTimeQueued> {
     const row = await this.instances.owned(auth, id);
     if (NOT_BUSY.includes(row.status)) throw ApiError.conflict(row.status === 'deleting' ? 'This instance is being deleted.' : 'This instance is not ready yet.');
-    const at = await this.checkedMoment(row.id, time);
+    const at = await this.checkedMoment(row.id, time, row.continuousBackup);
     await this.jobs.requireAvailable();
     await mkdir(join(this.config.backupsDir, row.id), { recursive: true });
     const name = platformBackupName('pitr', at);
@@ -108,7 +134,7 @@ export class ContinuousBackupService {
   /** Creates a new instance (the caller's, under their quota) from this one as it was at `time`. */
   async restoreAsNew(auth: AuthContext, id: string, time: string, newName: string): Promise<InstanceView> {
     const row = await this.instances.owned(auth, id);
-    const at = await this.checkedMoment(row.id, time);
+    const at = await this.checkedMoment(row.id, time, row.continuousBackup);
     return this.instances.create(auth, newName, { instanceId: row.id, name: platformBackupName('pitr', at), pointInTime: at.toISOString() });
   }
 
@@ -124,7 +150,7 @@ export class ContinuousBackupService {
   }
 
   /** `time` parsed and inside what the replica holds; a clear 400 otherwise. */
-  private async checkedMoment(instanceId: string, time: string): Promise<Date> {
+  private async checkedMoment(instanceId: string, time: string, enabled: boolean): Promise<Date> {
     const at = new Date(time);
     if (!/^\d{4}-\d\d-\d\dT/.test(time) || Number.isNaN(at.getTime())) {
       throw ApiError.badRequest('Failed to restore.', { time: { code: 'validation_invalid_time', message: 'Use an ISO 8601 time such as 2026-01-31T12:00:00Z.' } });
@@ -139,6 +165,8 @@ export class ContinuousBackupService {
     if (at < window.earliest) {
       throw ApiError.badRequest('Failed to restore.', { time: { code: 'validation_time_too_early', message: `The earliest restorable time is ${window.earliest.toISOString()}.` } });
     }
+    const gap = uncoveredSpan(window, at, enabled);
+    if (gap) throw ApiError.badRequest('Failed to restore.', { time: { code: 'validation_time_not_covered', message: gap } });
     return at;
   }
 }

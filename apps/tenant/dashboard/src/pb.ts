@@ -9,6 +9,11 @@ import PocketBase, { ClientResponseError, LocalAuthStore } from 'pocketbase';
 export const pb = new PocketBase(window.location.origin, new LocalAuthStore('burrow_dashboard_auth'));
 // Several lists load at once (sidebar, table): never cancel one request because of another.
 pb.autoCancellation(false);
+// An expired or revoked superuser session ends here: back to the login instead of an error on every page.
+pb.afterSend = (response, data: unknown) => {
+  if (response.status === 401 && pb.authStore.isSuperuser) pb.authStore.clear();
+  return data;
+};
 
 /** A failed call's message and its field errors (PocketBase's `{message, data}`). */
 export interface Failure {

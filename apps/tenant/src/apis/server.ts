@@ -9,7 +9,6 @@ import { bindBatchApi } from './batch.js';
 import { bindCollectionApi } from './collections.js';
 import { bindCronsApi } from './crons.js';
 import { bindDashboardApi } from './dashboard.js';
-import { bindInstallerApi } from './installer.js';
 import { bindFilesApi } from './files.js';
 import { bindHealthApi } from './health.js';
 import { bindLogsApi } from './logs.js';
@@ -152,8 +151,6 @@ export async function createServer(app: TenantApp, opts: ServerOptions = {}): Pr
   if (opts.platformKey) {
     trustPlatformProxy(app);
     await bindPlatformApi(app, server, opts.platformKey);
-  } else {
-    bindInstallerApi(app, server);
   }
   return server;
 }

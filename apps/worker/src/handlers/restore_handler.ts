@@ -8,7 +8,7 @@
  * finishes the rest, and a re-delivered finished job never swaps again.
  */
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
@@ -82,7 +82,10 @@ export class RestoreHandler implements JobHandler<'instance.restore'> {
         await progress({ percent: 72, step: `Restoring ${name}` });
         await this.runtime.restore(id, archive);
       } catch (err) {
-        // Nothing was swapped (a bad archive, a moment out of range, a full disk): the previous data serves again.
+        // Nothing was swapped (a bad archive, a moment out of range, a full disk): the previous
+        // data serves again. Its undo goes: users may write before a retry, which then takes a
+        // fresh one (a kept undo would miss those writes).
+        await rm(undo, { force: true });
         await this.bringBack(instanceId, progress);
         throw err;
       }

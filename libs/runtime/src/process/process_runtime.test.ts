@@ -6,6 +6,7 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { extractArchive, verifyArchive } from '@burrow/backup';
+import { eventually } from '@burrow/testing';
 import { litestreamBinary, restoreAt, restoreWindow, type ReplicaTarget } from '@burrow/litestream';
 import Database from 'better-sqlite3';
 import { runtimeContract } from '../test/contract.js';
@@ -193,6 +194,25 @@ describe('ProcessRuntime with the real tenant', { timeout: 120_000 }, () => {
     const newest = join(rootDir, 'streamed-newest.db');
     await restoreAt(bin, target, new Date(Date.now() + 60_000), newest, rootDir);
     assert.equal(users(newest), 5);
+
+    // a stop that has to SIGKILL the tenant still returns only once its Litestream is done
+    const third = await runtime.start(spec);
+    // a write Litestream ships while running (so it has the database open), then one it has not
+    assert.equal((await signup(third.url, 10)).status, 200);
+    const wrote = Date.now();
+    await eventually('write shipped', async () => {
+      const w = await restoreWindow(bin, target, rootDir);
+      return w.latest && w.latest.getTime() >= Math.floor(wrote / 1000) * 1000 ? true : undefined;
+    }, 15_000);
+    assert.equal((await signup(third.url, 11)).status, 200);
+    const replicatorPid = Number((await readFile(`${layout.litestreamConfig}.pid`, 'utf8')).trim());
+    await runtime.stop(id, { graceMs: 1 });
+    // gone, or a zombie waiting for init to reap it (its command line is then empty)
+    const cmdline = await readFile(`/proc/${replicatorPid}/cmdline`, 'utf8').catch(() => '');
+    assert.equal(cmdline, '', 'no Litestream left running after the stop');
+    const last = join(rootDir, 'streamed-last.db');
+    await restoreAt(bin, target, new Date(Date.now() + 60_000), last, rootDir);
+    assert.equal(users(last), 7, 'the last write was shipped before the stop returned');
   });
 
   test('after a platform restart a new runtime adopts, supervises and stops the running tenant', async () => {

@@ -24,7 +24,7 @@ import type {
 import { validateInstanceEnv } from './env.js';
 import { InstanceSupervisor } from './instance_supervisor.js';
 import { instanceLayout, standbyDir } from './layout.js';
-import { readLog } from './log_file.js';
+import { appendSystemLine, readLog } from './log_file.js';
 import { resolveProcessOptions, type ProcessRuntimeOptions, type ResolvedProcessOptions } from './options.js';
 import { StandbyPool } from './standby_pool.js';
 
@@ -176,13 +176,15 @@ export class ProcessRuntime implements InstanceRuntimeDriver {
     const args = [this.opts.tenantBin, 'backup', 'restore', '--dir', layout.dataDir, '--work', work, '--from', archive];
     try {
       await runBackupCommand(this.opts.nodePath, args, this.opts.baseEnv, opts);
-      // Litestream's position belongs to the replaced file: it starts a new generation.
-      await rm(layout.litestreamMeta, { recursive: true, force: true });
     } catch (err) {
       throw new RuntimeError('backup_failed', `restore of ${id} failed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
       await rm(work, { recursive: true, force: true });
     }
+    // Litestream's position belongs to the replaced file: without it, a new generation begins.
+    // The swap is done: a failure here is only logged (Litestream notices the new file anyway).
+    await rm(layout.litestreamMeta, { recursive: true, force: true }).catch((err: unknown) =>
+      appendSystemLine(layout.logFile, `could not clear Litestream's state after a restore: ${err instanceof Error ? err.message : String(err)}`, new Date()).catch(() => undefined));
   }
 
   /** Calls `listener` on every state change of any instance; returns the unsubscribe function. */

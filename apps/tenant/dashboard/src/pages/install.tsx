@@ -1,8 +1,9 @@
 /**
  * First run: the link `burrow-tenant serve` prints (`#/pbinstall/<token>`) carries the system
  * superuser's short-lived token; with it the first real superuser is created through the
- * records API, then signed in (the system one is deleted by the server). Without a token (the
- * dashboard opened on the machine itself), the loopback installer route creates it.
+ * records API, then signed in (the system one is deleted by the server). There is no way
+ * without the token: trusting a loopback connection instead would let anyone in through a
+ * reverse proxy on the same machine, or through a form posted from any site the owner visits.
  */
 import { useState, type FormEvent } from 'react';
 import { Field, FormError } from '../components/field';
@@ -11,7 +12,7 @@ import { pb } from '../pb';
 import { go } from '../router';
 
 /** The installer screen. */
-export function InstallPage({ token }: { token?: string }) {
+export function InstallPage({ token }: { token: string }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
@@ -21,8 +22,7 @@ export function InstallPage({ token }: { token?: string }) {
     event.preventDefault();
     void run(async () => {
       const body = { email: email.trim(), password, passwordConfirm: confirm };
-      if (token) await pb.collection('_superusers').create(body, { headers: { Authorization: token } });
-      else await pb.send('/api/_burrow/installer', { method: 'POST', body });
+      await pb.collection('_superusers').create(body, { headers: { Authorization: token } });
       await pb.collection('_superusers').authWithPassword(email.trim(), password);
       go('/');
     });

@@ -3,12 +3,11 @@
  * collection asks for MFA (a 401 carrying `mfaId`), a one-time code mailed to the superuser
  * completes it (request-otp, then auth-with-otp with the `mfaId`).
  */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { ClientResponseError } from 'pocketbase';
 import { Field, FormError } from '../components/field';
 import { useAction } from '../hooks';
 import { pb } from '../pb';
-import { InstallPage } from './install';
 
 /** The login screen. */
 export function LoginPage() {
@@ -17,12 +16,6 @@ export function LoginPage() {
   const [mfa, setMfa] = useState<{ mfaId: string; otpId: string }>();
   const [code, setCode] = useState('');
   const { busy, failure, run } = useAction();
-  // No superuser yet and opened on the machine itself: the first one is created here.
-  const [installNeeded, setInstallNeeded] = useState(false);
-  useEffect(() => {
-    pb.send<{ needed: boolean }>('/api/_burrow/installer', { method: 'GET' }).then((r) => setInstallNeeded(r.needed === true)).catch(() => undefined);
-  }, []);
-
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void run(async () => {
@@ -45,8 +38,6 @@ export function LoginPage() {
       await pb.collection('_superusers').authWithOTP(mfa.otpId, code.trim(), { mfaId: mfa.mfaId });
     });
   };
-
-  if (installNeeded) return <InstallPage />;
 
   if (mfa) {
     return (

@@ -3,7 +3,7 @@
  * (one or many), json (checked as it is typed), relation (record ids), file (upload with a
  * preview of what is kept, via thumbs), password. Values are kept as the form will send them.
  */
-import { useId, useState, type ReactElement } from 'react';
+import { useEffect, useId, useState, type ReactElement } from 'react';
 import type { CollectionField, RecordModel } from 'pocketbase';
 import { pb } from '../pb';
 import { RelationPicker } from './relation_picker';
@@ -53,7 +53,9 @@ export function FieldInput({ field, record, value, error, onChange }: FieldInput
       break;
     case 'editor':
     case 'json':
-      input = <textarea {...common} rows={field.type === 'json' ? 6 : 8} spellCheck={field.type === 'editor'} className={field.type === 'json' ? 'mono' : undefined}
+    case 'geoPoint':
+      input = <textarea {...common} rows={field.type === 'editor' ? 8 : field.type === 'geoPoint' ? 2 : 6} spellCheck={field.type === 'editor'} className={field.type === 'editor' ? undefined : 'mono'}
+        placeholder={field.type === 'geoPoint' ? '{"lon": 0, "lat": 0}' : undefined}
         value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value)} />;
       break;
     case 'select': {
@@ -95,6 +97,12 @@ export function FieldInput({ field, record, value, error, onChange }: FieldInput
 
 function FileInput({ id, field, record, state, error, onChange, label }: { id: string; field: CollectionField; record?: RecordModel; state: FileState; error?: string; onChange(v: FileState): void; label: ReactElement }) {
   const many = Number(field.maxSelect ?? 1) > 1;
+  // A protected field's files need a short-lived file token, even for a superuser (as PocketBase).
+  const [token, setToken] = useState<string>();
+  useEffect(() => {
+    if (field.protected) void pb.files.getToken().then(setToken).catch(() => undefined);
+  }, [field.protected]);
+  const url = (name: string, thumb?: string) => (record ? pb.files.getURL(record, name, { ...(thumb ? { thumb } : {}), ...(token ? { token } : {}) }) : '');
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
       {label}
@@ -102,8 +110,8 @@ function FileInput({ id, field, record, state, error, onChange, label }: { id: s
         <ul className="files">
           {state.keep.map((name) => (
             <li key={name}>
-              {/\.(png|jpe?g|gif|webp)$/i.test(name) && <img src={pb.files.getURL(record, name, { thumb: '100x100' })} alt="" width={50} height={50} />}
-              <a href={pb.files.getURL(record, name)} target="_blank" rel="noreferrer">{name}</a>
+              {/\.(png|jpe?g|gif|webp)$/i.test(name) && (!field.protected || token) && <img src={url(name, '100x100')} alt="" width={50} height={50} />}
+              <a href={url(name)} target="_blank" rel="noreferrer">{name}</a>
               <button type="button" className="button-small" aria-label={`Remove ${name}`} onClick={() => onChange({ ...state, keep: state.keep.filter((n) => n !== name) })}>Remove</button>
             </li>
           ))}

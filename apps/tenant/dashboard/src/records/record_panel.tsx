@@ -22,7 +22,7 @@ function initialValues(fields: CollectionField[], record?: RecordModel): Values 
   for (const f of fields) {
     const v: unknown = record?.[f.name];
     if (f.type === 'file') values[f.name] = { keep: Array.isArray(v) ? (v as string[]) : typeof v === 'string' && v ? [v] : [], add: [] };
-    else if (f.type === 'json') values[f.name] = v === undefined || v === null ? '' : JSON.stringify(v, null, 2);
+    else if (f.type === 'json' || f.type === 'geoPoint') values[f.name] = v === undefined || v === null ? '' : JSON.stringify(v, null, 2);
     else if (f.type === 'password') values[f.name] = '';
     else values[f.name] = (v as FormValue | undefined) ?? (f.type === 'bool' ? false : f.type === 'number' ? null : '');
   }
@@ -47,7 +47,7 @@ export function RecordPanel({ collection, record, onClose, onSaved }: { collecti
         // The names kept replace the field; new uploads are appended with `field+`.
         if (record) body.append(f.name, JSON.stringify(s.keep));
         for (const file of s.add) body.append(record ? `${f.name}+` : f.name, file);
-      } else if (f.type === 'json') {
+      } else if (f.type === 'json' || f.type === 'geoPoint') {
         const text = String(v ?? '').trim();
         if (text) {
           try {

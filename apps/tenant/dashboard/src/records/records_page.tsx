@@ -47,13 +47,18 @@ export function RecordsPage({ collection, onEdit }: { collection: CollectionMode
   const [picking, setPicking] = useState(false);
   const columns = useMemo(() => allColumns.filter((f) => !hidden.includes(f.name)), [allColumns, hidden]);
 
+  // Answers can arrive out of order (no request is cancelled): only the newest one counts.
+  const sequence = useRef(0);
   const load = useCallback(async () => {
+    const mine = ++sequence.current;
     try {
       const list = await pb.collection(collection.name).getList(page, PER_PAGE, { sort: sort || undefined, filter: applied || undefined });
+      if (mine !== sequence.current) return;
       setResult({ items: list.items, totalItems: list.totalItems, totalPages: list.totalPages });
       setFilterError(undefined);
       setLoadError(undefined);
     } catch (err) {
+      if (mine !== sequence.current) return;
       const f = failureOf(err);
       if (applied && f.fields.filter === undefined && /filter|invalid/i.test(f.message)) setFilterError(f.message);
       else if (applied) setFilterError(f.message);
@@ -65,28 +70,30 @@ export function RecordsPage({ collection, onEdit }: { collection: CollectionMode
     void load();
   }, [load]);
 
-  // Live: any change in the collection reloads the page shown (coalesced to one reload at a time).
-  const reloading = useRef(false);
+  // Live: any change in the collection reloads the page shown now (coalesced, 150 ms).
+  const latestLoad = useRef(load);
+  latestLoad.current = load;
   useEffect(() => {
     if (collection.type === 'view') return undefined;
     let unsubscribe: (() => Promise<void>) | undefined;
     let closed = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     void pb.collection(collection.name).subscribe('*', () => {
-      if (reloading.current) return;
-      reloading.current = true;
-      setTimeout(() => {
-        reloading.current = false;
-        void load();
+      if (timer !== undefined) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        void latestLoad.current();
       }, 150);
     }).then((u) => {
-      if (closed) void u();
+      if (closed) void u().catch(() => undefined);
       else unsubscribe = u;
     }).catch(() => undefined);
     return () => {
       closed = true;
-      void unsubscribe?.();
+      clearTimeout(timer);
+      void unsubscribe?.().catch(() => undefined);
     };
-  }, [collection.name, collection.type, load]);
+  }, [collection.name, collection.type]);
 
   const submitFilter = (event: FormEvent) => {
     event.preventDefault();

@@ -2,7 +2,7 @@
  * Picks records of a relation's collection: a search box (over the id and the collection's
  * text fields, in the filter language) and the first matches; a click adds or removes one.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { CollectionModel, RecordModel } from 'pocketbase';
 import { failureOf, pb } from '../pb';
 
@@ -26,14 +26,16 @@ export function RelationPicker({ collectionId, selected, many, onChange, onClose
   // What a person recognises a record by: its first two text values (e.g. an email and a name).
   const label = (r: RecordModel) => textFields.map((f) => r[f] as string).filter(Boolean).slice(0, 2).join(' · ') || r.id;
 
+  const sequence = useRef(0);
   useEffect(() => {
     if (!target) return undefined;
     const timer = setTimeout(() => {
+      const mine = ++sequence.current;
       const term = q.trim().replace(/["\\\\]/g, '');
       const filter = term ? ['id', ...textFieldsOf(target)].map((f) => `${f} ~ "${term}"`).join(' || ') : undefined;
       pb.collection(target.name).getList(1, 20, { filter, skipTotal: true })
-        .then((r) => { setItems(r.items); setError(undefined); })
-        .catch((err: unknown) => setError(failureOf(err).message));
+        .then((r) => { if (mine === sequence.current) { setItems(r.items); setError(undefined); } })
+        .catch((err: unknown) => { if (mine === sequence.current) setError(failureOf(err).message); });
     }, 200);
     return () => clearTimeout(timer);
   }, [target, q]);

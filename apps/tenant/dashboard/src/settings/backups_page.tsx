@@ -13,6 +13,16 @@ type BackupFileInfo = Awaited<ReturnType<typeof pb.backups.getFullList>>[number]
 
 const size = (b: number) => (b < 1024 * 1024 ? `${(b / 1024).toFixed(1)} KiB` : `${(b / 1024 / 1024).toFixed(1)} MiB`);
 
+/** Waits (bounded) until the restarted instance answers, then reloads the page onto its data. */
+async function reloadWhenBack(): Promise<void> {
+  const up = () => pb.health.check().then(() => true, () => false);
+  const pause = () => new Promise((r) => setTimeout(r, 250));
+  // First the restart (a small instance may be back before a poll sees it down), then the way back.
+  for (const until = Date.now() + 10_000; Date.now() < until && (await up()); ) await pause();
+  for (const until = Date.now() + 120_000; Date.now() < until && !(await up()); ) await pause();
+  window.location.reload();
+}
+
 /** The backups page. */
 export function BackupsPage() {
   const [list, setList] = useState<BackupFileInfo[]>();
@@ -79,7 +89,8 @@ export function BackupsPage() {
                       if (!window.confirm(`Restore ${b.key}? The instance restarts onto the data of this backup; the current data is replaced.`)) return;
                       act(async () => {
                         await pb.backups.restore(b.key);
-                        setNotice(`Restoring ${b.key}: the instance restarts onto it.`);
+                        setNotice(`Restoring ${b.key}: the instance restarts onto it; this page reloads when it is back.`);
+                        await reloadWhenBack();
                       });
                     }}>Restore</button>
                     <button type="button" className="button-small button-danger" aria-label={`Delete ${b.key}`} onClick={() => {

@@ -29,9 +29,11 @@ function useSection(settings: Settings | undefined, key: string, reload: () => P
   const [draft, setDraft] = useState<Record<string, unknown>>({});
   const [saved, setSaved] = useState(false);
   const action = useAction();
+  // Re-read only when this section's saved values change: saving another card keeps this one's edits.
+  const savedJson = JSON.stringify(settings?.[key] ?? null);
   useEffect(() => {
-    if (settings) setDraft({ ...(settings[key] ?? {}) });
-  }, [settings, key]);
+    if (savedJson !== 'null') setDraft({ ...(JSON.parse(savedJson) as Record<string, unknown>) });
+  }, [savedJson]);
   const set = (field: string, value: unknown) => {
     setSaved(false);
     setDraft((d) => ({ ...d, [field]: value }));
