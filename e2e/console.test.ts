@@ -316,12 +316,22 @@ describe('web console in Chromium', { timeout: 300_000 }, () => {
     const pb = new PocketBase(instanceUrl('shop'));
     await pb.collection('_superusers').authWithPassword(EMAIL, PASSWORD);
     await pb.collections.create({ name: 'notes', type: 'base', listRule: '', fields: [{ name: 'text', type: 'text' }] });
+    // bounds are whole seconds: the write goes in a later second than the newest replicated one,
+    // and counts as shipped once the replica's newest moment moves past that
+    const latestNow = async () => (await apiAs(token, 'GET', `/api/instances/${instanceId}/continuous-backup`)).body.latest as string | null;
+    // everything written before is shipped within a sync interval (1 s): then the newest moment is stable
+    const settled = Date.now();
+    await eventually('earlier writes shipped', async () => (Date.now() > settled + 2_000 ? true : undefined));
+    const first = await eventually('first replicated moment', async () => (await latestNow()) ?? undefined);
+    await eventually('a later second', async () => (Date.now() > Date.parse(first) + 2_000 ? true : undefined));
     await pb.collection('notes').create({ text: 'before' });
-    const wrote = Date.now();
     await eventually('replicated', async () => {
-      const latest = (await apiAs(token, 'GET', `/api/instances/${instanceId}/continuous-backup`)).body.latest as string | null;
-      return latest && Date.parse(latest) >= Math.floor(wrote / 1000) * 1000 ? true : undefined;
+      const latest = await latestNow();
+      return latest && Date.parse(latest) > Date.parse(first) ? true : undefined;
     });
+    // the picker has whole seconds: the moment goes a second past the shipped write
+    const shipped = Date.now();
+    await eventually('a second past the write', async () => (Date.now() > shipped + 1_100 ? true : undefined));
     const moment = Date.now();
     await eventually('a second later', async () => (Date.now() > moment + 1_100 ? true : undefined));
     await pb.collection('notes').create({ text: 'after' });

@@ -255,12 +255,18 @@ test('sign up, create, use with the SDK, rename, power, sleep and wake, crash, d
     await waitJob('instance.power');
     const pb = new PocketBase(instanceUrl('journey-two'));
     await pb.collection('_superusers').authWithPassword(EMAIL, PASSWORD);
+    // the restarted tenant replicates: its first snapshot, then (bounds are whole seconds) a
+    // write in a later second, seen as a newer replicated moment
+    const latestNow = async () => (await api('GET', `/api/instances/${id}/continuous-backup`)).body.latest as string | null;
+    // everything written before is shipped within a sync interval (1 s): then the newest moment is stable
+    const settled = Date.now();
+    await eventually('earlier writes shipped', async () => (Date.now() > settled + 2_000 ? true : undefined));
+    const first = await eventually('first snapshot', async () => (await latestNow()) ?? undefined);
+    await eventually('a later second', async () => (Date.now() > Date.parse(first) + 2_000 ? true : undefined));
     await pb.collection('posts').create({ title: 'pitr-a' });
-    const wroteA = Date.now();
-    // the restarted tenant replicates: the replica's newest second reaches the write
     await eventually('write replicated', async () => {
-      const latest = (await api('GET', `/api/instances/${id}/continuous-backup`)).body.latest as string | null;
-      return latest && Date.parse(latest) >= Math.floor(wroteA / 1000) * 1000 ? true : undefined;
+      const latest = await latestNow();
+      return latest && Date.parse(latest) > Date.parse(first) ? true : undefined;
     });
     const moment = new Date().toISOString();
     await eventually('a second later', async () => (Date.now() > Date.parse(moment) + 1_100 ? true : undefined));

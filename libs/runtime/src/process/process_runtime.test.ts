@@ -199,10 +199,11 @@ describe('ProcessRuntime with the real tenant', { timeout: 120_000 }, () => {
     const third = await runtime.start(spec);
     // a write Litestream ships while running (so it has the database open), then one it has not
     assert.equal((await signup(third.url, 10)).status, 200);
-    const wrote = Date.now();
+    let probe = 0;
     await eventually('write shipped', async () => {
-      const w = await restoreWindow(bin, target, rootDir);
-      return w.latest && w.latest.getTime() >= Math.floor(wrote / 1000) * 1000 ? true : undefined;
+      const out = join(rootDir, `streamed-probe-${probe++}.db`);
+      await restoreAt(bin, target, new Date(Date.now() + 60_000), out, rootDir);
+      return users(out) === 6 ? true : undefined;
     }, 15_000);
     assert.equal((await signup(third.url, 11)).status, 200);
     const replicatorPid = Number((await readFile(`${layout.litestreamConfig}.pid`, 'utf8')).trim());
