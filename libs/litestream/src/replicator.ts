@@ -132,26 +132,7 @@ export class Replicator {
 
   /** Waits for (then kills) a replicate recorded by a previous owner of this config. */
   private async endStale(): Promise<void> {
-    let pid: number;
-    try {
-      pid = Number.parseInt(readFileSync(this.pidFile, 'utf8'), 10);
-    } catch {
-      return;
-    }
-    if (!Number.isInteger(pid) || pid <= 0 || !isLitestream(pid)) {
-      this.removePidFile();
-      return;
-    }
-    this.opts.log(`waiting for the previous litestream (pid ${pid}) to finish`, 'stderr');
-    const deadline = Date.now() + STALE_WAIT_MS;
-    while (Date.now() < deadline && isLitestream(pid)) await new Promise((r) => setTimeout(r, 100));
-    if (isLitestream(pid)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone meanwhile
-      }
-    }
+    await endRecordedReplicator(this.opts.configPath, STALE_WAIT_MS, (pid) => this.opts.log(`waiting for the previous litestream (pid ${pid}) to finish`, 'stderr'));
     this.removePidFile();
   }
 
@@ -165,7 +146,32 @@ export class Replicator {
   }
 }
 
-/** Whether `pid` is alive and runs litestream (not a recycled pid). */
+/**
+ * Waits until the replicate recorded beside `configPath` (in its `.pid` file) has exited,
+ * SIGKILLing it after `timeoutMs`. `onWait` hears of one still running; resolves with whether
+ * it had to be killed.
+ */
+export async function endRecordedReplicator(configPath: string, timeoutMs: number, onWait?: (pid: number) => void): Promise<{ pid: number; killed: boolean } | undefined> {
+  let pid: number;
+  try {
+    pid = Number.parseInt(readFileSync(`${configPath}.pid`, 'utf8'), 10);
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || !isLitestream(pid)) return undefined;
+  onWait?.(pid);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && isLitestream(pid)) await new Promise((r) => setTimeout(r, 50));
+  if (!isLitestream(pid)) return { pid, killed: false };
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    return { pid, killed: false }; // gone meanwhile
+  }
+  return { pid, killed: true };
+}
+
+/** Whether `pid` is alive and runs litestream (not a recycled pid or a zombie). */
 function isLitestream(pid: number): boolean {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]?.endsWith('litestream') === true;

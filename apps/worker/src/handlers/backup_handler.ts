@@ -7,7 +7,7 @@
  * run and prune the instance's older scheduled archives beyond its `backupKeep`.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { generateBackupName, isValidBackupName } from '@burrow/backup';
@@ -16,6 +16,7 @@ import type { InstanceRuntime } from '@burrow/runtime';
 import type { CheckedPayload } from '../job_payload.js';
 import type { WorkerSettings } from '../settings.js';
 import { runtimeId } from './instance_steps.js';
+import { removeStale } from './stale_files.js';
 import type { JobHandler, ProgressReporter } from './job_handler.js';
 import { INSTANCES, RUNTIME, SETTINGS } from '../tokens.js';
 
@@ -48,7 +49,7 @@ export class BackupHandler implements JobHandler<'instance.backup'> {
       return;
     }
     await mkdir(dir, { recursive: true });
-    await this.sweepParts(dir);
+    await removeStale(dir, (n) => n.endsWith('.part')); // part files of a killed worker's backup
     await progress({ percent: 5, step: 'Starting the backup' });
     let last = 5;
     const { size } = await this.runtime.backup(runtimeId(instanceId), out, {
@@ -62,15 +63,6 @@ export class BackupHandler implements JobHandler<'instance.backup'> {
     this.log.log(`instance ${row.name} (${instanceId}) backed up as ${name} (${size} bytes)`);
     if (scheduled) await this.prune(dir, row.backupKeep);
     await progress({ percent: 100, step: 'Backup complete' });
-  }
-
-  // Part files of writers that are gone (a worker killed mid-backup): an hour without a change.
-  private async sweepParts(dir: string): Promise<void> {
-    for (const n of await readdir(dir)) {
-      if (!n.endsWith('.part')) continue;
-      const st = await stat(join(dir, n)).catch(() => undefined);
-      if (st && Date.now() - st.mtimeMs > 3600_000) await rm(join(dir, n), { force: true });
-    }
   }
 
   // Retention: only scheduled (`auto_`) archives count and go, oldest first; manual ones and

@@ -5,7 +5,7 @@
  * (checked like any backup). Files are not versioned: the archive holds today's files.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnrecoverableError } from 'bullmq';
 import type { ControlInstanceId } from '@burrow/db';
@@ -13,10 +13,8 @@ import { litestreamBinary, platformReplica, PointInTimeError, restoreAt } from '
 import type { InstanceRuntime } from '@burrow/runtime';
 import type { WorkerSettings } from '../settings.js';
 import { runtimeId } from './instance_steps.js';
+import { removeStale } from './stale_files.js';
 import type { ProgressReporter } from './job_handler.js';
-
-/** Scratch dirs of a killed worker are removed after this long untouched. */
-const STALE_SCRATCH_MS = 3_600_000;
 
 /** Where `at` is restored and archived; `percent` is the job's progress span for this step. */
 export interface PointInTimeStep {
@@ -35,7 +33,7 @@ export async function archivePointInTime(step: PointInTimeStep): Promise<void> {
   const { runtime, settings, source, at, progress, percent } = step;
   const dir = join(settings.backupsDir, source);
   await mkdir(dir, { recursive: true });
-  await sweepScratch(dir);
+  await removeStale(dir, (n) => n.startsWith('.pitr-'));
   const scratch = await mkdtemp(join(dir, '.pitr-'));
   try {
     await progress({ percent: percent.from, step: `Restoring the database as of ${at.toISOString()}` });
@@ -57,13 +55,5 @@ export async function archivePointInTime(step: PointInTimeStep): Promise<void> {
     });
   } finally {
     await rm(scratch, { recursive: true, force: true });
-  }
-}
-
-async function sweepScratch(dir: string): Promise<void> {
-  for (const name of await readdir(dir).catch(() => [])) {
-    if (!name.startsWith('.pitr-')) continue;
-    const st = await stat(join(dir, name)).catch(() => undefined);
-    if (st && Date.now() - st.mtimeMs > STALE_SCRATCH_MS) await rm(join(dir, name), { recursive: true, force: true });
   }
 }

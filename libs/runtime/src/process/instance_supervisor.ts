@@ -7,8 +7,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { renderConfig } from '@burrow/litestream';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { endRecordedReplicator, renderConfig } from '@burrow/litestream';
 import { RuntimeError } from '../errors.js';
 import { sleep } from '../sleep.js';
 import type { InstanceId } from '../instance_id.js';
@@ -353,8 +353,8 @@ export class InstanceSupervisor {
       this.lastExit = { ...exit, at: new Date(this.opts.clock.now()).toISOString() };
       // Its Litestream (own process group) ships the last writes after the tenant closed: a stop
       // returns once that is done, so a backup, restore or point in time that follows sees them.
-      const replicator = await waitReplicatorGone(this.layout, LITESTREAM_FINAL_SYNC_MS);
-      if (replicator) await this.log(`litestream pid ${replicator} did not finish its final sync in ${LITESTREAM_FINAL_SYNC_MS} ms; killed`);
+      const replicator = await endRecordedReplicator(this.layout.litestreamConfig, LITESTREAM_FINAL_SYNC_MS);
+      if (replicator?.killed) await this.log(`litestream pid ${replicator.pid} did not finish its final sync in ${LITESTREAM_FINAL_SYNC_MS} ms; killed`);
       await removePidFile(this.layout.pidFile, pid);
       await this.log(`pid ${pid} stopped (code ${exit.code}, signal ${exit.signal})`);
     }
@@ -405,34 +405,4 @@ async function writeLitestreamConfig(layout: InstanceLayout, spec: InstanceSpec)
   const text = renderConfig({ dbPath: join(layout.dataDir, 'data.db'), metaPath: layout.litestreamMeta, target: cb.target, timing: cb.timing });
   await writeFile(layout.litestreamConfig, text, { mode: 0o600 });
   return ['--litestream-config', layout.litestreamConfig];
-}
-
-/**
- * Waits until the Litestream recorded beside the instance's litestream.yml has exited (SIGKILL
- * after `timeoutMs`); returns its pid when it had to be killed, else undefined.
- */
-async function waitReplicatorGone(layout: InstanceLayout, timeoutMs: number): Promise<number | undefined> {
-  let pid: number;
-  try {
-    pid = Number.parseInt(await readFile(`${layout.litestreamConfig}.pid`, 'utf8'), 10);
-  } catch {
-    return undefined;
-  }
-  const alive = async () => {
-    const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    return cmd.split('\0')[0]?.endsWith('litestream') === true;
-  };
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!(await alive())) return undefined;
-    await sleep(50);
-  }
-  if (!(await alive())) return undefined;
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    return undefined;
-  }
-  return pid;
 }
