@@ -18,7 +18,7 @@ import { withInstanceLock } from './instance_lock.js';
 import type { InstanceLayout } from './layout.js';
 import { appendSystemLine, fileSize, lastLines } from './log_file.js';
 import type { ResolvedProcessOptions } from './options.js';
-import { isRecordedProcess, markStopping, pidFileStamp, readPidFile, removePidFile, type PidRecord } from './pid_file.js';
+import { isRecordedProcess, markStopping, pidFileStamp, readPidFile, removePidFile, removeStalePidFile, type PidRecord } from './pid_file.js';
 import { pidGone, terminate, watchPid, type ProcessExit } from './process_exit.js';
 import { spawnTenant } from './spawn_tenant.js';
 import type { StandbySource } from './standby_pool.js';
@@ -65,6 +65,8 @@ export class InstanceSupervisor {
   private stopRequested = false;
   private restartTimer: NodeJS.Timeout | undefined;
   private judgingExit = false;
+  /** The judgement of an exit of the held process (crash or another runtime's stop) in progress. */
+  private judging: Promise<void> | undefined;
   private syncing: Promise<void> | undefined;
   /** pidFileStamp of the pid file when it was last found to record the process we hold. */
   private heldStamp: string | undefined;
@@ -102,6 +104,9 @@ export class InstanceSupervisor {
   sync(): Promise<void> {
     // A process we hold is re-checked too: another runtime on this root may have stopped or
     // replaced it (power off/on by the worker while the proxy holds the old one).
+    // An exit being judged (crash, or another runtime's stop): answer once it is, not with the
+    // "running" of the process that just ended.
+    if (this.judging) return this.judging.then(() => this.sync());
     if (this.starting || this.stopping || this.restartTimer || this.judgingExit) return Promise.resolve();
     // Unchanged pid file: the process we hold is still the recorded one (one stat, no read).
     if (this.proc && this.heldStamp !== undefined && pidFileStamp(this.layout.pidFile) === this.heldStamp) return Promise.resolve();
@@ -198,11 +203,18 @@ export class InstanceSupervisor {
       return;
     }
     if (!live && existsSync(this.layout.pidFile)) {
-      await removePidFile(this.layout.pidFile, record?.pid);
+      // Re-checked under the lock: another runtime may have started a process since the read.
+      const removed = await withInstanceLock(this.layout.lockFile, () => removeStalePidFile(this.layout.pidFile, record));
+      if (!removed) return this.syncFromDisk();
       await this.log(`removed stale pid file${record ? ` (pid ${record.pid} is gone or runs something else)` : ''}`);
     }
     const onDisk = existsSync(this.layout.instanceDir) ? 'stopped' : 'absent';
     if (!(this.state === 'failed' && onDisk === 'stopped')) this.setState(onDisk);
+  }
+
+  /** Removes the pid file if it still records `pid`, holding the lock against a concurrent start. */
+  private removePidFile(pid: number): Promise<void> {
+    return withInstanceLock(this.layout.lockFile, () => removePidFile(this.layout.pidFile, pid));
   }
 
   private adoptProcess(proc: RunningProcess): void {
@@ -270,9 +282,15 @@ export class InstanceSupervisor {
     this.lastExit = { ...exit, at: new Date(this.opts.clock.now()).toISOString() };
     if (this.closed || this.stopRequested) return;
     this.judgingExit = true;
-    void this.judgeExit(this.epoch, proc.record, exit).finally(() => {
-      this.judgingExit = false;
-    });
+    const pid = proc.record.pid;
+    const judging: Promise<void> = this.judgeExit(this.epoch, proc.record, exit)
+      .catch((err: unknown) => this.log(`could not judge the exit of pid ${pid}: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => {
+        if (this.judging !== judging) return; // a later exit is being judged
+        this.judgingExit = false;
+        this.judging = undefined;
+      });
+    this.judging = judging;
   }
 
   /** A crash if the pid file still records this process unmarked; else another runtime acted. */
@@ -304,7 +322,7 @@ export class InstanceSupervisor {
       if (epoch !== this.epoch || this.closed) return;
       await this.log(`failed: ${why}; not restarting`);
       const dead = await readPidFile(this.layout.pidFile);
-      if (dead !== undefined && !(await isRecordedProcess(dead))) await removePidFile(this.layout.pidFile, dead.pid);
+      if (dead !== undefined && !(await isRecordedProcess(dead))) await this.removePidFile(dead.pid);
       this.reason = `${why}; last log lines:\n${tail.join('\n')}`;
       this.setState('failed');
       return;
@@ -355,7 +373,7 @@ export class InstanceSupervisor {
       // returns once that is done, so a backup, restore or point in time that follows sees them.
       const replicator = await endRecordedReplicator(this.layout.litestreamConfig, LITESTREAM_FINAL_SYNC_MS);
       if (replicator?.killed) await this.log(`litestream pid ${replicator.pid} did not finish its final sync in ${LITESTREAM_FINAL_SYNC_MS} ms; killed`);
-      await removePidFile(this.layout.pidFile, pid);
+      await this.removePidFile(pid);
       await this.log(`pid ${pid} stopped (code ${exit.code}, signal ${exit.signal})`);
     }
     this.reason = undefined;

@@ -66,13 +66,27 @@ export async function markStopping(path: string, pid: number): Promise<void> {
   if (current?.pid === pid) await writePidFile(path, { ...current, stopping: true });
 }
 
-/** Removes the pid file, but only if it still records `pid` (when given). */
-export async function removePidFile(path: string, pid?: number): Promise<void> {
-  if (pid !== undefined) {
-    const current = await readPidFile(path);
-    if (current !== undefined && current.pid !== pid) return;
-  }
+/**
+ * Removes the pid file if it still records `pid`. Call it holding the instance lock: the
+ * check and the removal must not straddle another runtime's write of a new record.
+ */
+export async function removePidFile(path: string, pid: number): Promise<void> {
+  const current = await readPidFile(path);
+  if (current !== undefined && current.pid !== pid) return;
   await rm(path, { force: true });
+}
+
+/**
+ * Removes a pid file judged stale from a read of `seen` (undefined: missing or unreadable),
+ * unless it changed since: false when it now records another live or unmarked process (a
+ * runtime started one meanwhile), which the caller must take up instead. Call it holding the
+ * instance lock.
+ */
+export async function removeStalePidFile(path: string, seen: PidRecord | undefined): Promise<boolean> {
+  const current = await readPidFile(path);
+  if (current !== undefined && (current.pid !== seen?.pid || (await isRecordedProcess(current)))) return false;
+  await rm(path, { force: true });
+  return true;
 }
 
 /** True when `pid` exists and is not a zombie. */

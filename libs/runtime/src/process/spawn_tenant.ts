@@ -168,7 +168,7 @@ async function spawnOnce(input: SpawnTenantInput, port: number, useStandby: bool
   if (failure === undefined) return { ...record, endpoint: { host: input.host, port, url }, exited, joined: false, dispose: () => undefined };
 
   await terminate(pid, exited, input.killGraceMs);
-  await removePidFile(layout.pidFile, pid);
+  await withInstanceLock(layout.lockFile, () => removePidFile(layout.pidFile, pid));
   const output = (await readRange(layout.logFile, logStart, await fileSize(layout.logFile))).toString('utf8');
   const tail = (await lastLines(layout.logFile, await fileSize(layout.logFile), FAILURE_TAIL_LINES)).join('\n');
   if (failure.kind === 'aborted') {
