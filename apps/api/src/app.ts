@@ -6,7 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { PlatformConfig } from '@burrow/config';
 import { loadOrCreateSecretKey, migrate, openControlDb, registerHost, SecretBox, JobRunStore, type HostId } from '@burrow/db';
 import { JobProducer, closeShared, producerConnection } from '@burrow/jobs';
-import { ProcessRuntime } from '@burrow/runtime';
+import { createRuntime } from '@burrow/runtime';
 import { ApiModule, type ApiDeps } from './app.module.js';
 import { ErrorFilter } from './common/error_filter.js';
 import { ConsoleSite } from './console/console_site.js';
@@ -59,7 +59,7 @@ export async function startApi(config: PlatformConfig, logger: Logger = jsonLogg
   redis.on('error', () => undefined);
   const jobs = new JobProducer(redis, new JobRunStore(db));
   // The api only reads logs from the runtime (starts go through the worker's queue): no warm pool.
-  const runtime = new ProcessRuntime({ rootDir: config.instancesDir, tenantBin: config.tenantBin, standby: 0 });
+  const runtime = createRuntime(config, { standby: 0 });
   const app = await createApiApp({ config, db, jobs, redis, runtime, box }, logger);
   await app.listen(config.apiPort, '127.0.0.1');
   const url = `http://127.0.0.1:${config.apiPort}`;

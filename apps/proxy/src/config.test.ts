@@ -3,13 +3,14 @@ import { test } from 'node:test';
 import { ConfigError, loadProxyConfig } from './config.js';
 
 test('loadProxyConfig applies the platform defaults', () => {
-  const { tenantBin, ...rest } = loadProxyConfig({}, '/srv');
+  const { tenantBin, docker, ...rest } = loadProxyConfig({}, '/srv');
   assert.deepEqual(rest, {
     port: 8080, host: '127.0.0.1', baseDomain: 'localhost', idleTimeoutMs: 900_000, dataDir: '/srv/data', instancesDir: '/srv/data/instances',
-    database: { kind: 'sqlite', file: '/srv/data/control.db' }, secretsKey: undefined, tenantStandby: 1,
+    database: { kind: 'sqlite', file: '/srv/data/control.db' }, secretsKey: undefined, tenantStandby: 1, runtime: 'process',
     replicaStore: { backupsDir: '/srv/data/backups', s3: undefined, retentionHours: 72, snapshotIntervalHours: 6 },
   });
   assert.match(tenantBin, /\/apps\/tenant\/bin\/burrow-tenant\.mjs$/);
+  assert.equal(docker.image, 'burrow/tenant:local');
 });
 
 test('loadProxyConfig passes the control DB, secrets key and tenant binary through', () => {

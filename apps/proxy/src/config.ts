@@ -26,6 +26,10 @@ export interface ProxyConfig {
   tenantBin: string;
   /** Warm tenant processes kept ready for wakes (`TENANT_STANDBY`, default 1; 0 = cold starts). */
   tenantStandby: number;
+  /** Where tenants run (`RUNTIME`, default process). */
+  runtime: PlatformConfig['runtime'];
+  /** The docker runtime's settings (RUNTIME=docker). */
+  docker: PlatformConfig['docker'];
   /** Where continuous backup replicas go: a woken instance that has it on replicates there. */
   replicaStore: ReplicaStoreSettings;
 }
@@ -44,6 +48,8 @@ export function loadProxyConfig(env: Env, cwd: string): ProxyConfig {
     secretsKey: c.secretsKey,
     tenantBin: c.tenantBin,
     tenantStandby: c.tenantStandby,
+    runtime: c.runtime,
+    docker: c.docker,
     replicaStore: { backupsDir: c.backupsDir, ...c.continuousBackup },
   };
 }

@@ -1,6 +1,6 @@
 /** Starts a complete proxy in-process (control DB, secrets, runtime, server): main.ts, launchers, tests. */
 import { InstanceStore, SecretBox, loadOrCreateSecretKey, migrate, openControlDb } from '@burrow/db';
-import { ProcessRuntime, type InstanceRuntimeDriver } from '@burrow/runtime';
+import { createRuntime, type InstanceRuntimeDriver } from '@burrow/runtime';
 import type { ProxyConfig } from './config.js';
 import { silentLogger, type ProxyLogger } from './logger.js';
 import { ProxyMetrics } from './metrics.js';
@@ -12,7 +12,7 @@ import { createProxyServer, type ProxyServerOptions } from './server.js';
 export interface StartProxyDeps {
   /** Request and error log (default: silent). */
   logger?: ProxyLogger;
-  /** Where tenants run (default: a ProcessRuntime under `instancesDir`); a given one is not closed by `close()`. */
+  /** Where tenants run (default: the driver RUNTIME chooses); a given one is not closed by `close()`. */
   runtime?: InstanceRuntimeDriver;
   /** Lookup cache of the control-DB directory (default: 1 s, 10 000 names). */
   directory?: PrismaDirectoryOptions;
@@ -48,7 +48,7 @@ export async function startProxy(config: ProxyConfig, deps: StartProxyDeps = {})
     let runtime = deps.runtime;
     if (runtime === undefined) {
       // Wakes start tenants while a request waits: a warm standby skips Node's start and code loading.
-      const own = new ProcessRuntime({ rootDir: config.instancesDir, tenantBin: config.tenantBin, standby: config.tenantStandby });
+      const own = createRuntime(config, { standby: config.tenantStandby });
       cleanups.unshift(() => own.close());
       runtime = own;
     }

@@ -2,7 +2,7 @@
 import type { PlatformConfig } from '@burrow/config';
 import { InstanceStore, JobRunStore, SecretBox, loadOrCreateSecretKey, migrate, openControlDb, registerHost, type ControlDb } from '@burrow/db';
 import { JobProducer, closeShared, producerConnection, workerConnection } from '@burrow/jobs';
-import { ProcessRuntime, type InstanceRuntimeDriver } from '@burrow/runtime';
+import { createRuntime, type InstanceRuntimeDriver } from '@burrow/runtime';
 import type { Redis } from 'ioredis';
 import type { WorkerHooks } from './hooks.js';
 import type { WorkerSettings } from './settings.js';
@@ -34,7 +34,6 @@ const REDIS_READY_TIMEOUT_MS = 10_000;
 export async function openWorkerResources(config: PlatformConfig, settings: WorkerSettings, hooks: WorkerHooks): Promise<OpenedResources> {
   const redisUrl = config.redisUrl;
   if (!redisUrl) throw new Error('REDIS_URL is not set: the worker consumes the Redis queues the api writes to (npm start provides one)');
-  if (config.runtime !== 'process') throw new Error(`RUNTIME=${config.runtime} is not supported by the worker yet (only "process")`);
   const closers: Array<() => Promise<void>> = [];
   const close = async (): Promise<void> => {
     // Everything is released even when one close fails; the first failure is reported.
@@ -48,7 +47,7 @@ export async function openWorkerResources(config: PlatformConfig, settings: Work
     closers.push(() => db.$disconnect());
     await registerHost(db, settings.hostId, config.runtime);
     // Provisioning and power-on start tenants: a warm standby saves each of them a cold start.
-    const runtime = new ProcessRuntime({ rootDir: config.instancesDir, tenantBin: config.tenantBin, standby: config.tenantStandby });
+    const runtime = createRuntime(config, { standby: config.tenantStandby });
     closers.push(() => runtime.close());
     const box = new SecretBox(config.secretsKey ?? loadOrCreateSecretKey(config.dataDir));
     const workerRedis = workerConnection(redisUrl);

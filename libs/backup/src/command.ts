@@ -29,6 +29,23 @@ export class BackupCommandError extends Error {
   }
 }
 
+/**
+ * Reads one stdout line of a backup command: reports a progress line to `onProgress`; returns
+ * the archive size (0 for commands without an archive) on the final `done` line.
+ */
+export function readProgressLine(line: string, onProgress?: (fraction: number, step: string) => void): number | undefined {
+  let msg: { progress?: unknown; step?: unknown; done?: unknown; size?: unknown };
+  try {
+    msg = JSON.parse(line) as typeof msg;
+  } catch {
+    return undefined; // not a progress line
+  }
+  if (msg === null || typeof msg !== 'object') return undefined;
+  if (typeof msg.progress === 'number') onProgress?.(msg.progress, typeof msg.step === 'string' ? msg.step : '');
+  if (msg.done === true) return typeof msg.size === 'number' ? msg.size : 0;
+  return undefined;
+}
+
 /** Spawns the command; resolves with the archive size (0 for the others), rejects with a BackupCommandError. */
 export function runBackupCommand(nodePath: string, args: string[], env: NodeJS.ProcessEnv | undefined, opts: CommandOptions = {}): Promise<{ size: number }> {
   const out = args.includes('--out') ? args[args.indexOf('--out') + 1] : undefined;
@@ -42,13 +59,8 @@ export function runBackupCommand(nodePath: string, args: string[], env: NodeJS.P
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) {
-        try {
-          const msg = JSON.parse(line) as { progress?: number; step?: string; done?: boolean; size?: number };
-          if (typeof msg.progress === 'number') opts.onProgress?.(msg.progress, msg.step ?? '');
-          if (msg.done) size = typeof msg.size === 'number' ? msg.size : 0;
-        } catch {
-          // not a progress line
-        }
+        const done = readProgressLine(line, opts.onProgress);
+        if (done !== undefined) size = done;
       }
     });
     child.stderr.on('data', (chunk: Buffer) => {

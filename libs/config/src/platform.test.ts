@@ -10,11 +10,22 @@ test('defaults are the embedded stack', () => {
     instancesDir: '/srv/burrow/data/instances', backupsDir: '/srv/burrow/data/backups', backupMinIntervalSec: 300,
     continuousBackup: { s3: undefined, retentionHours: 72, snapshotIntervalHours: 6 }, hostId: 'local', instanceQuota: 10, sessionTtlHours: 720, secretsKey: undefined,
     tenantBin: c.tenantBin, tenantStandby: 1, consoleDir: c.consoleDir,
+    docker: { endpoint: { socketPath: '/var/run/docker.sock' }, image: 'burrow/tenant:local', namespace: 'burrow', network: 'host', limits: { memoryMb: 256, cpus: 1, pids: 256 } },
   });
   assert.match(c.tenantBin, /apps\/tenant\/bin\/burrow-tenant\.mjs$/);
   assert.match(c.consoleDir, /apps\/console\/dist$/);
   assert.equal(loadPlatformConfig({ CONSOLE_DIR: './ui' }, '/srv/burrow').consoleDir, '/srv/burrow/ui');
   assert.equal(loadPlatformConfig({ BACKUPS_DIR: '/mnt/backups' }, '/srv/burrow').backupsDir, '/mnt/backups');
+});
+
+test('docker runtime: the daemon from DOCKER_HOST or DOCKER_SOCKET, image, namespace and tenant limits', () => {
+  const tcp = loadPlatformConfig({ RUNTIME: 'docker', DOCKER_HOST: 'tcp://127.0.0.1:2375', TENANT_IMAGE: 'registry.local/burrow/tenant:1', TENANT_MEMORY_MB: '512', TENANT_CPUS: '0.5', TENANT_PIDS: '128', DOCKER_NAMESPACE: 'edge-1' }, '/x').docker;
+  assert.deepEqual(tcp, { endpoint: { host: '127.0.0.1', port: 2375, protocol: 'http' }, image: 'registry.local/burrow/tenant:1', namespace: 'edge-1', network: 'host', limits: { memoryMb: 512, cpus: 0.5, pids: 128 } });
+  assert.deepEqual(loadPlatformConfig({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock' }, '/x').docker.endpoint, { socketPath: '/run/user/1000/docker.sock' });
+  assert.deepEqual(loadPlatformConfig({ DOCKER_SOCKET: 'run/docker.sock' }, '/x').docker.endpoint, { socketPath: '/x/run/docker.sock' });
+  for (const [name, value] of [['DOCKER_HOST', 'ssh://host'], ['DOCKER_HOST', 'tcp://nohostport'], ['TENANT_CPUS', 'lots'], ['TENANT_CPUS', '0'], ['TENANT_MEMORY_MB', '8'], ['DOCKER_NAMESPACE', 'Bad_Name']]) {
+    assert.throws(() => loadPlatformConfig({ [name]: value }, '/x'), (e: unknown) => e instanceof ConfigError && e.message.includes(name), `${name}=${value}`);
+  }
 });
 
 test('continuous backup: an S3-compatible store needs a bucket and both keys', () => {

@@ -52,6 +52,22 @@ export interface PlatformConfig {
   tenantStandby: number;
   /** The web console's build the api serves at `/` (CONSOLE_DIR, this repository's apps/console/dist). */
   consoleDir: string;
+  /** The docker runtime's settings (used with RUNTIME=docker). */
+  docker: DockerConfig;
+}
+
+/** Where the Docker daemon is and how tenant containers are made (docker/README.md). */
+export interface DockerConfig {
+  /** DOCKER_HOST (`unix:///path` or `tcp://host:port`), else DOCKER_SOCKET (a path), else /var/run/docker.sock. */
+  endpoint: { socketPath: string } | { host: string; port: number; protocol: 'http' | 'https' };
+  /** The tenant image (TENANT_IMAGE, burrow/tenant:local). */
+  image: string;
+  /** Prefix of container and volume names (DOCKER_NAMESPACE, burrow): two platforms on one daemon keep apart. */
+  namespace: string;
+  /** `host` (tenants on loopback ports) or a Docker network the control plane is on (DOCKER_NETWORK, host). */
+  network: string;
+  /** Limits of every tenant container unless its plan says otherwise (TENANT_MEMORY_MB 256, TENANT_CPUS 1, TENANT_PIDS 256). */
+  limits: { memoryMb: number; cpus: number; pids: number };
 }
 
 /** Where and how Litestream replicas are kept. */
@@ -121,11 +137,35 @@ export function loadPlatformConfig(env: Env, cwd: string): PlatformConfig {
     tenantBin: resolve(cwd, r.string('TENANT_BIN', REPO_TENANT_BIN)),
     tenantStandby: r.int('TENANT_STANDBY', 1, 0, 8),
     consoleDir: resolve(cwd, r.string('CONSOLE_DIR', REPO_CONSOLE_DIR)),
+    docker: parseDocker(r, cwd),
   };
   if (!/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/.test(config.hostId)) r.problems.push(`BURROW_HOST=${JSON.stringify(config.hostId)}: expected 1-32 lowercase letters, digits or inner hyphens`);
   if (config.apiPort === config.proxyPort) r.problems.push(`API_PORT and PROXY_PORT must differ (both ${config.apiPort})`);
   r.done();
   return config;
+}
+
+function parseDocker(r: EnvReader, cwd: string): DockerConfig {
+  let endpoint: DockerConfig['endpoint'] = { socketPath: resolve(cwd, r.string('DOCKER_SOCKET', '/var/run/docker.sock')) };
+  const dockerHost = r.optional('DOCKER_HOST');
+  if (dockerHost !== undefined) {
+    const u = URL.canParse(dockerHost) ? new URL(dockerHost) : undefined;
+    if (u?.protocol === 'unix:' && u.pathname) endpoint = { socketPath: u.pathname };
+    else if ((u?.protocol === 'tcp:' || u?.protocol === 'http:' || u?.protocol === 'https:') && u.hostname && u.port) {
+      endpoint = { host: u.hostname, port: Number(u.port), protocol: u.protocol === 'https:' ? 'https' : 'http' };
+    } else r.problems.push(`DOCKER_HOST=${JSON.stringify(dockerHost)}: expected unix:///path/to/docker.sock or tcp://host:port`);
+  }
+  const namespace = r.string('DOCKER_NAMESPACE', 'burrow');
+  if (!/^[a-z][a-z0-9-]{0,30}$/.test(namespace)) r.problems.push(`DOCKER_NAMESPACE=${JSON.stringify(namespace)}: expected a lowercase letter then up to 30 lowercase letters, digits or hyphens`);
+  const cpus = Number(r.string('TENANT_CPUS', '1'));
+  if (!(Number.isFinite(cpus) && cpus >= 0.05 && cpus <= 64)) r.problems.push('TENANT_CPUS: expected a number of CPUs from 0.05 to 64');
+  return {
+    endpoint,
+    image: r.string('TENANT_IMAGE', 'burrow/tenant:local'),
+    namespace,
+    network: r.string('DOCKER_NETWORK', 'host'),
+    limits: { memoryMb: r.int('TENANT_MEMORY_MB', 256, 32, 1024 * 1024), cpus, pids: r.int('TENANT_PIDS', 256, 16, 1_000_000) },
+  };
 }
 
 function parseS3(r: EnvReader): S3StoreConfig | undefined {

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runBackupCommand } from '@burrow/backup/command';
+import { listPresent } from '../list_present.js';
 import { RuntimeError } from '../errors.js';
 import { isInstanceId, parseInstanceId, type InstanceId } from '../instance_id.js';
 import type {
@@ -21,7 +22,7 @@ import type {
   RuntimeStatus,
   StateChange,
 } from '../types.js';
-import { validateInstanceEnv } from './env.js';
+import { validateSpec } from '../validate_spec.js';
 import { InstanceSupervisor } from './instance_supervisor.js';
 import { instanceLayout, standbyDir } from './layout.js';
 import { appendSystemLine, readLog } from './log_file.js';
@@ -107,12 +108,7 @@ export class ProcessRuntime implements InstanceRuntimeDriver {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
     const ids = new Set<InstanceId>([...names.map(parseInstanceId), ...this.supervisors.keys()]);
-    const out: RuntimeInstance[] = [];
-    for (const id of [...ids].sort()) {
-      const status = await this.status(id);
-      if (status.state !== 'absent') out.push({ id, ...status });
-    }
-    return out;
+    return listPresent(ids, (id) => this.status(id));
   }
 
   /**
@@ -225,14 +221,3 @@ export class ProcessRuntime implements InstanceRuntimeDriver {
 }
 
 /** Checks the parts of a spec other than the id; throws RuntimeError `invalid_spec`. */
-function validateSpec(spec: InstanceSpec): void {
-  if (typeof spec.env !== 'object' || spec.env === null) {
-    throw new RuntimeError('invalid_spec', 'spec.env must be an object of strings');
-  }
-  validateInstanceEnv(spec.env);
-  for (const [name, value] of Object.entries(spec.limits ?? {})) {
-    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
-      throw new RuntimeError('invalid_spec', `limit ${name} must be a positive number`);
-    }
-  }
-}
