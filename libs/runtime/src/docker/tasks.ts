@@ -3,7 +3,6 @@
  * (`burrow-tenant backup create|restore`), which must see the tenant's files as the tenant does
  * and run under the same limits, never in the platform's own process.
  */
-import type Docker from 'dockerode';
 import { PassThrough } from 'node:stream';
 import type { InstanceId } from '../instance_id.js';
 import type { ResourceLimits } from '../types.js';
