@@ -1,13 +1,16 @@
 /**
  * Re-queues work the control DB asks for but no queue holds: an api that wrote `provisioning`
  * or `deleting` and died before queueing, or a Redis that lost its jobs; at boot it also sets
- * the backup job schedulers of the rows again. Runs at boot and then every `reconcileIntervalMs`.
+ * the backup job schedulers of the rows again and removes what the runtime still holds of
+ * instances that no longer exist (a container and volume, or a data dir, left by a delete that
+ * finished its records but not its runtime part). Runs at boot and then every `reconcileIntervalMs`.
  */
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { InstanceStore } from '@burrow/db';
 import type { JobProducer } from '@burrow/jobs';
+import type { InstanceRuntime } from '@burrow/runtime';
 import type { WorkerSettings } from './settings.js';
-import { INSTANCES, PRODUCER, SETTINGS } from './tokens.js';
+import { INSTANCES, PRODUCER, RUNTIME, SETTINGS } from './tokens.js';
 
 /** Periodic pass over this host's instances. */
 @Injectable()
@@ -22,6 +25,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(SETTINGS) private readonly settings: WorkerSettings,
     @Inject(INSTANCES) private readonly instances: InstanceStore,
     @Inject(PRODUCER) private readonly producer: JobProducer,
+    @Inject(RUNTIME) private readonly runtime: Pick<InstanceRuntime, 'list' | 'remove'>,
   ) {}
 
   /** Nest lifecycle: first pass now, then on a timer that does not keep the process alive. */
@@ -45,6 +49,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
       // Once per boot: the rows are the truth of backup schedules; a Redis that lost its
       // job schedulers gets them back (setting one again is harmless).
       for (const row of rows) if (row.backupCron && row.status !== 'deleting') await this.producer.scheduleBackups(row.id, this.settings.hostId, row.backupCron);
+      await this.removeOrphans(new Set(rows.map((r) => r.id)));
       this.schedulesSynced = true;
     }
     for (const row of rows) {
@@ -58,6 +63,15 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     }
     if (queued.length > 0) this.log.log(`re-queued ${queued.join(', ')}`);
     return queued;
+  }
+
+  /** Removes runtime instances (containers, volumes, data dirs) that have no row on this host. */
+  private async removeOrphans(known: Set<string>): Promise<void> {
+    for (const found of await this.runtime.list()) {
+      if (known.has(found.id)) continue;
+      this.log.warn(`removing ${found.id}: the runtime holds it (${found.state}) but no instance has this id`);
+      await this.runtime.remove(found.id);
+    }
   }
 
   private tick(): void {

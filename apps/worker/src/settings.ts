@@ -11,6 +11,8 @@ export interface WorkerSettings {
   hostId: HostId;
   /** The process runtime's root: `<instancesDir>/<id>/data` is a tenant's data dir. */
   instancesDir: string;
+  /** Where tenants run: with docker, their data is reachable only through the runtime. */
+  runtime: PlatformConfig['runtime'];
   /** Where platform backups go: `<backupsDir>/<instanceId>/<name>.zip`. */
   backupsDir: string;
   /** Where continuous backup (Litestream) replicas go, and their timing. */
@@ -39,6 +41,7 @@ export function workerSettings(
   return {
     hostId: config.hostId as HostId,
     instancesDir: config.instancesDir,
+    runtime: config.runtime,
     backupsDir: config.backupsDir,
     replicaStore: { backupsDir: config.backupsDir, ...config.continuousBackup },
     queues: [...new Set(JOB_NAMES.map((name) => queueFor(name, config.hostId)))],

@@ -3,9 +3,10 @@ import { mkdir } from 'node:fs/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { join } from 'node:path';
 import type { ControlInstanceId } from '@burrow/db';
-import { syncPlatformSuperuser, type SuperuserSyncResult } from '@burrow/tenant';
+import { parseInstanceId, type InstanceRuntime } from '@burrow/runtime';
+import { syncPlatformSuperuser } from '@burrow/tenant';
 import type { WorkerSettings } from './settings.js';
-import { SETTINGS } from './tokens.js';
+import { RUNTIME, SETTINGS } from './tokens.js';
 
 /** The credentials to sync: the console account's email and bcrypt hash (never a plain password). */
 export interface OwnerCredentials {
@@ -14,17 +15,24 @@ export interface OwnerCredentials {
 }
 
 /**
- * Tenant data directories as the process runtime lays them out (`<rootDir>/<id>/data`, see
- * libs/runtime README). The sync opens the tenant's SQLite file directly, so it works while
- * the tenant sleeps and is safe while it runs (WAL, busy timeout).
+ * With the process runtime, tenant data directories are this host's (`<rootDir>/<id>/data`, see
+ * libs/runtime README) and the sync opens the tenant's SQLite file directly. With the docker
+ * runtime the data is in the instance's volume: the sync runs the tenant's own
+ * `superuser sync` command there. Either way it works while the tenant sleeps and is safe while
+ * it runs (WAL, busy timeout).
  */
 @Injectable()
 export class TenantAdmin {
   private readonly instancesDir: string;
+  private readonly inVolume: boolean;
 
-  /** Works under `settings.instancesDir`, the process runtime's rootDir. */
-  constructor(@Inject(SETTINGS) settings: WorkerSettings) {
+  /** Works under `settings.instancesDir` (process runtime) or through the runtime (docker). */
+  constructor(
+    @Inject(SETTINGS) settings: WorkerSettings,
+    @Inject(RUNTIME) private readonly runtime: InstanceRuntime,
+  ) {
     this.instancesDir = settings.instancesDir;
+    this.inVolume = settings.runtime === 'docker';
   }
 
   /** The tenant's `--dir`. */
@@ -32,13 +40,17 @@ export class TenantAdmin {
     return join(this.instancesDir, id, 'data');
   }
 
-  /** Creates the data directory (no-op when it exists). */
+  /** Creates the data directory (no-op when it exists; the docker runtime makes its volume itself). */
   async prepare(id: ControlInstanceId): Promise<void> {
-    await mkdir(this.dataDir(id), { recursive: true });
+    if (!this.inVolume) await mkdir(this.dataDir(id), { recursive: true });
   }
 
   /** Creates or updates the owner's superuser; nothing is written when it already matches. */
-  sync(id: ControlInstanceId, owner: OwnerCredentials): SuperuserSyncResult {
-    return syncPlatformSuperuser({ dir: this.dataDir(id), email: owner.email, passwordHash: owner.passwordHash });
+  async sync(id: ControlInstanceId, owner: OwnerCredentials): Promise<void> {
+    if (this.inVolume) {
+      await this.runtime.tenantCommand(parseInstanceId(id), ['superuser', 'sync', owner.email], { stdin: owner.passwordHash });
+      return;
+    }
+    syncPlatformSuperuser({ dir: this.dataDir(id), email: owner.email, passwordHash: owner.passwordHash });
   }
 }

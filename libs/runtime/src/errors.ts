@@ -11,6 +11,7 @@ export type RuntimeErrorCode =
   | 'not_found'
   | 'invalid_state'
   | 'backup_failed'
+  | 'command_failed'
   | 'closed';
 
 /** An error of a runtime operation; `code` is stable, `message` is for humans and logs. */

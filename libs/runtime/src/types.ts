@@ -125,6 +125,12 @@ export interface InstanceRuntime {
    * archive). Refused while it runs: stop it first.
    */
   restore(id: InstanceId, archive: string, opts?: BackupOptions): Promise<void>;
+  /**
+   * Runs `burrow-tenant <args> --dir <its data dir>` where the instance's files are (a child
+   * process, or a one-off container on its volume), with `stdin` as its input; resolves with
+   * its output, rejects with RuntimeError `command_failed` and its error output.
+   */
+  tenantCommand(id: InstanceId, args: string[], opts?: { stdin?: string }): Promise<string>;
 }
 
 /** Options of InstanceRuntime.backup. */

@@ -19,7 +19,7 @@ export async function syncOwner(rows: ControlRows, admin: TenantAdmin, instance:
   const owner = await rows.ownerCredentials(instance.ownerId);
   // The owner cannot come back by retrying: nobody could log in as this instance's admin.
   if (!owner) throw new UnrecoverableError(`the owner account of instance "${instance.name}" no longer exists`);
-  admin.sync(id, owner);
+  await admin.sync(id, owner);
 }
 
 /** The tenant's environment (its decrypted secrets and platform key). */

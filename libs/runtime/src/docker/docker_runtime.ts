@@ -4,7 +4,8 @@
  * crash; the container's name records a wanted stop or a failure, so several runtimes on one
  * Docker endpoint (api, worker, proxy) agree on what happened without talking to each other.
  */
-import { chmod, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { chmod, copyFile, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { basename, dirname, join } from 'node:path';
 import type Docker from 'dockerode';
@@ -16,7 +17,7 @@ import { waitHealthy } from '../process/health.js';
 import type { ProcessExit } from '../process/process_exit.js';
 import type {
   BackupOptions, Endpoint, ExitInfo, InstanceRuntimeDriver, InstanceSpec, LogLine, LogOptions,
-  RuntimeInstance, RuntimeState, RuntimeStatus, StateChange,
+  ResourceLimits, RuntimeInstance, RuntimeState, RuntimeStatus, StateChange,
 } from '../types.js';
 import { DATA_DIR, effectiveLimits, NETWORK_PORT, tenantContainerOptions, WORK_DIR } from './container_spec.js';
 import { demuxLogLines } from './docker_logs.js';
@@ -70,6 +71,18 @@ export class DockerRuntime implements InstanceRuntimeDriver {
     const e = this.entry(id);
     if (e.stopping) await e.stopping.catch(() => undefined);
     if (e.starting) return e.starting;
+    const abort = new AbortController();
+    e.startAbort = abort;
+    e.starting = this.startOrAdopt(id, spec, abort.signal).finally(() => {
+      e.starting = undefined;
+      e.startAbort = undefined;
+    });
+    return e.starting;
+  }
+
+  /** Adopts the running container, or launches a new one. */
+  private async startOrAdopt(id: InstanceId, spec: InstanceSpec, signal: AbortSignal): Promise<Endpoint> {
+    const e = this.entry(id);
     const running = await this.inspect(this.names(id).main);
     if (running?.State.Running && !e.restartTimer) {
       const endpoint = this.endpointOf(running);
@@ -85,13 +98,7 @@ export class DockerRuntime implements InstanceRuntimeDriver {
     e.restarts = 0;
     e.reason = undefined;
     e.spec = { ...spec, id, env: { ...spec.env } };
-    const abort = new AbortController();
-    e.startAbort = abort;
-    e.starting = this.launch(id, e.spec, abort.signal).finally(() => {
-      e.starting = undefined;
-      e.startAbort = undefined;
-    });
-    return e.starting;
+    return this.launch(id, e.spec, signal);
   }
 
   /** SIGTERM (Docker's stop), SIGKILL after graceMs; no restart after. */
@@ -225,8 +232,29 @@ export class DockerRuntime implements InstanceRuntimeDriver {
     if (state === 'running' || state === 'starting') throw new RuntimeError('invalid_state', `instance ${id} is ${state}: stop it before a restore`);
     const names = this.names(valid);
     await this.ensureVolume(valid, names);
-    const args = ['backup', 'restore', '--dir', DATA_DIR, '--work', `${WORK_DIR}/restore_work_${Date.now()}`, '--from', `/restore/${basename(archive)}`];
-    await this.runBackupTask(valid, names, args, [`${dirname(archive)}:/restore:ro`], opts, 'restore');
+    // A copy the tenant's user can read, whatever the owner and mode of the original.
+    const scratch = await mkdtemp(join(dirname(archive), `.restore_${valid}_`));
+    try {
+      const copy = join(scratch, 'archive.zip');
+      await copyFile(archive, copy, fsConstants.COPYFILE_FICLONE);
+      await chmod(copy, 0o644);
+      await chmod(scratch, 0o755);
+      const args = ['backup', 'restore', '--dir', DATA_DIR, '--work', `${WORK_DIR}/restore_work_${Date.now()}`, '--from', '/restore/archive.zip'];
+      await this.runBackupTask(valid, names, args, [`${scratch}:/restore:ro`], opts, 'restore');
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  /** Runs `burrow-tenant <args> --dir <data dir>` in a one-off container on the instance's volume (created first). */
+  async tenantCommand(id: InstanceId, args: string[], opts: { stdin?: string } = {}): Promise<string> {
+    const valid = parseInstanceId(id);
+    const names = this.names(valid);
+    await this.ensureVolume(valid, names);
+    const limits = this.limitsOf(valid);
+    const r = await runTask(this.opts, { id: valid, names, limits, cmd: [...args, '--dir', DATA_DIR], stdin: opts.stdin });
+    if (r.code !== 0) throw new RuntimeError('command_failed', `burrow-tenant ${args[0] ?? ''} ${args[1] ?? ''} failed: ${r.stderr || `exit ${r.code}`}`);
+    return r.stdout;
   }
 
   /** Calls `listener` on every state change of any instance; returns the unsubscribe function. */
@@ -242,6 +270,11 @@ export class DockerRuntime implements InstanceRuntimeDriver {
   }
 
   // ---- internals ------------------------------------------------------------------------
+
+  /** The limits of its last start (one-off tasks run under them too), else the defaults. */
+  private limitsOf(id: InstanceId): Required<ResourceLimits> {
+    return effectiveLimits(this.entry(id).spec ?? { id, env: {} }, this.opts.defaultLimits);
+  }
 
   private names(id: InstanceId): InstanceNames {
     return instanceNames(this.opts.namespace, id);
@@ -478,7 +511,7 @@ export class DockerRuntime implements InstanceRuntimeDriver {
     await this.opts.docker.createVolume({ Name: names.volume, Labels: { [LABEL.instance]: id, [LABEL.namespace]: this.opts.namespace } });
     const limits = this.opts.defaultLimits;
     const script = "const fs=require('fs');for(const d of ['/data','/data/pb_data','/data/runtime']){fs.mkdirSync(d,{recursive:true});fs.chownSync(d,1000,1000)}";
-    const r = await runTask(this.opts, { id, names, limits, cmd: ['-e', script], entrypoint: ['node'], user: '0:0', capAdd: ['CHOWN'] });
+    const r = await runTask(this.opts, { id, names, limits, cmd: ['-e', script], entrypoint: ['node'], user: '0:0', capAdd: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER'] });
     if (r.code !== 0) {
       await this.opts.docker.getVolume(names.volume).remove({ force: true }).catch(() => undefined);
       throw new RuntimeError('start_failed', `could not prepare the volume of ${id}: ${r.stderr || `exit ${r.code}`}`);
@@ -486,7 +519,7 @@ export class DockerRuntime implements InstanceRuntimeDriver {
   }
 
   private async runBackupTask(id: InstanceId, names: InstanceNames, cmd: string[], binds: string[], opts: BackupOptions, what: string): Promise<number | undefined> {
-    const limits = effectiveLimits(this.entry(id).spec ?? { id, env: {} }, this.opts.defaultLimits);
+    const limits = this.limitsOf(id);
     let size: number | undefined;
     const r = await runTask(this.opts, {
       id, names, limits, cmd, binds, signal: opts.signal,

@@ -25,12 +25,15 @@ export interface TaskInput {
   capAdd?: string[];
   /** Every complete stdout line, as it comes. */
   onLine?: (line: string) => void;
+  /** Written to its stdin, which is then closed. */
+  stdin?: string;
   signal?: AbortSignal;
 }
 
 /** How a task ended. */
 export interface TaskResult {
   code: number;
+  stdout: string;
   stderr: string;
 }
 
@@ -44,18 +47,23 @@ export async function runTask(opts: ResolvedDockerOptions, input: TaskInput): Pr
     Cmd: input.cmd,
     Env: Object.entries(opts.baseEnv).map(([k, v]) => `${k}=${v}`),
     User: input.user ?? TENANT_USER,
+    OpenStdin: input.stdin !== undefined,
+    StdinOnce: input.stdin !== undefined,
     WorkingDir: VOLUME_MOUNT,
     Labels: labelsOf(opts, input.id, 'task'),
     HostConfig: { ...base, NetworkMode: 'none', Binds: input.binds, CapAdd: input.capAdd },
   });
   const onAbort = () => void container.kill().catch(() => undefined);
   try {
-    const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
+    const withStdin = input.stdin !== undefined;
+    const stream = (await container.attach({ stream: true, stdout: true, stderr: true, stdin: withStdin, hijack: withStdin })) as NodeJS.ReadWriteStream;
     const out = new PassThrough();
     const err = new PassThrough();
     docker.modem.demuxStream(stream, out, err);
     let pending = '';
+    let stdout = '';
     out.on('data', (chunk: Buffer) => {
+      if (stdout.length < 65536) stdout += chunk.toString('utf8');
       pending += chunk.toString('utf8');
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
@@ -69,10 +77,11 @@ export async function runTask(opts: ResolvedDockerOptions, input: TaskInput): Pr
     const waited = container.wait({ condition: 'next-exit' }) as Promise<{ StatusCode: number }>;
     input.signal?.addEventListener('abort', onAbort, { once: true });
     await container.start();
+    if (input.stdin !== undefined) stream.end(input.stdin);
     const { StatusCode } = await waited;
     await Promise.race([ended, new Promise((r) => setTimeout(r, 1_000).unref())]);
     if (pending) input.onLine?.(pending);
-    return { code: StatusCode, stderr: stderr.trim() };
+    return { code: StatusCode, stdout, stderr: stderr.trim() };
   } finally {
     input.signal?.removeEventListener('abort', onAbort);
     await container.remove({ force: true }).catch(() => undefined);

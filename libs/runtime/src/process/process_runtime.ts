@@ -28,6 +28,7 @@ import { instanceLayout, standbyDir } from './layout.js';
 import { appendSystemLine, readLog } from './log_file.js';
 import { resolveProcessOptions, type ProcessRuntimeOptions, type ResolvedProcessOptions } from './options.js';
 import { StandbyPool } from './standby_pool.js';
+import { runToEnd } from './run_to_end.js';
 
 /** Work dirs of backups and restores whose process died (a killed worker): gone after an hour untouched. */
 async function sweepStaleWork(runtimeDir: string): Promise<void> {
@@ -181,6 +182,15 @@ export class ProcessRuntime implements InstanceRuntimeDriver {
     // The swap is done: a failure here is only logged (Litestream notices the new file anyway).
     await rm(layout.litestreamMeta, { recursive: true, force: true }).catch((err: unknown) =>
       appendSystemLine(layout.logFile, `could not clear Litestream's state after a restore: ${err instanceof Error ? err.message : String(err)}`, new Date()).catch(() => undefined));
+  }
+
+  /** Runs `burrow-tenant <args> --dir <data dir>` in a child process (creating the data dir first). */
+  async tenantCommand(id: InstanceId, args: string[], opts: { stdin?: string } = {}): Promise<string> {
+    const layout = instanceLayout(this.opts.rootDir, parseInstanceId(id));
+    await mkdir(layout.dataDir, { recursive: true });
+    const r = await runToEnd(this.opts.nodePath, [this.opts.tenantBin, ...args, '--dir', layout.dataDir], this.opts.baseEnv, opts.stdin);
+    if (r.code !== 0) throw new RuntimeError('command_failed', `burrow-tenant ${args[0] ?? ''} ${args[1] ?? ''} failed: ${r.stderr || `exit ${r.code}`}`);
+    return r.stdout;
   }
 
   /** Calls `listener` on every state change of any instance; returns the unsubscribe function. */
