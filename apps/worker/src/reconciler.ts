@@ -1,9 +1,9 @@
 /**
  * Re-queues work the control DB asks for but no queue holds: an api that wrote `provisioning`
  * or `deleting` and died before queueing, or a Redis that lost its jobs; at boot it also sets
- * the backup job schedulers of the rows again and removes what the runtime still holds of
- * instances that no longer exist (a container and volume, or a data dir, left by a delete that
- * finished its records but not its runtime part). Runs at boot and then every `reconcileIntervalMs`.
+ * the backup job schedulers of the rows again and stops and removes the containers (or
+ * processes) of instances that no longer exist. Their data (volume, data dir) is kept and
+ * reported: a control DB pointed at the wrong place must never wipe the tenants' data. Runs at boot and then every `reconcileIntervalMs`.
  */
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { InstanceStore } from '@burrow/db';
@@ -65,12 +65,12 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     return queued;
   }
 
-  /** Removes runtime instances (containers, volumes, data dirs) that have no row on this host. */
+  /** Stops and removes what runs for instances that have no row on this host; keeps (and reports) their data. */
   private async removeOrphans(known: Set<string>): Promise<void> {
     for (const found of await this.runtime.list()) {
       if (known.has(found.id)) continue;
-      this.log.warn(`removing ${found.id}: the runtime holds it (${found.state}) but no instance has this id`);
-      await this.runtime.remove(found.id);
+      this.log.warn(`instance ${found.id} has no row: its ${found.state === 'stopped' ? 'leftovers are' : 'tenant is'} removed, its data kept (delete it by hand once you are sure)`);
+      await this.runtime.remove(found.id, { keepVolume: true });
     }
   }
 

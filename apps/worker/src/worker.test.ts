@@ -326,6 +326,22 @@ describe('worker', () => {
     assert.equal(removal.state, 'completed', removal.error ?? '');
     assert.equal(await f.db.instance.findUnique({ where: { id: orphan.id } }), null);
   });
+
+  test('at boot, the tenant of an instance that has no row is stopped and removed (no orphans), its data kept; known ones stay', async () => {
+    const known = await f.createInstance();
+    const keep = await f.finishedRun(await f.enqueue('instance.provision', { instanceId: known.id }));
+    assert.equal(keep.state, 'completed', keep.error ?? '');
+    const stray = parseInstanceId('strayinstance01');
+    await f.runtime.start({ id: stray, env: {} });
+    const strayPid = f.recordedPid(stray);
+    await worker?.close();
+    worker = await startShared();
+    await f.until(async () => existsDir(join(f.config.instancesDir, stray, 'runtime')), (present) => !present, 30_000, 'the stray tenant to be removed');
+    assert.deepEqual(f.tenantPids(stray), [], `pid ${strayPid} stopped`);
+    assert.ok(existsDir(f.dataDir(stray)), 'its data is kept for the operator');
+    assert.ok(existsDir(f.dataDir(known.id)), 'an instance with a row keeps its data');
+    assert.equal((await httpRequest(`${f.recordedUrl(known.id)}/api/health`)).status, 200);
+  });
 });
 
 function existsDir(path: string): boolean {
