@@ -505,17 +505,14 @@ export class DockerRuntime implements InstanceRuntimeDriver {
     }
   }
 
-  /** Creates the volume on first use and hands its root to the tenant's user. */
+  /**
+   * Creates the volume on first use. It starts empty, so Docker fills it from the image's /data
+   * at the first mount, owner included: the image must have /data owned by the tenant's user
+   * (docker/README.md), which spares every create a preparing container.
+   */
   private async ensureVolume(id: InstanceId, names: InstanceNames): Promise<void> {
     if (await this.volumeExists(names.volume)) return;
     await this.opts.docker.createVolume({ Name: names.volume, Labels: { [LABEL.instance]: id, [LABEL.namespace]: this.opts.namespace } });
-    const limits = this.opts.defaultLimits;
-    const script = "const fs=require('fs');for(const d of ['/data','/data/pb_data','/data/runtime']){fs.mkdirSync(d,{recursive:true});fs.chownSync(d,1000,1000)}";
-    const r = await runTask(this.opts, { id, names, limits, cmd: ['-e', script], entrypoint: ['node'], user: '0:0', capAdd: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER'] });
-    if (r.code !== 0) {
-      await this.opts.docker.getVolume(names.volume).remove({ force: true }).catch(() => undefined);
-      throw new RuntimeError('start_failed', `could not prepare the volume of ${id}: ${r.stderr || `exit ${r.code}`}`);
-    }
   }
 
   private async runBackupTask(id: InstanceId, names: InstanceNames, cmd: string[], binds: string[], opts: BackupOptions, what: string): Promise<number | undefined> {

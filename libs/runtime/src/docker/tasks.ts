@@ -1,7 +1,7 @@
 /**
- * One-off containers on an instance's volume: preparing a new volume, and the backup commands
- * (`burrow-tenant backup create|restore`), which must see the tenant's files as the tenant does
- * and run under the same limits, never in the platform's own process.
+ * One-off containers on an instance's volume: the tenant's own commands (`burrow-tenant backup
+ * create|restore`, `superuser sync`), which must see the tenant's files as the tenant does and
+ * run under the same limits and user, never in the platform's own process.
  */
 import { PassThrough } from 'node:stream';
 import type { InstanceId } from '../instance_id.js';
@@ -15,14 +15,10 @@ export interface TaskInput {
   id: InstanceId;
   names: InstanceNames;
   limits: Required<ResourceLimits>;
-  /** Arguments of the image's entrypoint (burrow-tenant), or a whole command with `entrypoint`. */
+  /** Arguments of the image's entrypoint (burrow-tenant). */
   cmd: string[];
-  entrypoint?: string[];
   /** Extra bind mounts (`host:container[:ro]`). */
   binds?: string[];
-  /** Run as this user instead of the tenant's (volume preparation needs root with CAP_CHOWN). */
-  user?: string;
-  capAdd?: string[];
   /** Every complete stdout line, as it comes. */
   onLine?: (line: string) => void;
   /** Written to its stdin, which is then closed. */
@@ -43,15 +39,14 @@ export async function runTask(opts: ResolvedDockerOptions, input: TaskInput): Pr
   const base = lockedDownHostConfig(opts, input.names, input.limits);
   const container = await docker.createContainer({
     Image: opts.image,
-    Entrypoint: input.entrypoint,
     Cmd: input.cmd,
     Env: Object.entries(opts.baseEnv).map(([k, v]) => `${k}=${v}`),
-    User: input.user ?? TENANT_USER,
+    User: TENANT_USER,
     OpenStdin: input.stdin !== undefined,
     StdinOnce: input.stdin !== undefined,
     WorkingDir: VOLUME_MOUNT,
     Labels: labelsOf(opts, input.id, 'task'),
-    HostConfig: { ...base, NetworkMode: 'none', Binds: input.binds, CapAdd: input.capAdd },
+    HostConfig: { ...base, NetworkMode: 'none', Binds: input.binds },
   });
   const onAbort = () => void container.kill().catch(() => undefined);
   try {
