@@ -52,8 +52,8 @@ export class Platform {
   /** The account's console credentials (admin-synced into every instance's `_superusers`). */
   static readonly credentials = { email: EMAIL, password: PASSWORD } as const;
 
-  /** Starts a stack with its own Redis and SQLite control DB; `idleTimeoutSec` 0 = never sleep. */
-  static async start(idleTimeoutSec: number): Promise<Platform> {
+  /** Starts a stack with its own Redis and SQLite control DB; `idleTimeoutSec` 0 = never sleep; `env` adds settings (e.g. RUNTIME=docker). */
+  static async start(idleTimeoutSec: number, env: Record<string, string> = {}): Promise<Platform> {
     const dataRoot = mkdtempSync(join(tmpdir(), 'burrow-bench-control-'));
     const lines: string[] = [];
     let stack: StackHandle;
@@ -68,6 +68,7 @@ export class Platform {
           INSTANCE_QUOTA: '100',
           REDIS_URL: '',
           DATABASE_URL: '',
+          ...env,
         },
         log: (role: string, line: string) => {
           lines.push(`${role} ${line}`);

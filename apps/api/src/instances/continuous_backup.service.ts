@@ -101,6 +101,11 @@ export class ContinuousBackupService {
   async set(auth: AuthContext, id: string, enabled: boolean): Promise<ContinuousBackupView> {
     const row = await this.instances.owned(auth, id);
     if (NOT_BUSY.includes(row.status)) throw ApiError.conflict(row.status === 'deleting' ? 'This instance is being deleted.' : 'This instance is not ready yet.');
+    if (enabled && !row.continuousBackup && this.config.runtime === 'docker') {
+      throw ApiError.badRequest('Continuous backup is not available on this platform yet.', {
+        enabled: { code: 'validation_not_supported', message: 'Instances run as Docker containers here, which do not support continuous backup yet; scheduled backups work.' },
+      });
+    }
     if (row.continuousBackup !== enabled) {
       await this.jobs.requireAvailable();
       await this.db.instance.update({ where: { id: row.id }, data: { continuousBackup: enabled, updatedAt: this.now() } });

@@ -31,7 +31,7 @@ assertTenantBuilt();
 runtimeContract('process', async () => {
   const rootDir = await tempRoot();
   const runtime = new ProcessRuntime({ rootDir, tenantBin: TENANT_BIN, logPollMs: 50 });
-  return { runtime, cleanup: () => cleanupRuntime(runtime, rootDir) };
+  return { runtime, cleanup: () => cleanupRuntime(runtime, rootDir), sibling: () => new ProcessRuntime({ rootDir, tenantBin: TENANT_BIN }) };
 });
 
 runtimeContract('process, standby 1', async () => {
@@ -42,6 +42,7 @@ runtimeContract('process, standby 1', async () => {
   return {
     runtime,
     cleanup: () => cleanupRuntime(runtime, rootDir),
+    sibling: () => new ProcessRuntime({ rootDir, tenantBin, standby: 0 }),
     readEnv: (id, status) => probeTenantEnv(instanceLayout(rootDir, id).instanceDir, status.pid ?? 0),
   };
 });

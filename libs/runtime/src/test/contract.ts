@@ -19,6 +19,8 @@ export interface ContractHarness {
   cleanup(): Promise<void>;
   /** The env the instance's process really has (default: `/proc/<status.pid>/environ`). */
   readEnv?(id: InstanceId, status: RuntimeStatus): Promise<Record<string, string>>;
+  /** Another runtime on the same place (root dir, Docker namespace), as after a platform restart; the test closes it. */
+  sibling(): InstanceRuntimeDriver;
 }
 
 /** Invalid ids, each of which could escape a directory or name something else. */
@@ -132,6 +134,35 @@ export function runtimeContract(name: string, makeRuntime: () => Promise<Contrac
       const last2 = await collectLogs(rt(), id, { tail: 2 });
       assert.deepEqual(last2.map((l) => l.text), all.slice(-2).map((l) => l.text));
       assert.deepEqual(await collectLogs(rt(), id, { tail: 0 }), []);
+    });
+
+    test('a crash (SIGKILL) is restarted once, on the same endpoint', { timeout: TEST_TIMEOUT }, async () => {
+      const before = await rt().status(id);
+      assert.ok(before.pid !== undefined && before.endpoint !== undefined);
+      const running = nextState(rt(), id, 'running');
+      process.kill(before.pid, 'SIGKILL');
+      await running;
+      const after = await rt().status(id);
+      assert.equal(after.restarts, 1);
+      assert.notEqual(after.pid, before.pid);
+      assert.deepEqual(after.endpoint, before.endpoint, 'clients keep their address');
+      assert.equal((await httpRequest(`${before.endpoint.url}/api/health`)).status, 200);
+      assert.deepEqual(changesOf().slice(-2), ['running->starting', 'starting->running']);
+    });
+
+    test('another runtime on the same place (a platform restart) lists and adopts the running instance', async () => {
+      const mine = await rt().status(id);
+      const other = h.sibling();
+      try {
+        const listed = (await other.list()).find((i) => i.id === id);
+        assert.equal(listed?.state, 'running');
+        assert.equal(listed?.pid, mine.pid);
+        assert.deepEqual(listed?.endpoint, mine.endpoint);
+        assert.deepEqual(await other.start(spec), mine.endpoint, 'a start joins the running one');
+        assert.equal((await rt().status(id)).pid, mine.pid, 'nothing was started twice');
+      } finally {
+        await other.close();
+      }
     });
 
     test('stop is graceful (SIGTERM, exit 0) and a log follow sees it until aborted', { timeout: TEST_TIMEOUT }, async () => {
