@@ -2,7 +2,9 @@
 // (DOCKER_BUILDKIT=0): it is the only one Debian's docker.io has, so every machine builds alike.
 import { spawnSync } from 'node:child_process';
 
+// DOCKER_SOCKET (a path) names the daemon for the platform as DOCKER_HOST does; the CLI knows only DOCKER_HOST.
 const ENV = { ...process.env, DOCKER_BUILDKIT: '0', DOCKER_CLI_HINTS: 'false' };
+if (!ENV.DOCKER_HOST && ENV.DOCKER_SOCKET) ENV.DOCKER_HOST = `unix://${ENV.DOCKER_SOCKET}`;
 
 /** Runs `docker ...args` with its output shown; throws on a non-zero exit. */
 export function docker(args, opts = {}) {

@@ -6,17 +6,19 @@
 // An image whose label says it was built from the same files, base and Dockerfile is kept:
 // a second run takes well under a second. Usage:
 //   node scripts/build_images.mjs [--tenant-image NAME] [--control-image NAME]
-//        [--only tenant|control] [--node-image NAME] [--force]
+//        [--only tenant|control] [--node-image NAME] [--force] [--check]
+// --check then starts each image once and checks that it answers (scripts/check_images.mjs).
 // Defaults: burrow/tenant:local, burrow/control:local (TENANT_IMAGE / CONTROL_IMAGE when set).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureBaseImage } from '../docker/build_base_image.mjs';
 import { docker, dockerOutput, daemonAnswers, imageExists, imageLabel } from '../docker/docker_cli.mjs';
 import { controlPlan } from './pack_control.mjs';
-import { root, treeDigest } from './pack_modules.mjs';
+import { checkImages } from './check_images.mjs';
+import { root } from './pack_modules.mjs';
 import { tenantPlan } from './pack_tenant.mjs';
 
 /** The registry's Node image the published Dockerfiles start from, used when the daemon has it. */
@@ -46,57 +48,48 @@ function sha256(...parts) {
 }
 
 /**
- * Builds the image of `role` as `image` on `base` unless it is up to date. What the last build
- * came from is remembered in .cache/docker/<role>.json: when the files to pack have the same
- * sizes and times, nothing is copied; when they are copied, the image is rebuilt only if their
- * contents differ from its label's.
+ * Builds the image of `role` as `image` on `base` unless its label says it holds the same
+ * files, from the same Dockerfile and base; returns whether it built.
  */
 function buildRole(role, image, base, { force, log }) {
   const started = Date.now();
   const { plan: makePlan, dockerfile } = ROLES[role];
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
-  const recipe = [readFileSync(dockerfile), readFileSync(join(root, 'docker', 'build_stage.mjs')), dockerOutput(['image', 'inspect', '--format', '{{.Id}}', base]) ?? base, version];
+  const stage = readFileSync(join(root, 'docker', 'build_stage.mjs'));
+  const baseId = dockerOutput(['image', 'inspect', '--format', '{{.Id}}', base]) ?? base;
   const plan = makePlan();
-  const fingerprint = sha256(plan.fingerprint(), ...recipe);
-  const stateFile = join(root, '.cache', 'docker', `${role}.json`);
-  const state = existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : {};
-  const current = imageLabel(image, DIGEST_LABEL);
-  if (!force && current && state.image === image && state.fingerprint === fingerprint && state.digest === current) {
+  const digest = sha256(plan.digest(), readFileSync(dockerfile), stage, baseId, version);
+  if (!force && imageLabel(image, DIGEST_LABEL) === digest) {
     log(`${image} is up to date (${Date.now() - started} ms)`);
-    return;
+    return false;
   }
+  log(`building ${image} on ${base}`);
   const context = join(root, '.cache', 'docker', role);
   const tarball = `${context}.tar`;
   try {
     plan.write(join(context, '.docker-build', role));
     mkdirSync(join(context, 'docker'), { recursive: true });
-    writeFileSync(join(context, 'docker', 'build_stage.mjs'), recipe[1]);
-    writeFileSync(join(context, 'docker', 'Dockerfile'), recipe[0]);
-    const digest = sha256(treeDigest(context), ...recipe);
-    if (force || digest !== current) {
-      log(`building ${image} on ${base}`);
-      // The context goes in as one tar on stdin: the docker CLI takes several times longer to
-      // read thousands of small files itself.
-      execFileSync('tar', ['-C', context, '--numeric-owner', '--owner=0', '--group=0', '-cf', tarball, '.']);
-      const input = openSync(tarball, 'r');
-      try {
-        docker([
-          'build', '--network', 'host', '--force-rm',
-          '--build-arg', `NODE_IMAGE=${base}`,
-          '--build-arg', `BURROW_VERSION=${version}`,
-          '--label', `${DIGEST_LABEL}=${digest}`,
-          '-f', 'docker/Dockerfile', '-t', image, '-',
-        ], { stdio: [input, 'inherit', 'inherit'] });
-      } finally {
-        closeSync(input);
-      }
-      // The build stage and the image this one replaced, now untagged: only a rebuild needed them.
-      dockerOutput(['image', 'prune', '--force', '--filter', `label=burrow.build=${role}`]);
-      log(`built ${image} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    } else {
-      log(`${image} is up to date (same files; ${Date.now() - started} ms)`);
+    writeFileSync(join(context, 'docker', 'build_stage.mjs'), stage);
+    copyFileSync(dockerfile, join(context, 'docker', 'Dockerfile'));
+    // The context goes in as one tar on stdin: the docker CLI takes several times longer to
+    // read thousands of small files itself.
+    execFileSync('tar', ['-C', context, '--numeric-owner', '--owner=0', '--group=0', '-cf', tarball, '.']);
+    const input = openSync(tarball, 'r');
+    try {
+      docker([
+        'build', '--network', 'host', '--force-rm',
+        '--build-arg', `NODE_IMAGE=${base}`,
+        '--build-arg', `BURROW_VERSION=${version}`,
+        '--label', `${DIGEST_LABEL}=${digest}`,
+        '-f', 'docker/Dockerfile', '-t', image, '-',
+      ], { stdio: [input, 'inherit', 'inherit'] });
+    } finally {
+      closeSync(input);
     }
-    writeFileSync(stateFile, `${JSON.stringify({ image, fingerprint, digest })}\n`);
+    // The build stage and the image this one replaced, now untagged: only a rebuild needed them.
+    dockerOutput(['image', 'prune', '--force', '--filter', `label=burrow.build=${role}`]);
+    log(`built ${image} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return true;
   } finally {
     rmSync(context, { recursive: true, force: true });
     rmSync(tarball, { force: true });
@@ -104,16 +97,14 @@ function buildRole(role, image, base, { force, log }) {
 }
 
 /**
- * Builds the tenant and control images (or `only` one of them) from this built checkout.
- * Throws when the daemon does not answer or a build fails.
+ * Builds the tenant and control images (or `only` one of them) from this built checkout;
+ * returns the roles whose image was (re)built. Throws when the daemon does not answer or a build fails.
  */
 export function buildImages({ tenantImage, controlImage, only, nodeImage: requested, force = false, log = () => {} } = {}) {
   if (!daemonAnswers()) throw new Error('the Docker daemon does not answer (see docker/README.md)');
   const base = nodeImage(requested, log);
   const images = { tenant: tenantImage ?? 'burrow/tenant:local', control: controlImage ?? 'burrow/control:local' };
-  for (const role of Object.keys(ROLES)) {
-    if (!only || only === role) buildRole(role, images[role], base, { force, log });
-  }
+  return Object.keys(ROLES).filter((role) => (!only || only === role) && buildRole(role, images[role], base, { force, log }));
 }
 
 function flag(name) {
@@ -123,16 +114,12 @@ function flag(name) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const only = flag('--only');
+  const log = (m) => process.stdout.write(`[images] ${m}\n`);
+  const images = { tenantImage: flag('--tenant-image') ?? process.env.TENANT_IMAGE, controlImage: flag('--control-image') ?? process.env.CONTROL_IMAGE };
   try {
     if (only && !(only in ROLES)) throw new Error(`--only ${only}: expected tenant or control`);
-    buildImages({
-      tenantImage: flag('--tenant-image') ?? process.env.TENANT_IMAGE,
-      controlImage: flag('--control-image') ?? process.env.CONTROL_IMAGE,
-      nodeImage: flag('--node-image'),
-      only,
-      force: process.argv.includes('--force'),
-      log: (m) => process.stdout.write(`[images] ${m}\n`),
-    });
+    buildImages({ ...images, nodeImage: flag('--node-image'), only, force: process.argv.includes('--force'), log });
+    if (process.argv.includes('--check')) await checkImages({ ...images, roles: only ? [only] : Object.keys(ROLES), log });
   } catch (err) {
     process.stderr.write(`[images] ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);

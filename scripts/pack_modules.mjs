@@ -1,8 +1,8 @@
 // What pack_tenant.mjs and pack_control.mjs share: a plan of the runtime files of a built
 // checkout, in the repository's own layout (what a Docker image holds), leaving behind what
 // only a build reads: TypeScript sources and declarations, source maps, the C/C++ sources and
-// intermediates of native addons, install-time tools. A plan is cheap to make and to
-// fingerprint (paths, sizes, times), so a caller can tell that nothing changed without copying.
+// intermediates of native addons, install-time tools. A plan's digest is taken from the source
+// files, so a caller can tell that nothing changed without writing anything.
 import { createHash } from 'node:crypto';
 import {
   chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync,
@@ -134,19 +134,21 @@ export class PackPlan {
     });
   }
 
-  /** Changes when a path, a link, a text or a source file's size, time or mode does. */
-  fingerprint() {
+  /**
+   * A digest of the packed directory the plan describes (paths, contents, executable bits, link
+   * targets; not times): equal digests mean an image built from the two holds the same files.
+   */
+  digest() {
     const hash = createHash('sha256');
     for (const rel of [...this.entries.keys()].sort()) {
       const e = this.entries.get(rel);
-      if (e.from) {
-        const st = statSync(e.from);
-        hash.update(`f ${rel}\0${st.size} ${st.mtimeMs} ${st.mode}\0`);
-      } else if (e.link !== undefined) {
+      if (e.link !== undefined) {
         hash.update(`l ${rel}\0${e.link}\0`);
-      } else {
-        hash.update(`t ${rel}\0${e.mode}\0${e.text}\0`);
+        continue;
       }
+      const body = e.from ? readFileSync(e.from) : Buffer.from(e.text);
+      const mode = e.from ? statSync(e.from).mode : e.mode;
+      hash.update(`f ${rel}\0${mode & 0o111 ? 'x' : '-'}${body.length}\0`).update(body);
     }
     return hash.digest('hex');
   }
@@ -192,29 +194,6 @@ function prepareOut(out) {
   mkdirSync(abs, { recursive: true });
   writeFileSync(join(abs, PACK_MARKER), '');
   return abs;
-}
-
-/**
- * A digest of everything in `dir` (paths, contents, executable bits, link targets, not times):
- * equal digests mean an image built from the two trees holds the same files.
- */
-export function treeDigest(dir) {
-  const hash = createHash('sha256');
-  const walk = (rel) => {
-    const path = join(dir, rel);
-    const stat = lstatSync(path);
-    if (stat.isDirectory()) {
-      hash.update(`d ${rel}\0`);
-      for (const name of readdirSync(path).sort()) walk(rel ? join(rel, name) : name);
-    } else if (stat.isSymbolicLink()) {
-      hash.update(`l ${rel}\0${readlinkSync(path)}\0`);
-    } else {
-      hash.update(`f ${rel}\0${stat.mode & 0o111 ? 'x' : '-'}${stat.size}\0`);
-      hash.update(readFileSync(path));
-    }
-  };
-  walk('');
-  return hash.digest('hex');
 }
 
 /** Runs a pack script's command line: `--out DIR`, then `write(out)` of the plan `makePlan()` returns. */
