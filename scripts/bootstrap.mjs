@@ -2,13 +2,17 @@
 // Brings a fresh clone to a runnable state, and is quick when everything is already done:
 // npm dependencies (with native builds), the TypeScript build, and (with --test) the tools
 // the test suite needs, such as the reference PocketBase binary for the compatibility tier.
+// With --test or RUNTIME=docker: Docker (docker.io, a daemon, the images; docker/README.md).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildConsole } from './build_console.mjs';
 import { buildDashboard } from './build_dashboard.mjs';
+import { buildImages } from './build_images.mjs';
 import { bundleTenant } from './bundle_tenant.mjs';
+import { checkImages } from './check_images.mjs';
+import { ensureDockerDaemon } from './docker_daemon.mjs';
 import { generatePrismaClients } from './prisma_generate.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,6 +20,8 @@ const forTests = process.argv.includes('--test');
 // --bench: also nginx, the comparison column of `npm run bench:control` (installed when we can, never required).
 const forBench = process.argv.includes('--bench');
 const ci = process.env.CI === 'true';
+// The tests run tenants in containers too; `npm start` does with RUNTIME=docker.
+const forDocker = forTests || process.env.RUNTIME === 'docker';
 
 /** PocketBase release the compatibility tier and the benchmarks compare against. */
 export const POCKETBASE_VERSION = 'v0.39.11';
@@ -73,6 +79,9 @@ function systemPackages() {
   if (forTests) pkgs.push({ pkg: 'postgresql', present: () => existsSync('/usr/lib/postgresql') });
   // The console's browser tests drive Debian's Chromium through playwright-core (MACHINE.md).
   if (forTests) pkgs.push({ pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') });
+  // The CLI builds the images; dockerd only when no other daemon is named (DOCKER_HOST / DOCKER_SOCKET).
+  const remoteDaemon = Boolean(process.env.DOCKER_HOST || process.env.DOCKER_SOCKET);
+  if (forDocker) pkgs.push({ pkg: 'docker.io', present: () => hasCommand('docker') && (remoteDaemon || hasCommand('dockerd')) });
   return pkgs;
 }
 
@@ -88,11 +97,38 @@ function installSystemPackages() {
   }
   step(`installing ${missing.join(', ')} with apt-get`);
   run('apt-get', ['update', '-qq']);
-  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  withoutServiceStarts(() => {
+    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  });
   // Debian's postinst starts a system-wide server; Burrow starts its own on free ports.
   if (missing.includes('redis-server')) spawnSync('sh', ['-c', 'service redis-server stop || true'], { stdio: 'ignore' });
   if (missing.includes('postgresql')) spawnSync('sh', ['-c', 'service postgresql stop || true'], { stdio: 'ignore' });
   if (missing.includes('nginx')) spawnSync('sh', ['-c', 'service nginx stop || true'], { stdio: 'ignore' }); // the bench runs its own
+}
+
+/**
+ * Runs `fn` with a policy-rc.d that stops Debian's maintainer scripts from starting the services
+ * they install: Docker's would start dockerd with its default bridge and iptables rules, which
+ * this machine must not have (MACHINE.md); the stack starts its own servers anyway.
+ */
+function withoutServiceStarts(fn) {
+  const policy = '/usr/sbin/policy-rc.d';
+  if (existsSync(policy)) return fn();
+  writeFileSync(policy, '#!/bin/sh\n# written by burrow setup while apt-get installs packages\nexit 101\n', { mode: 0o755 });
+  try {
+    return fn();
+  } finally {
+    rmSync(policy, { force: true });
+  }
+}
+
+/** A Docker daemon (started here when none answers) and the images, checked once after each build. */
+async function dockerImages() {
+  await ensureDockerDaemon({ log: step });
+  const images = { tenantImage: process.env.TENANT_IMAGE, controlImage: process.env.CONTROL_IMAGE };
+  // `npm start` runs the control plane as processes: only the tenant image is needed.
+  const built = buildImages({ ...images, only: forTests ? undefined : 'tenant', log: step });
+  if (built.length > 0) await checkImages({ ...images, roles: built, log: step });
 }
 
 function build() {
@@ -129,6 +165,7 @@ try {
   await bundleTenant();
   await buildConsole({ log: step });
   await buildDashboard({ log: step });
+  if (forDocker) await dockerImages();
   if (forTests) installPocketBase();
 } catch (err) {
   process.stderr.write(`[setup] ${err instanceof Error ? err.message : String(err)}\n`);
