@@ -1,0 +1,159 @@
+/**
+ * The whole stack with RUNTIME=docker: api, worker and proxy of `npm start` with tenants as
+ * containers of the real daemon (the image the bootstrap builds), reached with the official
+ * SDK through the proxy; the containers' limits and labels checked through the Docker API.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import Docker from 'dockerode';
+import PocketBase from 'pocketbase';
+import { eventually as pollUntil, freePort, resolveLocalhostSubdomains } from '@burrow/testing';
+// @ts-expect-error: plain ESM launcher script without type declarations
+import { startStack } from '../scripts/stack.mjs';
+
+interface Stack {
+  apiUrl: string;
+  proxyPort: number;
+  stop(): Promise<void>;
+}
+
+const EMAIL = 'docker@example.com';
+const PASSWORD = 'correct horse battery';
+const IMAGE = 'burrow/tenant:local';
+const namespace = `e2e${randomBytes(4).toString('hex')}`;
+const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+let stack: Stack;
+let dataDir: string;
+let token: string;
+const lines: string[] = [];
+
+// `any` body: the test reads several response shapes; each assertion is the check.
+async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${stack.apiUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  return pollUntil(what, check, timeoutMs, () => lines.slice(-30).join('\n'));
+}
+
+async function inspect(name: string): Promise<Docker.ContainerInspectInfo | undefined> {
+  return docker.getContainer(name).inspect().catch(() => undefined);
+}
+
+before(async () => {
+  await docker.ping();
+  await docker.getImage(IMAGE).inspect(); // built by the bootstrap (docker/README.md)
+  resolveLocalhostSubdomains();
+  dataDir = mkdtempSync(join(tmpdir(), 'burrow-e2e-docker-'));
+  stack = await startStack({
+    env: {
+      DATA_DIR: dataDir, API_PORT: String(await freePort()), PROXY_PORT: String(await freePort()), IDLE_TIMEOUT: '3', BASE_DOMAIN: 'localhost',
+      REDIS_URL: '', DATABASE_URL: '', RUNTIME: 'docker', DOCKER_NAMESPACE: namespace, TENANT_IMAGE: IMAGE, TENANT_MEMORY_MB: '192', TENANT_PIDS: '128',
+    },
+    log: (role: string, line: string) => { lines.push(`${role} ${line}`); if (lines.length > 2000) lines.shift(); },
+  });
+  const signup = await fetch(`${stack.apiUrl}/api/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: EMAIL, password: PASSWORD }) });
+  assert.equal(signup.status, 201);
+  token = ((await signup.json()) as { token: string }).token;
+});
+
+after(async () => {
+  await stack?.stop();
+  const filters = { label: [`burrow.namespace=${namespace}`] };
+  for (const c of await docker.listContainers({ all: true, filters })) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+  for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) await docker.getVolume(v.Name).remove({ force: true }).catch(() => undefined);
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('RUNTIME=docker: create, use with the SDK through the proxy, limits and labels, sleep and wake, delete leaves nothing', async (t) => {
+  const created = await api('POST', '/api/instances', { name: 'boxed' });
+  assert.equal(created.status, 202, JSON.stringify(created.body));
+  const id: string = created.body.id;
+  const url = `http://boxed.localhost:${stack.proxyPort}`;
+  await eventually('instance running', async () => ((await api('GET', `/api/instances/${id}`)).body?.status === 'running' ? true : undefined));
+
+  await t.test('the SDK works through the proxy; the owner is a superuser in the container', async () => {
+    const pb = new PocketBase(url);
+    await pb.collection('_superusers').authWithPassword(EMAIL, PASSWORD);
+    await pb.collections.create({ name: 'notes', type: 'base', listRule: '', viewRule: '', createRule: '', fields: [{ name: 'text', type: 'text' }] });
+    await pb.collection('notes').create({ text: 'in a container' });
+    assert.deepEqual((await new PocketBase(url).collection('notes').getFullList()).map((r) => r.text), ['in a container']);
+  });
+
+  await t.test('the container: labelled, limited by the platform config, read-only root, no capabilities', async () => {
+    const info = await inspect(`${namespace}-${id}`);
+    assert.ok(info?.State.Running, 'running under its own name');
+    assert.equal(info.Config.Labels['burrow.instance'], id);
+    assert.equal(info.HostConfig.Memory, 192 * 1024 * 1024);
+    assert.equal(info.HostConfig.PidsLimit, 128);
+    assert.equal(info.HostConfig.ReadonlyRootfs, true);
+    assert.deepEqual(info.HostConfig.CapDrop, ['ALL']);
+    assert.equal(info.Config.User, '1000:1000');
+    assert.deepEqual(info.Mounts.map((m) => m.Name), [`${namespace}-${id}-data`]);
+  });
+
+  await t.test('idle: it sleeps (its container stopped), the next request wakes it with its data', async () => {
+    await eventually('instance sleeping', async () => ((await api('GET', `/api/instances/${id}`)).body?.status === 'sleeping' ? true : undefined));
+    assert.equal((await inspect(`${namespace}-${id}`)), undefined, 'no running container');
+    assert.equal((await inspect(`${namespace}-${id}.stopped`))?.State.Running, false);
+    const woken = await fetch(`${url}/api/collections/notes/records`);
+    assert.equal(woken.status, 200);
+    assert.equal(((await woken.json()) as { totalItems: number }).totalItems, 1);
+    assert.ok((await inspect(`${namespace}-${id}`))?.State.Running);
+  });
+
+  await t.test('live logs of the container reach the api', async () => {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), 20_000);
+    const res = await fetch(`${stack.apiUrl}/api/instances/${id}/logs`, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
+    assert.equal(res.status, 200);
+    let text = '';
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        text += Buffer.from(chunk).toString('utf8');
+        if (/Server started/.test(text)) break;
+      }
+    } finally {
+      clearTimeout(timer);
+      abort.abort();
+    }
+    assert.match(text, /Server started/);
+  });
+
+  await t.test('continuous backup is refused with a clear reason (not available for containers yet); nothing changes', async () => {
+    const r = await api('PUT', `/api/instances/${id}/continuous-backup`, { enabled: true });
+    assert.equal(r.status, 400);
+    assert.equal(r.body.data.enabled.code, 'validation_not_supported');
+    assert.equal((await api('GET', `/api/instances/${id}/continuous-backup`)).body.enabled, false);
+  });
+
+  await t.test('platform backups of a container instance: back up now, listed, downloadable', async () => {
+    assert.equal((await api('POST', `/api/instances/${id}/backups`, { name: 'boxed.zip' })).status, 202);
+    const listed = await eventually('backup listed', async () => {
+      const r = await api('GET', `/api/instances/${id}/backups`);
+      return (r.body as Array<{ name: string; size: number }>).find((b) => b.name === 'boxed.zip');
+    });
+    assert.ok(listed.size > 0);
+    const res = await fetch(`${stack.apiUrl}/api/instances/${id}/backups/boxed.zip`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(res.status, 200);
+    assert.equal(Buffer.from(await res.arrayBuffer()).subarray(0, 2).toString('latin1'), 'PK');
+  });
+
+  await t.test('delete: container and volume gone', async () => {
+    assert.equal((await api('DELETE', `/api/instances/${id}`)).status, 202);
+    await eventually('instance gone', async () => ((await api('GET', `/api/instances/${id}`)).status === 404 ? true : undefined));
+    const filters = { label: [`burrow.instance=${id}`, `burrow.namespace=${namespace}`] };
+    assert.deepEqual(await docker.listContainers({ all: true, filters }), []);
+    assert.deepEqual((await docker.listVolumes({ filters })).Volumes ?? [], []);
+  });
+});
