@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Written into every packed directory: a later pack may only replace a directory that has it. */
-export const PACK_MARKER = '.burrow-pack';
+const PACK_MARKER = '.burrow-pack';
 
 /** Files no running program reads. */
 const BUILD_ONLY_FILE = /\.(map|ts|mts|cts|tsbuildinfo|md|markdown)$|^(changelog|history)(\.|$)/i;
