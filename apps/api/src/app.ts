@@ -61,7 +61,7 @@ export async function startApi(config: PlatformConfig, logger: Logger = jsonLogg
   // The api only reads logs from the runtime (starts go through the worker's queue): no warm pool.
   const runtime = createRuntime(config, { standby: 0 });
   const app = await createApiApp({ config, db, jobs, redis, runtime, box }, logger);
-  await app.listen(config.apiPort, '127.0.0.1');
+  await app.listen(config.apiPort, config.listenHost);
   const url = `http://127.0.0.1:${config.apiPort}`;
   logger.info('api listening', { url });
   return {

@@ -8,7 +8,7 @@ export { ConfigError };
 export interface ProxyConfig {
   /** Port the proxy listens on (`PROXY_PORT`, default 8080). */
   port: number;
-  /** Address the proxy binds (always loopback for now). */
+  /** Address the proxy binds (`LISTEN_HOST`, default 127.0.0.1). */
   host: string;
   /** Domain under which instances are named, `<name>.<baseDomain>` (`BASE_DOMAIN`, default `localhost`). */
   baseDomain: string;
@@ -39,7 +39,7 @@ export function loadProxyConfig(env: Env, cwd: string): ProxyConfig {
   const c = loadPlatformConfig(env, cwd);
   return {
     port: c.proxyPort,
-    host: '127.0.0.1',
+    host: c.listenHost,
     baseDomain: c.baseDomain,
     idleTimeoutMs: c.idleTimeoutSec * 1000,
     dataDir: c.dataDir,

@@ -5,7 +5,7 @@ import { ConfigError, loadPlatformConfig } from './index.js';
 test('defaults are the embedded stack', () => {
   const c = loadPlatformConfig({}, '/srv/burrow');
   assert.deepEqual(c, {
-    apiPort: 3000, proxyPort: 8080, dataDir: '/srv/burrow/data', baseDomain: 'localhost', redisUrl: undefined,
+    apiPort: 3000, proxyPort: 8080, listenHost: '127.0.0.1', dataDir: '/srv/burrow/data', baseDomain: 'localhost', redisUrl: undefined,
     database: { kind: 'sqlite', file: '/srv/burrow/data/control.db' }, runtime: 'process', idleTimeoutSec: 900,
     instancesDir: '/srv/burrow/data/instances', backupsDir: '/srv/burrow/data/backups', backupMinIntervalSec: 300,
     continuousBackup: { s3: undefined, retentionHours: 72, snapshotIntervalHours: 6 }, hostId: 'local', instanceQuota: 10, sessionTtlHours: 720, secretsKey: undefined,
@@ -22,8 +22,9 @@ test('docker runtime: the daemon from DOCKER_HOST or DOCKER_SOCKET, image, names
   const tcp = loadPlatformConfig({ RUNTIME: 'docker', DOCKER_HOST: 'tcp://127.0.0.1:2375', TENANT_IMAGE: 'registry.local/burrow/tenant:1', TENANT_MEMORY_MB: '512', TENANT_CPUS: '0.5', TENANT_PIDS: '128', DOCKER_NAMESPACE: 'edge-1' }, '/x').docker;
   assert.deepEqual(tcp, { endpoint: { host: '127.0.0.1', port: 2375, protocol: 'http' }, image: 'registry.local/burrow/tenant:1', namespace: 'edge-1', network: 'host', limits: { memoryMb: 512, cpus: 0.5, pids: 128 } });
   assert.deepEqual(loadPlatformConfig({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock' }, '/x').docker.endpoint, { socketPath: '/run/user/1000/docker.sock' });
+  assert.equal(loadPlatformConfig({ LISTEN_HOST: '0.0.0.0' }, '/x').listenHost, '0.0.0.0');
   assert.deepEqual(loadPlatformConfig({ DOCKER_SOCKET: 'run/docker.sock' }, '/x').docker.endpoint, { socketPath: '/x/run/docker.sock' });
-  for (const [name, value] of [['DOCKER_HOST', 'ssh://host'], ['DOCKER_HOST', 'tcp://nohostport'], ['TENANT_CPUS', 'lots'], ['TENANT_CPUS', '0'], ['TENANT_MEMORY_MB', '8'], ['DOCKER_NAMESPACE', 'Bad_Name']]) {
+  for (const [name, value] of [['DOCKER_HOST', 'ssh://host'], ['DOCKER_HOST', 'tcp://nohostport'], ['TENANT_CPUS', 'lots'], ['TENANT_CPUS', '0'], ['TENANT_MEMORY_MB', '8'], ['DOCKER_NAMESPACE', 'Bad_Name'], ['LISTEN_HOST', 'everywhere']]) {
     assert.throws(() => loadPlatformConfig({ [name]: value }, '/x'), (e: unknown) => e instanceof ConfigError && e.message.includes(name), `${name}=${value}`);
   }
 });

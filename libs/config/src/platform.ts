@@ -1,4 +1,5 @@
 /** The platform's shared settings (DESIGN.md §4 "Environment"), parsed once per process. */
+import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvReader, type Env } from './env.js';
@@ -12,6 +13,11 @@ export interface PlatformConfig {
   apiPort: number;
   /** Edge proxy port (PROXY_PORT, 8080). */
   proxyPort: number;
+  /**
+   * Address the api and the proxy listen on (LISTEN_HOST, 127.0.0.1). Only a container with
+   * published ports (docker/compose.yaml) needs 0.0.0.0: its published ports cannot reach loopback.
+   */
+  listenHost: string;
   /** Root of all platform data (DATA_DIR, ./data), absolute. */
   dataDir: string;
   /** Instances are served at `<name>.<baseDomain>` (BASE_DOMAIN, localhost). */
@@ -116,6 +122,7 @@ export function loadPlatformConfig(env: Env, cwd: string): PlatformConfig {
   const config: PlatformConfig = {
     apiPort: r.int('API_PORT', 3000, 1, 65535),
     proxyPort: r.int('PROXY_PORT', 8080, 1, 65535),
+    listenHost: r.string('LISTEN_HOST', '127.0.0.1'),
     dataDir,
     baseDomain,
     redisUrl: r.url('REDIS_URL', ['redis', 'rediss']),
@@ -140,6 +147,7 @@ export function loadPlatformConfig(env: Env, cwd: string): PlatformConfig {
     docker: parseDocker(r, cwd),
   };
   if (!/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/.test(config.hostId)) r.problems.push(`BURROW_HOST=${JSON.stringify(config.hostId)}: expected 1-32 lowercase letters, digits or inner hyphens`);
+  if (isIP(config.listenHost) === 0) r.problems.push(`LISTEN_HOST=${JSON.stringify(config.listenHost)}: expected an IP address such as 127.0.0.1 or 0.0.0.0`);
   if (config.apiPort === config.proxyPort) r.problems.push(`API_PORT and PROXY_PORT must differ (both ${config.apiPort})`);
   r.done();
   return config;
