@@ -46,6 +46,11 @@ watchdog.unref();
 
 /** POST /api/instances -> first 200 of /api/health through the proxy (polled every 5 ms). */
 async function createTo200(p: Platform, name: string): Promise<{ view: InstanceView; ms: number }> {
+  // Right after a stack starts, the api may still be connecting to its Redis (503): not timed.
+  for (let i = 0; (await p.api('GET', '/api/health')).body?.queue !== 'ok'; i++) {
+    if (i > 100) throw new Error('the api never became healthy');
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const t0 = performance.now();
   const view = await p.create(name);
   for (;;) {
