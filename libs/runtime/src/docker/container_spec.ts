@@ -44,6 +44,8 @@ export function lockedDownHostConfig(opts: ResolvedDockerOptions, names: Instanc
     NanoCpus: Math.round(limits.cpus * 1e9),
     PidsLimit: Math.round(limits.pids),
     RestartPolicy: { Name: 'no' }, // Burrow restarts crashed tenants itself, and knows it did
+    // Bounded like the process driver's log file (8 MiB, one rotation): a chatty tenant cannot fill the disk.
+    LogConfig: { Type: 'json-file', Config: { 'max-size': '8m', 'max-file': '2' } },
     Init: false,
   };
 }

@@ -3,8 +3,54 @@
  * headers: stream type, then the payload size) is split into lines per stream, each with the
  * daemon's timestamp.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import type Docker from 'dockerode';
+import { sleep } from '../sleep.js';
 import type { LogLine } from '../types.js';
+
+/** How often a follow looks for the instance's container to run again after it stopped. */
+const RESUME_POLL_MS = 250;
+
+/** The last `tail` lines of a container's log. */
+export async function* containerLogTail(docker: Docker, containerId: string, tail: number, signal: AbortSignal): AsyncGenerator<LogLine> {
+  if (tail === 0) return;
+  const buf = (await docker.getContainer(containerId).logs({ follow: false, stdout: true, stderr: true, timestamps: true, tail })) as Buffer;
+  yield* demuxLogLines(Readable.from([buf]), signal);
+}
+
+/**
+ * The last `tail` lines, then new ones until `signal` aborts, across the container's exits: when
+ * it stops (crash, stop), the follow waits for `running()` to name the instance's running
+ * container (the same one restarted, or a new one) and goes on from the last line's time.
+ */
+export async function* followContainerLogs(
+  docker: Docker,
+  firstId: string,
+  tail: number,
+  running: () => Promise<string | undefined>,
+  signal: AbortSignal,
+): AsyncGenerator<LogLine> {
+  let id = firstId;
+  let since: number | undefined;
+  while (!signal.aborted) {
+    const window = since === undefined ? { tail } : { since };
+    const stream = (await docker.getContainer(id).logs({ follow: true, stdout: true, stderr: true, timestamps: true, ...window })) as unknown as Readable;
+    for await (const line of demuxLogLines(stream, signal)) {
+      since = Date.parse(line.time) / 1000 + 0.001;
+      yield line;
+    }
+    since ??= Date.now() / 1000;
+    for (;;) {
+      await sleep(RESUME_POLL_MS, signal);
+      if (signal.aborted) return;
+      const next = await running();
+      if (next) {
+        id = next;
+        break;
+      }
+    }
+  }
+}
 
 /** Splits a multiplexed Docker log stream into lines; yields them as they complete. */
 export async function* demuxLogLines(stream: Readable, signal?: AbortSignal): AsyncGenerator<LogLine> {
