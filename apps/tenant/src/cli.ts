@@ -13,11 +13,15 @@ import { deleteSuperuser, syncPlatformSuperuser, upsertSuperuser } from './core/
 import { ApiError } from './tools/router/api_error.js';
 import { serve } from './serve.js';
 import { awaitAssignment } from './standby.js';
+import { migrateCommand } from './migrate_command.js';
 import { MIN_PLATFORM_KEY_LENGTH, PLATFORM_KEY_ENV, takePlatformKey } from './config/env.js';
 
 const USAGE = `Usage:
   burrow-tenant serve [--http 127.0.0.1:8090] [--dir ./pb_data] [--db-dir DIR] [--dev]
+                      [--migrations DIR]   (applied at start; default: migrations/ beside --dir;
+                                            --dev also writes one for each collection change)
                       [--litestream-config FILE]   (continuous backup of data.db with Litestream)
+  burrow-tenant migrate up|down [N]|create NAME|collections|history [--dir ./pb_data] [--migrations DIR]
   burrow-tenant superuser upsert EMAIL PASSWORD [--dir ./pb_data]
   burrow-tenant superuser delete EMAIL [--dir ./pb_data]
   burrow-tenant superuser sync EMAIL [--dir ./pb_data] [--db-dir DIR] [--previous-email X] < bcrypt-hash
@@ -211,15 +215,20 @@ async function main(argv: string[]): Promise<void> {
   const dir = resolve(flag(args, 'dir', './pb_data'));
   const dbDirFlag = args.flags.get('db-dir');
   const dbDir = typeof dbDirFlag === 'string' ? resolve(dbDirFlag) : undefined;
+  const migrationsFlag = args.flags.get('migrations');
+  const migrationsDir = typeof migrationsFlag === 'string' ? resolve(migrationsFlag) : undefined;
 
   switch (command) {
     case 'serve': {
       const { host, port } = parseHttp(flag(args, 'http', '127.0.0.1:8090'));
       const litestreamFlag = args.flags.get('litestream-config');
       const litestreamConfig = typeof litestreamFlag === 'string' ? resolve(litestreamFlag) : undefined;
-      await serve({ dir, dbDir, host, port, dev: args.flags.has('dev'), platformKey: platformKeyOrFail(), litestreamConfig });
+      await serve({ dir, dbDir, host, port, dev: args.flags.has('dev'), platformKey: platformKeyOrFail(), litestreamConfig, migrationsDir });
       return;
     }
+    case 'migrate':
+      await migrateCommand(sub, rest, { dir, dbDir, migrationsDir }, (line) => process.stdout.write(`${line}\n`));
+      return;
     case 'superuser': {
       if (sub === 'sync') {
         const [email] = rest;

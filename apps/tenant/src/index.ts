@@ -14,3 +14,4 @@ export {
 export { ApiError } from './tools/router/api_error.js';
 export type { Collection, Field } from './core/collection_model.js';
 export { RecordModel } from './core/record_model.js';
+export { Migrations, MigrationError, type MigrationContext } from './core/migrations.js';

@@ -27,6 +27,8 @@ export interface ServeOptions {
   platformKey?: string;
   /** litestream.yml replicating data.db (continuous backup); off when absent. */
   litestreamConfig?: string;
+  /** Where migrations live (default: `migrations/` beside the data directory); pending ones are applied before listening. */
+  migrationsDir?: string;
 }
 
 type Outcome = { kind: 'signal'; signal: string } | { kind: 'restore'; plan: RestorePlan };
@@ -76,7 +78,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   for (;;) {
     let app: TenantApp;
     try {
-      app = TenantApp.open({ dir: opts.dir, dbDir: opts.dbDir, dev: opts.dev, sharedWal: replicator !== undefined });
+      app = TenantApp.open({ dir: opts.dir, dbDir: opts.dbDir, dev: opts.dev, sharedWal: replicator !== undefined, migrationsDir: opts.migrationsDir });
     } catch (err) {
       if (!restoring) throw err;
       process.stderr.write(`the restored data cannot be opened (${err instanceof Error ? err.message : String(err)}); putting the previous data back\n`);
@@ -100,6 +102,13 @@ export async function serve(opts: ServeOptions): Promise<void> {
     });
     let requestRestore: (plan: RestorePlan) => void = () => undefined;
     const restore = new Promise<Outcome>((resolve) => (requestRestore = (plan) => resolve({ kind: 'restore', plan })));
+    try {
+      const applied = await app.migrations.up();
+      if (applied.length > 0) process.stdout.write(`Applied ${applied.length} migration(s): ${applied.join(', ')}\n`);
+    } catch (err) {
+      app.close(); // a failed migration changed nothing; the instance does not serve half-migrated
+      throw err;
+    }
     const server = await createServer(app, { platformKey: opts.platformKey, restart: (plan) => requestRestore(plan) });
     app.hooks.trigger('OnBootstrap', { app });
     await server.listen({ host: opts.host, port: opts.port });

@@ -3,7 +3,7 @@
  * state: one process can host several apps (and tests build many).
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { deleteExpired } from './auth_sessions.js';
 import { Backups } from './backups.js';
 import { initialCollections } from './collection_defaults.js';
@@ -15,6 +15,8 @@ import { Hooks } from './hooks.js';
 import { LogLevel, Logs } from './logs.js';
 import { bindInstallerCleanup } from './installer.js';
 import { SmtpTransport, type MailTransport } from './mailer.js';
+import { bindAutomigrate } from './migration_files.js';
+import { Migrations } from './migrations.js';
 import { SettingsStore } from './settings.js';
 import { Store } from './store.js';
 import { ensureAuxTables, ensureSystemTables } from './system_schema.js';
@@ -25,8 +27,10 @@ export interface TenantAppOptions {
   dir: string;
   /** Directory of data.db (e.g. a LiteFS mount). */
   dbDir?: string;
-  /** Development mode: verbose errors in logs. */
+  /** Development mode: verbose errors in logs, and automigrate (collection changes write migrations). */
   dev?: boolean;
+  /** Where migrations live (default: `migrations/` beside the data directory). */
+  migrationsDir?: string;
   /** Clock, injectable for tests. */
   now?: () => Date;
   /** Litestream replicates data.db: it checkpoints, this process never waits for it (see StoreOptions). */
@@ -53,6 +57,8 @@ export class TenantApp {
   readonly cron: Cron;
   /** Sends email (SMTP from the settings by default; replaceable, e.g. by tests). */
   mailer: MailTransport;
+  /** The migrations kept beside the data (`migrate up|down`; applied by `serve` at start). */
+  readonly migrations: Migrations;
   readonly dataDir: string;
   readonly dev: boolean;
   readonly now: () => Date;
@@ -85,6 +91,8 @@ export class TenantApp {
     this.mailer = new SmtpTransport(() => this.settings.get().smtp);
     this.addSystemJobs();
     bindInstallerCleanup(this);
+    this.migrations = new Migrations(this, opts.migrationsDir ?? join(dirname(opts.dir), 'migrations'));
+    if (this.dev) bindAutomigrate(this, this.migrations);
   }
 
   // PocketBase's built-in jobs (same ids and schedules).
