@@ -14,6 +14,7 @@ import { ApiError } from './tools/router/api_error.js';
 import { serve } from './serve.js';
 import { awaitAssignment } from './standby.js';
 import { migrateCommand } from './migrate_command.js';
+import { parseHttpAddress } from './tools/net/http_address.js';
 import { MIN_PLATFORM_KEY_LENGTH, PLATFORM_KEY_ENV, takePlatformKey } from './config/env.js';
 
 const USAGE = `Usage:
@@ -185,11 +186,11 @@ async function backupCommand(sub: string | undefined, args: ParsedArgs, dir: str
 }
 
 function parseHttp(value: string): { host: string; port: number } {
-  const m = /^(\[[^\]]+\]|[^:]*):(\d{1,5})$/.exec(value);
-  if (!m) fail(`invalid --http address "${value}" (expected HOST:PORT)`);
-  const port = Number(m[2]);
-  if (port > 65535) fail(`invalid port ${port}`);
-  return { host: m[1].replace(/^\[|\]$/g, '') || '127.0.0.1', port };
+  try {
+    return parseHttpAddress(value);
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+  }
 }
 
 // The platform key, validated at startup (a bad key fails loudly instead of disabling login).

@@ -10,7 +10,7 @@ import { fstatSync, readlinkSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { RestorePlan } from '@burrow/backup';
 import { litestreamBinary, Replicator } from '@burrow/litestream';
-import { createServer } from './apis/server.js';
+import { startServing } from './framework/serving.js';
 import { TenantApp } from './core/app.js';
 import { installerUrl } from './core/installer.js';
 import { assignedLog } from './standby.js';
@@ -102,18 +102,16 @@ export async function serve(opts: ServeOptions): Promise<void> {
     });
     let requestRestore: (plan: RestorePlan) => void = () => undefined;
     const restore = new Promise<Outcome>((resolve) => (requestRestore = (plan) => resolve({ kind: 'restore', plan })));
+    let server: FastifyInstance;
     try {
-      const applied = await app.migrations.up();
-      if (applied.length > 0) process.stdout.write(`Applied ${applied.length} migration(s): ${applied.join(', ')}\n`);
+      const started = await startServing(app, { host: opts.host, port: opts.port, platformKey: opts.platformKey, restart: (plan) => requestRestore(plan) });
+      server = started.server;
+      if (started.applied.length > 0) process.stdout.write(`Applied ${started.applied.length} migration(s): ${started.applied.join(', ')}\n`);
     } catch (err) {
       app.close(); // a failed migration changed nothing; the instance does not serve half-migrated
       throw err;
     }
-    const server = await createServer(app, { platformKey: opts.platformKey, restart: (plan) => requestRestore(plan) });
-    app.hooks.trigger('OnBootstrap', { app });
-    await server.listen({ host: opts.host, port: opts.port });
     await replicator?.start();
-    app.cron.start();
     restored?.cleanup();
     const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
     process.stdout.write(`Server started at http://${host}:${opts.port}\n├─ REST API:  http://${host}:${opts.port}/api/\n├─ Dashboard: http://${host}:${opts.port}/_/\n└─ Data dir:  ${opts.dir}\n`);
@@ -121,7 +119,6 @@ export async function serve(opts: ServeOptions): Promise<void> {
     // the log would outlive its use), and only where the installer's page exists.
     const install = opts.platformKey || !dashboardBuilt() ? undefined : installerUrl(app, `http://${host}:${opts.port}`);
     if (install) process.stdout.write(`\nNo superuser yet: open this link within 30 minutes to create the first one:\n${install}\n(or run: burrow-tenant superuser upsert EMAIL PASSWORD)\n\n`);
-    app.hooks.trigger('OnServe', { app, server });
 
     const result = await Promise.race([outcome, restore]);
     if (result.kind === 'signal') {

@@ -1,0 +1,37 @@
+/**
+ * Brings one opened TenantApp to serving, the same way for `burrow-tenant serve` and for apps
+ * built on the library: pending migrations, the server, OnBootstrap, OnServe with the router
+ * (custom routes are added there, before the server listens), listen, crons.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { RestartWith } from '../apis/backups.js';
+import { createServer } from '../apis/server.js';
+import type { TenantApp } from '../core/app.js';
+import { Router } from './router.js';
+
+/** Where and how to serve. */
+export interface ServingOptions {
+  host: string;
+  port: number;
+  platformKey?: string;
+  restart?: RestartWith;
+}
+
+/** What OnServe handlers receive. */
+export interface ServeEvent {
+  app: TenantApp;
+  server: FastifyInstance;
+  /** Adds custom routes (with middlewares) before the server listens. */
+  router: Router;
+}
+
+/** Serves `app`; resolves with the listening server and the migrations it applied. A failing migration throws before anything listens. */
+export async function startServing(app: TenantApp, opts: ServingOptions): Promise<{ server: FastifyInstance; applied: string[] }> {
+  const applied = await app.migrations.up();
+  const server = await createServer(app, { platformKey: opts.platformKey, restart: opts.restart });
+  app.hooks.trigger('OnBootstrap', { app });
+  app.hooks.trigger<ServeEvent>('OnServe', { app, server, router: new Router(app, server) });
+  await server.listen({ host: opts.host, port: opts.port });
+  app.cron.start();
+  return { server, applied };
+}
