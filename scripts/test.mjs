@@ -8,7 +8,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SEARCH_ROOTS = ['apps', 'libs', 'e2e'];
+const SEARCH_ROOTS = ['apps', 'libs', 'e2e', 'examples'];
 const SKIP_DIRS = new Set(['node_modules', 'dist', '.cache', 'data']);
 
 function collect(dir, out) {

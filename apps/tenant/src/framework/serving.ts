@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { RestartWith } from '../apis/backups.js';
-import { createServer } from '../apis/server.js';
+import { createServer, type ServerOptions } from '../apis/server.js';
 import type { TenantApp } from '../core/app.js';
 import { Router } from './router.js';
 
@@ -25,13 +25,22 @@ export interface ServeEvent {
   router: Router;
 }
 
-/** Serves `app`; resolves with the listening server and the migrations it applied. A failing migration throws before anything listens. */
-export async function startServing(app: TenantApp, opts: ServingOptions): Promise<{ server: FastifyInstance; applied: string[] }> {
+/**
+ * The server of `app` with everything bound but not listening: pending migrations applied,
+ * OnBootstrap, then OnServe with the router (tests inject requests into it).
+ */
+export async function buildServer(app: TenantApp, opts: ServerOptions = {}): Promise<{ server: FastifyInstance; applied: string[] }> {
   const applied = await app.migrations.up();
-  const server = await createServer(app, { platformKey: opts.platformKey, restart: opts.restart });
+  const server = await createServer(app, opts);
   app.hooks.trigger('OnBootstrap', { app });
   app.hooks.trigger<ServeEvent>('OnServe', { app, server, router: new Router(app, server) });
-  await server.listen({ host: opts.host, port: opts.port });
-  app.cron.start();
   return { server, applied };
+}
+
+/** Serves `app`; resolves with the listening server and the migrations it applied. A failing migration throws before anything listens. */
+export async function startServing(app: TenantApp, opts: ServingOptions): Promise<{ server: FastifyInstance; applied: string[] }> {
+  const built = await buildServer(app, { platformKey: opts.platformKey, restart: opts.restart });
+  await built.server.listen({ host: opts.host, port: opts.port });
+  app.cron.start();
+  return built;
 }
