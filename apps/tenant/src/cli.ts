@@ -19,7 +19,7 @@ import { MIN_PLATFORM_KEY_LENGTH, PLATFORM_KEY_ENV, takePlatformKey } from './co
 
 const USAGE = `Usage:
   burrow-tenant serve [--http 127.0.0.1:8090] [--dir ./pb_data] [--db-dir DIR] [--dev]
-                      [--migrations DIR]   (applied at start; default: migrations/ beside --dir;
+                      [--migrations DIR]   (applied at start; default: --dir's migrations/;
                                             --dev also writes one for each collection change)
                       [--litestream-config FILE]   (continuous backup of data.db with Litestream)
   burrow-tenant migrate up|down [N]|create NAME|collections|history [--dir ./pb_data] [--migrations DIR]

@@ -27,7 +27,7 @@ export interface ServeOptions {
   platformKey?: string;
   /** litestream.yml replicating data.db (continuous backup); off when absent. */
   litestreamConfig?: string;
-  /** Where migrations live (default: `migrations/` beside the data directory); pending ones are applied before listening. */
+  /** Where migrations live (default: `migrations/` in the data directory); pending ones are applied before listening. */
   migrationsDir?: string;
 }
 

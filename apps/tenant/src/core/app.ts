@@ -3,7 +3,7 @@
  * state: one process can host several apps (and tests build many).
  */
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { deleteExpired } from './auth_sessions.js';
 import { Backups } from './backups.js';
 import { initialCollections } from './collection_defaults.js';
@@ -29,7 +29,7 @@ export interface TenantAppOptions {
   dbDir?: string;
   /** Development mode: verbose errors in logs, and automigrate (collection changes write migrations). */
   dev?: boolean;
-  /** Where migrations live (default: `migrations/` beside the data directory). */
+  /** Where migrations live (default: `migrations/` in the data directory, DESIGN.md §3). */
   migrationsDir?: string;
   /** Clock, injectable for tests. */
   now?: () => Date;
@@ -91,7 +91,7 @@ export class TenantApp {
     this.mailer = new SmtpTransport(() => this.settings.get().smtp);
     this.addSystemJobs();
     bindInstallerCleanup(this);
-    this.migrations = new Migrations(this, opts.migrationsDir ?? join(dirname(opts.dir), 'migrations'));
+    this.migrations = new Migrations(this, opts.migrationsDir ?? join(opts.dir, 'migrations'));
     if (this.dev) bindAutomigrate(this, this.migrations);
   }
 

@@ -13,11 +13,11 @@ import { snapshotMigration, writeMigration } from './migration_files.js';
 const roots: string[] = [];
 after(() => roots.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-/** A data dir and its migrations dir beside it. */
+/** A data dir and its migrations dir (in it). */
 function open(opts: { dev?: boolean; root?: string } = {}): { app: TenantApp; root: string; migrations: string } {
   const root = opts.root ?? mkdtempSync(join(tmpdir(), 'migrations-'));
   if (!opts.root) roots.push(root);
-  return { app: TenantApp.open({ dir: join(root, 'pb_data'), dev: opts.dev }), root, migrations: join(root, 'migrations') };
+  return { app: TenantApp.open({ dir: join(root, 'pb_data'), dev: opts.dev }), root, migrations: join(root, 'pb_data', 'migrations') };
 }
 
 function file(dir: string, name: string, body: string): void {

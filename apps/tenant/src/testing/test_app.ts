@@ -17,7 +17,8 @@ export interface TestApp extends BurrowApp {
 
 /**
  * Copies `fixtureDir` (a data dir, `pb_data`-like; omitted: an empty one) to a new temp dir and
- * opens it; `migrationsDir` applies those migrations when the server is built (default: none).
+ * opens it; `migrationsDir` applies those migrations when the server is built (default: the
+ * copy's own `migrations/`, i.e. those of the fixture).
  */
 export function newTestApp(fixtureDir?: string, opts: { migrationsDir?: string } = {}): TestApp {
   const root = mkdtempSync(join(tmpdir(), 'burrow-test-app-'));
@@ -26,7 +27,7 @@ export function newTestApp(fixtureDir?: string, opts: { migrationsDir?: string }
     if (!existsSync(fixtureDir)) throw new Error(`the fixture ${fixtureDir} does not exist`);
     cpSync(fixtureDir, dir, { recursive: true });
   }
-  const app = new BurrowApp({ dir, migrationsDir: opts.migrationsDir ?? join(root, 'migrations') }) as TestApp;
+  const app = new BurrowApp({ dir, migrationsDir: opts.migrationsDir }) as TestApp;
   app.cleanup = () => {
     app.app.close();
     rmSync(root, { recursive: true, force: true });

@@ -13,7 +13,7 @@ after(() => roots.forEach((d) => rmSync(d, { recursive: true, force: true })));
 function project(): { dir: string; migrations: string } {
   const root = mkdtempSync(join(tmpdir(), 'burrow-migrate-'));
   roots.push(root);
-  return { dir: join(root, 'pb_data'), migrations: join(root, 'migrations') };
+  return { dir: join(root, 'pb_data'), migrations: join(root, 'pb_data', 'migrations') };
 }
 
 function cli(...args: string[]) {
