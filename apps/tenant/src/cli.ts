@@ -21,6 +21,8 @@ const USAGE = `Usage:
   burrow-tenant serve [--http 127.0.0.1:8090] [--dir ./pb_data] [--db-dir DIR] [--dev]
                       [--migrations DIR]   (applied at start; default: --dir's migrations/;
                                             --dev also writes one for each collection change)
+                      [--hooks DIR]        (the app's own code, default: --dir's hooks/: each *.js
+                                            exports default (app) => { app.onServe(...) ... })
                       [--litestream-config FILE]   (continuous backup of data.db with Litestream)
   burrow-tenant migrate up|down [N]|create NAME|collections|history [--dir ./pb_data] [--migrations DIR]
   burrow-tenant superuser upsert EMAIL PASSWORD [--dir ./pb_data]
@@ -218,13 +220,15 @@ async function main(argv: string[]): Promise<void> {
   const dbDir = typeof dbDirFlag === 'string' ? resolve(dbDirFlag) : undefined;
   const migrationsFlag = args.flags.get('migrations');
   const migrationsDir = typeof migrationsFlag === 'string' ? resolve(migrationsFlag) : undefined;
+  const hooksFlag = args.flags.get('hooks');
+  const hooksDir = typeof hooksFlag === 'string' ? resolve(hooksFlag) : undefined;
 
   switch (command) {
     case 'serve': {
       const { host, port } = parseHttp(flag(args, 'http', '127.0.0.1:8090'));
       const litestreamFlag = args.flags.get('litestream-config');
       const litestreamConfig = typeof litestreamFlag === 'string' ? resolve(litestreamFlag) : undefined;
-      await serve({ dir, dbDir, host, port, dev: args.flags.has('dev'), platformKey: platformKeyOrFail(), litestreamConfig, migrationsDir });
+      await serve({ dir, dbDir, host, port, dev: args.flags.has('dev'), platformKey: platformKeyOrFail(), litestreamConfig, migrationsDir, hooksDir });
       return;
     }
     case 'migrate':

@@ -7,10 +7,13 @@
  * (its final sync ships the last writes) and before a restore swaps the data.
  */
 import { fstatSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { RestorePlan } from '@burrow/backup';
 import { litestreamBinary, Replicator } from '@burrow/litestream';
+import { BurrowApp } from './framework/create_app.js';
 import { startServing } from './framework/serving.js';
+import { loadUserHooks } from './framework/user_hooks.js';
 import { TenantApp } from './core/app.js';
 import { installerUrl } from './core/installer.js';
 import { assignedLog } from './standby.js';
@@ -29,6 +32,8 @@ export interface ServeOptions {
   litestreamConfig?: string;
   /** Where migrations live (default: `migrations/` in the data directory); pending ones are applied before listening. */
   migrationsDir?: string;
+  /** The app's own code (default: `hooks/` in the data directory), loaded before the server is built. */
+  hooksDir?: string;
 }
 
 type Outcome = { kind: 'signal'; signal: string } | { kind: 'restore'; plan: RestorePlan };
@@ -104,11 +109,13 @@ export async function serve(opts: ServeOptions): Promise<void> {
     const restore = new Promise<Outcome>((resolve) => (requestRestore = (plan) => resolve({ kind: 'restore', plan })));
     let server: FastifyInstance;
     try {
+      const hooks = await loadUserHooks(new BurrowApp(app), opts.hooksDir ?? join(opts.dir, 'hooks'));
+      if (hooks.length > 0) process.stdout.write(`Loaded hooks: ${hooks.join(', ')}\n`);
       const started = await startServing(app, { host: opts.host, port: opts.port, platformKey: opts.platformKey, restart: (plan) => requestRestore(plan) });
       server = started.server;
       if (started.applied.length > 0) process.stdout.write(`Applied ${started.applied.length} migration(s): ${started.applied.join(', ')}\n`);
     } catch (err) {
-      app.close(); // a failed migration changed nothing; the instance does not serve half-migrated
+      app.close(); // a failed migration changed nothing, a failed hook file bound nothing: nothing serves half-set-up
       throw err;
     }
     await replicator?.start();

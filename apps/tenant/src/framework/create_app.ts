@@ -62,8 +62,9 @@ export class BurrowApp {
   /** Records with the app's rights (no API rules). */
   readonly records: RecordsApi;
 
-  constructor(opts: TenantAppOptions) {
-    this.app = TenantApp.open(opts);
+  /** Opens the data directory, or takes an already open tenant. */
+  constructor(opts: TenantAppOptions | TenantApp) {
+    this.app = opts instanceof TenantApp ? opts : TenantApp.open(opts);
     this.records = new RecordsApi(this.app);
   }
 

@@ -68,3 +68,39 @@ test('serve applies pending migrations before it listens; a failing one stops it
   assert.doesNotMatch(readFileSync(join(migrations, snapshot), 'utf8'), /drafts/, 'the failed migration left no collection');
   assert.match(readFileSync(join(migrations, snapshot), 'utf8'), /"name": "posts"/);
 });
+
+test('serve loads the app code in hooks/ (routes and hooks, output in the log); a broken file stops the start naming it', async () => {
+  const { dir } = project();
+  const hooks = join(dir, 'hooks');
+  mkdirSync(hooks, { recursive: true });
+  writeFileSync(join(hooks, 'routes.js'), `export default (app, { requireAuth, badRequest }) => {
+  console.log('hooks: routes loaded');
+  app.onServe((e) => {
+    e.router.get('/api/hello/{name}', (r) => ({ hello: r.params.name }));
+    e.router.get('/api/private', () => ({ ok: true }), requireAuth());
+    e.next();
+  });
+  app.onRecordCreateRequest((e) => { if (!e.record.get('name')) throw badRequest('A name, please.'); e.next(); }, 'users');
+};
+`);
+  const server = await startTenant({ dir });
+  try {
+    assert.match(server.output(), /hooks: routes loaded/);
+    assert.match(server.output(), /Loaded hooks: routes\.js/);
+    assert.deepEqual(await (await fetch(`${server.url}/api/hello/world`)).json(), { hello: 'world' });
+    assert.equal((await fetch(`${server.url}/api/private`)).status, 401);
+    const refused = await fetch(`${server.url}/api/collections/users/records`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'x@example.com', password: '1234567890', passwordConfirm: '1234567890' }),
+    });
+    assert.equal(refused.status, 400);
+    assert.equal(((await refused.json()) as { message: string }).message, 'A name, please.');
+  } finally {
+    await server.stop();
+  }
+  writeFileSync(join(hooks, 'zz_broken.js'), 'export default (app) => { app.onServe((e) => { e.next() ');
+  const r = cli('serve', '--http', '127.0.0.1:0', '--dir', dir);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /hooks\/zz_broken\.js: cannot be loaded: .*(Unexpected|SyntaxError|missing)/i);
+  writeFileSync(join(hooks, 'zz_broken.js'), 'export const notAFunction = 1;\n');
+  assert.match(cli('serve', '--http', '127.0.0.1:0', '--dir', dir).stderr, /hooks\/zz_broken\.js: it must export a default function/);
+});
