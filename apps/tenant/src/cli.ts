@@ -13,6 +13,7 @@ import { deleteSuperuser, syncPlatformSuperuser, upsertSuperuser } from './core/
 import { ApiError } from './tools/router/api_error.js';
 import { serve } from './serve.js';
 import { awaitAssignment } from './standby.js';
+import { deployCommand } from './deploy_command.js';
 import { migrateCommand } from './migrate_command.js';
 import { parseHttpAddress } from './tools/net/http_address.js';
 import { MIN_PLATFORM_KEY_LENGTH, PLATFORM_KEY_ENV, takePlatformKey } from './config/env.js';
@@ -25,6 +26,9 @@ const USAGE = `Usage:
                                             exports default (app) => { app.onServe(...) ... })
                       [--litestream-config FILE]   (continuous backup of data.db with Litestream)
   burrow-tenant migrate up|down [N]|create NAME|collections|history [--dir ./pb_data] [--migrations DIR]
+  burrow-tenant deploy apply [--dir ./pb_data] < bundle.json   (replaces hooks/ and migrations/ with the
+                       bundle's {"files": {"hooks/x.js": "..."}}; the previous ones are kept)
+  burrow-tenant deploy rollback [--dir ./pb_data]   (puts the previous hooks/ and migrations/ back)
   burrow-tenant superuser upsert EMAIL PASSWORD [--dir ./pb_data]
   burrow-tenant superuser delete EMAIL [--dir ./pb_data]
   burrow-tenant superuser sync EMAIL [--dir ./pb_data] [--db-dir DIR] [--previous-email X] < bcrypt-hash
@@ -206,7 +210,7 @@ function platformKeyOrFail(): string | undefined {
 
 // The hash comes on stdin so it never shows in `ps` or the shell history.
 async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) fail('superuser sync reads the bcrypt hash from stdin: pipe it in');
+  if (process.stdin.isTTY) fail('this command reads its input from stdin: pipe it in');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks).toString('utf8').trim();
@@ -231,6 +235,9 @@ async function main(argv: string[]): Promise<void> {
       await serve({ dir, dbDir, host, port, dev: args.flags.has('dev'), platformKey: platformKeyOrFail(), litestreamConfig, migrationsDir, hooksDir });
       return;
     }
+    case 'deploy':
+      await deployCommand(sub, dir, readStdin, (line) => process.stdout.write(`${line}\n`));
+      return;
     case 'migrate':
       await migrateCommand(sub, rest, { dir, dbDir, migrationsDir }, (line) => process.stdout.write(`${line}\n`));
       return;
