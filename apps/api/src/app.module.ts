@@ -15,6 +15,8 @@ import { CLOCK, CONFIG, DB, JOBS, REDIS, RUNTIME, SECRET_BOX, type Clock } from 
 import { BackupScheduleController, BackupsController } from './instances/backups.controller.js';
 import { ContinuousBackupController } from './instances/continuous_backup.controller.js';
 import { ContinuousBackupService } from './instances/continuous_backup.service.js';
+import { DeployController } from './instances/deploy.controller.js';
+import { DeployService } from './instances/deploy.service.js';
 import { BackupsService } from './instances/backups.service.js';
 import { InstancesController } from './instances/instances.controller.js';
 import { InstancesService } from './instances/instances.service.js';
@@ -42,7 +44,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [DiscoveryModule],
-      controllers: [AuthController, InstancesController, BackupsController, BackupScheduleController, ContinuousBackupController, OpsController],
+      controllers: [AuthController, InstancesController, BackupsController, BackupScheduleController, ContinuousBackupController, DeployController, OpsController],
       providers: [
         { provide: CONFIG, useValue: deps.config },
         { provide: DB, useValue: deps.db },
@@ -51,7 +53,7 @@ export class ApiModule {
         { provide: RUNTIME, useValue: deps.runtime },
         { provide: SECRET_BOX, useValue: deps.box },
         { provide: CLOCK, useValue: deps.clock ?? (() => new Date()) },
-        SessionStore, LoginThrottle, AuthService, InstancesService, BackupsService, ContinuousBackupService, TenantClient, MetricsService, OpenApiService,
+        SessionStore, LoginThrottle, AuthService, InstancesService, BackupsService, ContinuousBackupService, DeployService, TenantClient, MetricsService, OpenApiService,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
     };

@@ -12,9 +12,12 @@ import { ErrorFilter } from './common/error_filter.js';
 import { ConsoleSite } from './console/console_site.js';
 import { jsonLogger, type Logger } from './common/logger.js';
 import { MetricsService } from './ops/metrics.js';
+import { MAX_BUNDLE_BYTES } from '@burrow/contracts';
 
 /** Bodies are small JSON documents; anything bigger is refused with 413. */
 const BODY_LIMIT = 256 * 1024;
+/** A deploy carries the app's code (MAX_BUNDLE_BYTES of files, as JSON strings). */
+const DEPLOY_BODY_LIMIT = 2 * MAX_BUNDLE_BYTES;
 
 /** A Nest application for `deps`, not yet listening. */
 export async function createApiApp(deps: ApiDeps, logger: Logger): Promise<NestFastifyApplication> {
@@ -23,6 +26,10 @@ export async function createApiApp(deps: ApiDeps, logger: Logger): Promise<NestF
   app.useGlobalFilters(new ErrorFilter(logger));
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
+  // Before the routes are registered (at init): only the deploy route takes large bodies.
+  fastify.addHook('onRoute', (route) => {
+    if (route.url === '/api/instances/:id/deploy') route.bodyLimit = DEPLOY_BODY_LIMIT;
+  });
   const site = ConsoleSite.load(deps.config.consoleDir);
   if (site) site.register(fastify);
   else {

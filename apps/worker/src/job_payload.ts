@@ -9,6 +9,9 @@ export type CheckedPayload<N extends JobName> = Omit<JobPayloads[N], 'instanceId
 /** A job whose name is known and whose payload matches it. */
 export type CheckedJob = { [N in JobName]: { name: N; payload: CheckedPayload<N> } }[JobName];
 
+/** Deploy ids as the api makes them (a time and random letters): safe as a file name. */
+const DEPLOY_ID = /^[0-9]{13}_[a-z0-9]{8}$/;
+
 function isJobName(name: string): name is JobName {
   return (JOB_NAMES as readonly string[]).includes(name);
 }
@@ -66,5 +69,10 @@ export function checkJob(name: string, data: unknown): CheckedJob {
       return { name, payload: fields.deleteBackups === true ? { instanceId, deleteBackups: true } : { instanceId } };
     case 'instance.admin-sync':
       return { name, payload: { instanceId } } as CheckedJob;
+    case 'instance.deploy': {
+      const deployId = fields.deployId;
+      if (typeof deployId !== 'string' || !DEPLOY_ID.test(deployId)) throw new UnrecoverableError(`job "${name}": payload.deployId is not a deploy id`);
+      return { name, payload: { instanceId, deployId } };
+    }
   }
 }

@@ -32,6 +32,8 @@ const FAILURE_MARKS_INSTANCE: Record<JobName, readonly InstanceStatus[] | null> 
   'instance.backup': null,
   // A failed restore has put the previous data back (or never touched it): the instance is as before.
   'instance.restore': null,
+  // A failed deploy is rolled back to the previous code: the instance serves as before.
+  'instance.deploy': null,
 };
 
 /** Runs jobs through the registry's handlers. */

@@ -15,6 +15,8 @@ export interface WorkerSettings {
   runtime: PlatformConfig['runtime'];
   /** Where platform backups go: `<backupsDir>/<instanceId>/<name>.zip`. */
   backupsDir: string;
+  /** Deploy bundles the api stored: `<deploysDir>/<instanceId>/<deployId>.json`. */
+  deploysDir: string;
   /** Where continuous backup (Litestream) replicas go, and their timing. */
   replicaStore: ReplicaStoreSettings;
   /** Every queue this worker consumes (its host's queue, plus the shared one when a job uses it). */
@@ -43,6 +45,7 @@ export function workerSettings(
     instancesDir: config.instancesDir,
     runtime: config.runtime,
     backupsDir: config.backupsDir,
+    deploysDir: config.deploysDir,
     replicaStore: { backupsDir: config.backupsDir, ...config.continuousBackup },
     queues: [...new Set(JOB_NAMES.map((name) => queueFor(name, config.hostId)))],
     concurrency: overrides.concurrency ?? 4,

@@ -7,7 +7,7 @@ test('defaults are the embedded stack', () => {
   assert.deepEqual(c, {
     apiPort: 3000, proxyPort: 8080, listenHost: '127.0.0.1', dataDir: '/srv/burrow/data', baseDomain: 'localhost', redisUrl: undefined,
     database: { kind: 'sqlite', file: '/srv/burrow/data/control.db' }, runtime: 'process', idleTimeoutSec: 900,
-    instancesDir: '/srv/burrow/data/instances', backupsDir: '/srv/burrow/data/backups', backupMinIntervalSec: 300,
+    instancesDir: '/srv/burrow/data/instances', backupsDir: '/srv/burrow/data/backups', deploysDir: '/srv/burrow/data/deploys', backupMinIntervalSec: 300,
     continuousBackup: { s3: undefined, retentionHours: 72, snapshotIntervalHours: 6 }, hostId: 'local', instanceQuota: 10, sessionTtlHours: 720, secretsKey: undefined,
     tenantBin: c.tenantBin, tenantStandby: 1, consoleDir: c.consoleDir,
     docker: { endpoint: { socketPath: '/var/run/docker.sock' }, image: 'burrow/tenant:local', namespace: 'burrow', network: 'host', limits: { memoryMb: 256, cpus: 1, pids: 256 } },

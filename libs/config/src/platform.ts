@@ -34,6 +34,8 @@ export interface PlatformConfig {
   instancesDir: string;
   /** Platform backups, `<backupsDir>/<instanceId>/<name>.zip` (BACKUPS_DIR, default DATA_DIR/backups): outside every instance's own data. */
   backupsDir: string;
+  /** Deploy bundles waiting for the worker (`<deploysDir>/<instanceId>/<deployId>.json`, DATA_DIR/deploys). */
+  deploysDir: string;
   /** Shortest interval a backup schedule may have (BACKUP_MIN_INTERVAL, 300 s): keeps a host's disks and CPU for serving. */
   backupMinIntervalSec: number;
   /** Continuous backup (Litestream) of instances that turn it on. */
@@ -131,6 +133,7 @@ export function loadPlatformConfig(env: Env, cwd: string): PlatformConfig {
     idleTimeoutSec: r.int('IDLE_TIMEOUT', 900, 0, 7 * 24 * 3600),
     instancesDir: resolve(dataDir, 'instances'),
     backupsDir: resolve(cwd, r.string('BACKUPS_DIR', resolve(dataDir, 'backups'))),
+    deploysDir: resolve(dataDir, 'deploys'),
     backupMinIntervalSec: r.int('BACKUP_MIN_INTERVAL', 300, 1, 7 * 24 * 3600),
     continuousBackup: {
       s3: parseS3(r),

@@ -2,3 +2,4 @@
 export * from './instance.js';
 export * from './jobs.js';
 export * from './platform_signature.js';
+export * from './deploy.js';

@@ -38,16 +38,22 @@ export interface JobPayloads {
    * instance's current files.
    */
   'instance.restore': { instanceId: string; name: string; undoName: string; pointInTime?: string };
+  /**
+   * Put the deploy bundle `deployId` (stored by the api under DATA_DIR/deploys/<instanceId>/)
+   * into the instance's data dir and restart it onto it; a deploy that does not start is rolled
+   * back to the previous code (the instance keeps serving) and the job fails with the reason.
+   */
+  'instance.deploy': { instanceId: string; deployId: string };
 }
 
 /** A job name. */
 export type JobName = keyof JobPayloads;
 
 /** Every job name, in a stable order (the worker checks it has one handler for each). */
-export const JOB_NAMES = ['instance.provision', 'instance.deprovision', 'instance.power', 'instance.admin-sync', 'instance.backup', 'instance.restore'] as const satisfies readonly JobName[];
+export const JOB_NAMES = ['instance.provision', 'instance.deprovision', 'instance.power', 'instance.admin-sync', 'instance.backup', 'instance.restore', 'instance.deploy'] as const satisfies readonly JobName[];
 
 /** Jobs bound to the host that runs the instance (they go to that host's queue). */
-export const HOST_BOUND_JOBS: ReadonlySet<JobName> = new Set<JobName>(['instance.provision', 'instance.deprovision', 'instance.power', 'instance.admin-sync', 'instance.backup', 'instance.restore']);
+export const HOST_BOUND_JOBS: ReadonlySet<JobName> = new Set<JobName>(['instance.provision', 'instance.deprovision', 'instance.power', 'instance.admin-sync', 'instance.backup', 'instance.restore', 'instance.deploy']);
 
 /** The idempotency key of a job: one intent, one job id. */
 export function jobId<N extends JobName>(name: N, payload: JobPayloads[N]): string {
@@ -58,6 +64,8 @@ export function jobId<N extends JobName>(name: N, payload: JobPayloads[N]): stri
     }
     case 'instance.backup':
       return `${name}:${payload.instanceId}:${(payload as JobPayloads['instance.backup']).name}`;
+    case 'instance.deploy':
+      return `${name}:${payload.instanceId}:${(payload as JobPayloads['instance.deploy']).deployId}`;
     case 'instance.restore':
       return `${name}:${payload.instanceId}:${(payload as JobPayloads['instance.restore']).undoName}`;
     default:

@@ -1441,6 +1441,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/instances/{id}/deploy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Deploy the app's code: {"files": {"hooks/<name>.js": "...", "migrations/<ts>_<name>.js": "..."}} replaces its hooks/ and migrations/ (a job: the instance restarts onto it; one that does not start is rolled back and the job fails with the reason) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        files: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Deploy the app's code: {"files": {"hooks/<name>.js": "...", "migrations/<ts>_<name>.js": "..."}} replaces its hooks/ and migrations/ (a job: the instance restarts onto it; one that does not start is rolled back and the job fails with the reason) */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deployId: string;
+                            files: number;
+                            jobId: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/instances/{id}/logs": {
         parameters: {
             query?: never;

@@ -497,10 +497,9 @@ describe('tenant dashboard in Chromium', { timeout: 180_000 }, () => {
     await k.getByRole('navigation', { name: 'Collections' }).waitFor();
     await keyboard.close();
 
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'light' });
+    // The main page's signed-in session, at phone width (the fragment hand-over is tested above).
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'light', storageState: await page.context().storageState() });
     const m = await phone.newPage();
-    await m.goto(`${tenant.url}/_/#token=${encodeURIComponent(pb.authStore.token)}`);
-    await m.getByRole('navigation', { name: 'Collections' }).waitFor();
     await m.goto(`${tenant.url}/_/#/collections/posts`);
     await m.getByRole('heading', { name: 'posts' }).waitFor();
     const overflow = await m.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');

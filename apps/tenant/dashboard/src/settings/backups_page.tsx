@@ -3,6 +3,7 @@
  * download (with a short-lived superuser file token), restore (the server restarts onto it),
  * upload, delete.
  */
+import { ClientResponseError } from 'pocketbase';
 import { useCallback, useEffect, useState } from 'react';
 import { Field, FormError } from '../components/field';
 import { useAction } from '../hooks';
@@ -88,7 +89,11 @@ export function BackupsPage() {
                     <button type="button" className="button-small" aria-label={`Restore ${b.key}`} onClick={() => {
                       if (!window.confirm(`Restore ${b.key}? The instance restarts onto the data of this backup; the current data is replaced.`)) return;
                       act(async () => {
-                        await pb.backups.restore(b.key);
+                        // The server restarts right after its answer: a connection cut before the answer
+                        // arrived (status 0) is the restart under way, not a failure.
+                        await pb.backups.restore(b.key).catch((err: unknown) => {
+                          if (!(err instanceof ClientResponseError && err.status === 0)) throw err;
+                        });
                         setNotice(`Restoring ${b.key}: the instance restarts onto it; this page reloads when it is back.`);
                         await reloadWhenBack();
                       });
