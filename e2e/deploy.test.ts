@@ -4,6 +4,7 @@
  * them and restarts the tenant; the route and the migration are live through the proxy, the
  * code's output reaches the live logs; a deploy that does not start is rolled back and the
  * instance keeps serving the previous code; bad bundles and other users' instances are refused.
+ * Tenants run as processes here, so the stack allows unsandboxed code (ALLOW_UNSANDBOXED_CODE).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -72,7 +73,7 @@ before(async () => {
   resolveLocalhostSubdomains();
   dataDir = mkdtempSync(join(tmpdir(), 'burrow-e2e-deploy-'));
   stack = await startStack({
-    env: { DATA_DIR: dataDir, API_PORT: String(await freePort()), PROXY_PORT: String(await freePort()), IDLE_TIMEOUT: '0', BASE_DOMAIN: 'localhost', REDIS_URL: '', DATABASE_URL: '' },
+    env: { DATA_DIR: dataDir, API_PORT: String(await freePort()), PROXY_PORT: String(await freePort()), IDLE_TIMEOUT: '0', BASE_DOMAIN: 'localhost', REDIS_URL: '', DATABASE_URL: '', ALLOW_UNSANDBOXED_CODE: 'true' },
     log: (role: string, line: string) => { lines.push(`${role} ${line}`); if (lines.length > 2000) lines.shift(); },
   });
 });

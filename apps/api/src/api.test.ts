@@ -106,6 +106,16 @@ describe('control api (SQLite, real Redis)', () => {
     );
   });
 
+  test('deploying code is refused (403 with the reason) where instances run as plain processes and the operator has not allowed it', async () => {
+    const t = await h.signup();
+    const created = await h.call('POST', '/api/instances', { token: t, body: { name: 'no-code' } });
+    const r = await h.call('PUT', `/api/instances/${created.body.id}/deploy`, { token: t, body: { files: { 'hooks/x.js': 'export default () => {}' } } });
+    assert.equal(r.status, 403);
+    assert.match(r.body.message, /would not be confined to its instance.*RUNTIME=docker.*ALLOW_UNSANDBOXED_CODE=true/);
+    const stored = await import('node:fs').then((fs) => fs.existsSync(`${h.config.deploysDir}/${created.body.id}`));
+    assert.equal(stored, false, 'nothing stored');
+  });
+
   test('secrets are encrypted at rest', async () => {
     const { openControlDb } = await import('@burrow/db');
     const db = await openControlDb(h.config.database);

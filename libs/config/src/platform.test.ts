@@ -7,7 +7,7 @@ test('defaults are the embedded stack', () => {
   assert.deepEqual(c, {
     apiPort: 3000, proxyPort: 8080, listenHost: '127.0.0.1', dataDir: '/srv/burrow/data', baseDomain: 'localhost', redisUrl: undefined,
     database: { kind: 'sqlite', file: '/srv/burrow/data/control.db' }, runtime: 'process', idleTimeoutSec: 900,
-    instancesDir: '/srv/burrow/data/instances', backupsDir: '/srv/burrow/data/backups', deploysDir: '/srv/burrow/data/deploys', backupMinIntervalSec: 300,
+    instancesDir: '/srv/burrow/data/instances', backupsDir: '/srv/burrow/data/backups', deploysDir: '/srv/burrow/data/deploys', allowUnsandboxedCode: false, backupMinIntervalSec: 300,
     continuousBackup: { s3: undefined, retentionHours: 72, snapshotIntervalHours: 6 }, hostId: 'local', instanceQuota: 10, sessionTtlHours: 720, secretsKey: undefined,
     tenantBin: c.tenantBin, tenantStandby: 1, consoleDir: c.consoleDir,
     docker: { endpoint: { socketPath: '/var/run/docker.sock' }, image: 'burrow/tenant:local', namespace: 'burrow', network: 'host', limits: { memoryMb: 256, cpus: 1, pids: 256 } },
@@ -23,8 +23,9 @@ test('docker runtime: the daemon from DOCKER_HOST or DOCKER_SOCKET, image, names
   assert.deepEqual(tcp, { endpoint: { host: '127.0.0.1', port: 2375, protocol: 'http' }, image: 'registry.local/burrow/tenant:1', namespace: 'edge-1', network: 'host', limits: { memoryMb: 512, cpus: 0.5, pids: 128 } });
   assert.deepEqual(loadPlatformConfig({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock' }, '/x').docker.endpoint, { socketPath: '/run/user/1000/docker.sock' });
   assert.equal(loadPlatformConfig({ LISTEN_HOST: '0.0.0.0' }, '/x').listenHost, '0.0.0.0');
+  assert.equal(loadPlatformConfig({ ALLOW_UNSANDBOXED_CODE: 'true' }, '/x').allowUnsandboxedCode, true);
   assert.deepEqual(loadPlatformConfig({ DOCKER_SOCKET: 'run/docker.sock' }, '/x').docker.endpoint, { socketPath: '/x/run/docker.sock' });
-  for (const [name, value] of [['DOCKER_HOST', 'ssh://host'], ['DOCKER_HOST', 'tcp://nohostport'], ['TENANT_CPUS', 'lots'], ['TENANT_CPUS', '0'], ['TENANT_MEMORY_MB', '8'], ['DOCKER_NAMESPACE', 'Bad_Name'], ['LISTEN_HOST', 'everywhere']]) {
+  for (const [name, value] of [['DOCKER_HOST', 'ssh://host'], ['DOCKER_HOST', 'tcp://nohostport'], ['TENANT_CPUS', 'lots'], ['TENANT_CPUS', '0'], ['TENANT_MEMORY_MB', '8'], ['DOCKER_NAMESPACE', 'Bad_Name'], ['LISTEN_HOST', 'everywhere'], ['ALLOW_UNSANDBOXED_CODE', 'yes']]) {
     assert.throws(() => loadPlatformConfig({ [name]: value }, '/x'), (e: unknown) => e instanceof ConfigError && e.message.includes(name), `${name}=${value}`);
   }
 });

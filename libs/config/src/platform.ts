@@ -34,6 +34,12 @@ export interface PlatformConfig {
   instancesDir: string;
   /** Platform backups, `<backupsDir>/<instanceId>/<name>.zip` (BACKUPS_DIR, default DATA_DIR/backups): outside every instance's own data. */
   backupsDir: string;
+  /**
+   * Whether users may deploy their own code to instances that run as plain processes
+   * (ALLOW_UNSANDBOXED_CODE, false): there the code has the platform user's file access, so only
+   * for trusted users (a single-tenant setup). Containers (RUNTIME=docker) confine it anyway.
+   */
+  allowUnsandboxedCode: boolean;
   /** Deploy bundles waiting for the worker (`<deploysDir>/<instanceId>/<deployId>.json`, DATA_DIR/deploys). */
   deploysDir: string;
   /** Shortest interval a backup schedule may have (BACKUP_MIN_INTERVAL, 300 s): keeps a host's disks and CPU for serving. */
@@ -134,6 +140,7 @@ export function loadPlatformConfig(env: Env, cwd: string): PlatformConfig {
     instancesDir: resolve(dataDir, 'instances'),
     backupsDir: resolve(cwd, r.string('BACKUPS_DIR', resolve(dataDir, 'backups'))),
     deploysDir: resolve(dataDir, 'deploys'),
+    allowUnsandboxedCode: r.oneOf('ALLOW_UNSANDBOXED_CODE', ['true', 'false'] as const, 'false') === 'true',
     backupMinIntervalSec: r.int('BACKUP_MIN_INTERVAL', 300, 1, 7 * 24 * 3600),
     continuousBackup: {
       s3: parseS3(r),

@@ -33,6 +33,10 @@ export class DeployService {
 
   /** Checks and stores the bundle, then queues its deploy. */
   async deploy(auth: AuthContext, id: string, body: unknown): Promise<DeployQueued> {
+    // Platform policy first: code deployed to a plain process would not be confined to its instance.
+    if (this.config.runtime === 'process' && !this.config.allowUnsandboxedCode) {
+      throw ApiError.forbidden('Deploying code is not enabled on this platform: its instances run as plain processes, where the code would not be confined to its instance. The operator can run instances in containers (RUNTIME=docker), or allow it for trusted users (ALLOW_UNSANDBOXED_CODE=true).');
+    }
     const row = await this.instances.owned(auth, id);
     if (row.status === 'deleting') throw ApiError.conflict('This instance is being deleted.');
     if (row.status === 'provisioning') throw ApiError.conflict('This instance is not ready yet.');
