@@ -130,6 +130,28 @@ test('RUNTIME=docker: create, use with the SDK through the proxy, limits and lab
     assert.match(text, /Server started/);
   });
 
+  await t.test('deployed code runs in the container, confined to it: a route answers; the platform\'s files are out of its reach', async () => {
+    const hook = `import { existsSync } from 'node:fs';
+export default (app) => {
+  console.log('container code loaded');
+  app.onServe((e) => {
+    e.router.get('/api/peek', () => ({ controlDb: existsSync(${JSON.stringify(join(dataDir, 'control.db'))}), data: existsSync('/data/pb_data/data.db') }));
+    e.next();
+  });
+};
+`;
+    const queued = await api('PUT', `/api/instances/${id}/deploy`, { files: { 'hooks/peek.js': hook } });
+    assert.equal(queued.status, 202, JSON.stringify(queued.body));
+    await eventually('deploy completed', async () => {
+      const r = await api('GET', `/api/instances/${id}`);
+      if (r.body?.job?.id === queued.body.jobId && r.body.job.state === 'failed') throw new Error(r.body.job.error);
+      return r.body?.job?.id === queued.body.jobId && r.body.job.state === 'completed' ? true : undefined;
+    });
+    const peek = await fetch(`${url}/api/peek`);
+    assert.equal(peek.status, 200);
+    assert.deepEqual(await peek.json(), { controlDb: false, data: true }, 'its own data only');
+  });
+
   await t.test('continuous backup is refused with a clear reason (not available for containers yet); nothing changes', async () => {
     const r = await api('PUT', `/api/instances/${id}/continuous-backup`, { enabled: true });
     assert.equal(r.status, 400);
