@@ -105,7 +105,7 @@ function pipeLines(child, role, log) {
 /**
  * Starts the stack. `env` overrides the process environment (API_PORT, PROXY_PORT, DATA_DIR,
  * BASE_DOMAIN, REDIS_URL, DATABASE_URL, IDLE_TIMEOUT...). `log(role, line)` receives every
- * output line. Resolves once the api answers /api/health and the proxy listens.
+ * output line. Resolves once the api answers /api/health with its queue up and the proxy listens.
  */
 export async function startStack({ env: overrides = {}, log = () => {}, cwd = root } = {}) {
   const env = { ...process.env, ...overrides };
@@ -140,7 +140,12 @@ export async function startStack({ env: overrides = {}, log = () => {}, cwd = ro
   };
   try {
     await until('api', async () => {
-      try { return (await fetch(`http://127.0.0.1:${apiPort}/api/health`)).status === 200; } catch { return false; }
+      // Ready means its queue too: right after boot the api may still be connecting to Redis
+      // (its health then says "degraded" and job-queuing requests answer 503).
+      try {
+        const res = await fetch(`http://127.0.0.1:${apiPort}/api/health`);
+        return res.status === 200 && (await res.json()).queue === 'ok';
+      } catch { return false; }
     }, 60_000);
     await until('proxy', () => listening(proxyPort), 30_000);
   } catch (err) {

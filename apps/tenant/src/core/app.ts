@@ -90,6 +90,7 @@ export class TenantApp {
     this.cron = new Cron((err, id) => this.logs.add(LogLevel.error, `Cron job ${id} failed`, { error: err instanceof Error ? err.message : String(err) }), this.now);
     this.mailer = new SmtpTransport(() => this.settings.get().smtp);
     this.addSystemJobs();
+    this.hooks.onAsyncError = (name, err) => this.logs.add(LogLevel.error, `An async ${name} handler failed after e.next()`, { error: err instanceof Error ? err.message : String(err) });
     bindInstallerCleanup(this);
     this.migrations = new Migrations(this, opts.migrationsDir ?? join(opts.dir, 'migrations'));
     if (this.dev) bindAutomigrate(this, this.migrations);

@@ -60,6 +60,8 @@ export class Hooks {
   private readonly handlers = new Map<HookName, Bound[]>();
   private readonly observers = new Set<HookObserver>();
   private seq = 0;
+  /** Where failures of async handlers after their e.next() go (the app logs them). */
+  onAsyncError: (name: HookName, err: unknown) => void = () => undefined;
 
   /** Binds a handler; returns a function that unbinds it. */
   on<E>(name: HookName, fn: HookHandler<E>): () => void {
@@ -91,16 +93,39 @@ export class Hooks {
     const chain = list.slice();
     let index = 0;
     const e = event as HookEvent<E>;
+    let ended = false;
     const next = (): void => {
+      // A chain that guards an operation (final) is over once trigger() returned: a late next()
+      // would run the operation outside its transaction.
+      if (ended && final) throw new Error(`e.next() of ${name} was called after the chain had ended`);
+      const at = index;
       const h = chain[index++];
       if (h) {
-        (h.fn as HookHandler<E>)(e);
+        const returned: unknown = (h.fn as HookHandler<E>)(e);
+        if (isThenable(returned)) {
+          returned.then(undefined, (err: unknown) => this.onAsyncError(name, err));
+          // An async handler may do more after next(), not before: what next() guards runs now,
+          // inside the request's transaction.
+          if (final && index === at + 1) throw new Error(`a ${name} handler returned a promise before calling e.next(): hooks run synchronously inside the request's transaction (call e.next() first, or do async work in an After...Success hook or a custom route)`);
+        }
       } else if (final) {
         result = final(event);
       }
     };
+    // Events pass through nested triggers (a record event through OnRecordCreate, OnModelCreate, ...):
+    // each sets its own next() and gives the outer one back when it ends.
+    const outer = (e as { next?: () => void }).next;
     e.next = next;
-    next();
+    try {
+      next();
+    } finally {
+      ended = true;
+      if (outer) e.next = outer;
+    }
     return result;
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
 }

@@ -91,53 +91,53 @@ export class BurrowApp {
     return this.on('OnTerminate', handler);
   }
 
-  onRecordCreateRequest(handler: Handler<RecordRequestEvent>, ...collections: string[]): () => void {
-    return this.on('OnRecordCreateRequest', forCollections(handler, collections));
+  onRecordCreateRequest(...args: HookArgs<RecordRequestEvent>): () => void {
+    return this.on('OnRecordCreateRequest', forCollections(args));
   }
 
-  onRecordUpdateRequest(handler: Handler<RecordRequestEvent>, ...collections: string[]): () => void {
-    return this.on('OnRecordUpdateRequest', forCollections(handler, collections));
+  onRecordUpdateRequest(...args: HookArgs<RecordRequestEvent>): () => void {
+    return this.on('OnRecordUpdateRequest', forCollections(args));
   }
 
-  onRecordDeleteRequest(handler: Handler<RecordRequestEvent>, ...collections: string[]): () => void {
-    return this.on('OnRecordDeleteRequest', forCollections(handler, collections));
+  onRecordDeleteRequest(...args: HookArgs<RecordRequestEvent>): () => void {
+    return this.on('OnRecordDeleteRequest', forCollections(args));
   }
 
-  onRecordsListRequest(handler: Handler<RecordsRequestEvent>, ...collections: string[]): () => void {
-    return this.on('OnRecordsListRequest', forCollections(handler, collections));
+  onRecordsListRequest(...args: HookArgs<RecordsRequestEvent>): () => void {
+    return this.on('OnRecordsListRequest', forCollections(args));
   }
 
-  onRecordViewRequest(handler: Handler<RecordsRequestEvent>, ...collections: string[]): () => void {
-    return this.on('OnRecordViewRequest', forCollections(handler, collections));
+  onRecordViewRequest(...args: HookArgs<RecordsRequestEvent>): () => void {
+    return this.on('OnRecordViewRequest', forCollections(args));
   }
 
-  onRecordCreate(handler: Handler<RecordEvent>, ...collections: string[]): () => void {
-    return this.on('OnRecordCreate', forCollections(handler, collections));
+  onRecordCreate(...args: HookArgs<RecordEvent>): () => void {
+    return this.on('OnRecordCreate', forCollections(args));
   }
 
-  onRecordUpdate(handler: Handler<RecordEvent>, ...collections: string[]): () => void {
-    return this.on('OnRecordUpdate', forCollections(handler, collections));
+  onRecordUpdate(...args: HookArgs<RecordEvent>): () => void {
+    return this.on('OnRecordUpdate', forCollections(args));
   }
 
-  onRecordDelete(handler: Handler<RecordEvent>, ...collections: string[]): () => void {
-    return this.on('OnRecordDelete', forCollections(handler, collections));
+  onRecordDelete(...args: HookArgs<RecordEvent>): () => void {
+    return this.on('OnRecordDelete', forCollections(args));
   }
 
-  onRecordValidate(handler: Handler<RecordEvent>, ...collections: string[]): () => void {
-    return this.on('OnRecordValidate', forCollections(handler, collections));
+  onRecordValidate(...args: HookArgs<RecordEvent>): () => void {
+    return this.on('OnRecordValidate', forCollections(args));
   }
 
   /** After the transaction that created the record committed. */
-  onRecordAfterCreateSuccess(handler: Handler<RecordEvent>, ...collections: string[]): () => void {
-    return this.on('OnRecordAfterCreateSuccess', forCollections(handler, collections));
+  onRecordAfterCreateSuccess(...args: HookArgs<RecordEvent>): () => void {
+    return this.on('OnRecordAfterCreateSuccess', forCollections(args));
   }
 
-  onRecordAfterUpdateSuccess(handler: Handler<RecordEvent>, ...collections: string[]): () => void {
-    return this.on('OnRecordAfterUpdateSuccess', forCollections(handler, collections));
+  onRecordAfterUpdateSuccess(...args: HookArgs<RecordEvent>): () => void {
+    return this.on('OnRecordAfterUpdateSuccess', forCollections(args));
   }
 
-  onRecordAfterDeleteSuccess(handler: Handler<RecordEvent>, ...collections: string[]): () => void {
-    return this.on('OnRecordAfterDeleteSuccess', forCollections(handler, collections));
+  onRecordAfterDeleteSuccess(...args: HookArgs<RecordEvent>): () => void {
+    return this.on('OnRecordAfterDeleteSuccess', forCollections(args));
   }
 
   /** Applies pending migrations, runs OnBootstrap and OnServe, listens on `http` (default 127.0.0.1:8090). */
@@ -164,13 +164,23 @@ export function createApp(opts: TenantAppOptions): BurrowApp {
   return new BurrowApp(opts);
 }
 
-/** Runs `handler` only for events of the named collections (all when none is named). */
-function forCollections<E>(handler: Handler<E>, names: string[]): Handler<E> {
+/**
+ * A record hook's arguments: the handler then collection names (PocketBase's JS order), or one
+ * collection name then the handler; no name: every collection.
+ */
+export type HookArgs<E> = [handler: Handler<E>, ...collections: string[]] | [collection: string, handler: Handler<E>];
+
+/** Runs the handler only for events of the named collections (all when none is named). */
+function forCollections<E>(args: HookArgs<E>): Handler<E> {
+  const [first, ...rest] = args;
+  const handler = (typeof first === 'function' ? first : rest[0]) as Handler<E>;
+  const names = (typeof first === 'function' ? rest : [first]) as string[];
+  if (typeof handler !== 'function') throw new Error('a record hook needs a handler function');
   if (names.length === 0) return handler;
   return (e) => {
     const ev = e as unknown as { collection?: Collection; record?: RecordModel };
     const c = ev.collection ?? ev.record?.collection;
-    if (c && (names.includes(c.name) || names.includes(c.id))) handler(e);
+    if (c && (names.includes(c.name) || names.includes(c.id))) return handler(e); // its promise, if any, is checked by the trigger
     else e.next();
   };
 }

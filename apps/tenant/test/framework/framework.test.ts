@@ -40,6 +40,16 @@ describe('Burrow as a framework', () => {
       e.record.set('text', text.charAt(0).toUpperCase() + text.slice(1));
       e.next();
     }, 'comments');
+    // The issue's form: the collection first, an async handler that returns e.next().
+    app.onRecordCreateRequest('notes', async (e) => {
+      e.record.set('text', `${String(e.record.get('text') ?? '')}!`);
+      return e.next();
+    });
+    // An async handler that awaits before e.next() cannot run inside the transaction: refused loudly.
+    app.onRecordCreateRequest(async (e) => {
+      await Promise.resolve();
+      e.next();
+    }, 'slow');
     app.onServe((e) => {
       e.router.get('/hello/{name}', (r) => ({ message: `Hello ${r.params.name}!` }));
       e.router.post('/comment', (r) => {
@@ -87,7 +97,13 @@ describe('Burrow as a framework', () => {
     assert.equal(refused.response.data.text.code, 'validation_spam');
     assert.equal((await su.collection('comments').getList(1, 10, { filter: 'text ~ "spam"' })).totalItems, 0, 'nothing saved');
     const other = await user.collection('notes').create({ text: '  untouched spam ' });
-    assert.equal(other.text, '  untouched spam ', 'another collection is not hooked');
+    assert.equal(other.text, '  untouched spam !', 'only its own collection\'s hook ran (not the comments one)');
+    await su.collections.create({ name: 'slow', type: 'base', createRule: '', fields: [{ name: 'text', type: 'text' }] });
+    const slow = await rejectsWith(user.collection('slow').create({ text: 'x' }), 500);
+    assert.doesNotMatch(JSON.stringify(slow.response), /promise/, 'the reason stays in the log');
+    assert.equal((await su.collection('slow').getList(1, 1)).totalItems, 0, 'nothing saved');
+    const logged = await su.logs.getList(1, 5, { filter: 'data.url ~ "/collections/slow/records" && data.status = 500' });
+    assert.match(JSON.stringify(logged.items[0]?.data), /returned a promise before calling e\.next\(\)/);
   });
 
   test('custom routes: params, JSON results, middlewares (auth, superuser, rate and body limits), errors in PocketBase\'s shape', async () => {
