@@ -301,6 +301,8 @@ describe('tenant dashboard in Chromium', { timeout: 180_000 }, () => {
     try {
       await page.getByRole('link', { name: 'Settings' }).click();
       const app = page.getByRole('form', { name: 'Application' });
+      // The form fills in the current settings when they arrive: type only after that.
+      await eventually('the settings loaded into the form', async () => ((await app.getByLabel('Application name').inputValue()) === 'Dash Test' ? true : undefined), 10_000);
       await app.getByLabel('Application name').fill('Dashboard Test App');
       await app.getByRole('button', { name: 'Save' }).click();
       await app.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
