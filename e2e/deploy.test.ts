@@ -31,7 +31,9 @@ const lines: string[] = [];
 async function signup(email: string): Promise<string> {
   const res = await fetch(`${stack.apiUrl}/api/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'correct horse battery' }) });
   assert.equal(res.status, 201);
-  return ((await res.json()) as { token: string }).token;
+  const { token } = (await res.json()) as { token: string };
+  tokens.push(token);
+  return token;
 }
 
 // `any` body: several response shapes; each assertion is the check.
@@ -78,7 +80,17 @@ before(async () => {
   });
 });
 
+/** Every account the tests make, to delete their instances at the end (tenants outlive the stack). */
+const tokens: string[] = [];
+
 after(async () => {
+  for (const token of tokens) {
+    const mine = await api(token, 'GET', '/api/instances').catch(() => ({ status: 0, body: [] }));
+    for (const i of (mine.body ?? []) as Array<{ id: string }>) {
+      await api(token, 'DELETE', `/api/instances/${i.id}`).catch(() => undefined);
+      await eventually('instance deleted', async () => ((await api(token, 'GET', `/api/instances/${i.id}`)).status === 404 ? true : undefined)).catch(() => undefined);
+    }
+  }
   await stack?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
