@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { eventually as pollUntil, freePort, resolveLocalhostSubdomains } from '@burrow/testing';
 // @ts-expect-error: plain ESM launcher script without type declarations
 import { startStack } from '../scripts/stack.mjs';
+import { controlApi, readLogsUntil, type ApiAnswer } from './support/control_api.js';
 
 interface Stack {
   apiUrl: string;
@@ -36,15 +37,7 @@ async function signup(email: string): Promise<string> {
   return token;
 }
 
-// `any` body: several response shapes; each assertion is the check.
-async function api(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${stack.apiUrl}${path}`, {
-    method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const api = (token: string, method: string, path: string, body?: unknown): Promise<ApiAnswer> => controlApi(stack.apiUrl, token, method, path, body);
 
 function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   return pollUntil(what, check, timeoutMs, () => lines.slice(-30).join('\n'));
@@ -121,19 +114,7 @@ export function down(m) { m.deleteCollection('notes'); }
   assert.equal((await fetch(`${url}/api/collections/notes/records`)).status, 200, 'the migration ran');
 
   // The code's output is in the instance's live logs.
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), 20_000);
-  const logs = await fetch(`${stack.apiUrl}/api/instances/${id}/logs`, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
-  let text = '';
-  try {
-    for await (const chunk of logs.body as unknown as AsyncIterable<Uint8Array>) {
-      text += Buffer.from(chunk).toString('utf8');
-      if (/deployed code: loaded/.test(text)) break;
-    }
-  } finally {
-    clearTimeout(timer);
-    abort.abort();
-  }
+  const { text } = await readLogsUntil(stack.apiUrl, token, id, /deployed code: loaded/);
   assert.match(text, /deployed code: loaded/);
 
   const broken = appDir({ 'hooks/routes.js': 'export default (app) => { app.onServe((e) => { e.next() ' });

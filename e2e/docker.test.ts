@@ -11,9 +11,11 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import Docker from 'dockerode';
 import PocketBase from 'pocketbase';
+import { removeDockerNamespace } from '@burrow/runtime';
 import { eventually as pollUntil, freePort, resolveLocalhostSubdomains } from '@burrow/testing';
 // @ts-expect-error: plain ESM launcher script without type declarations
 import { startStack } from '../scripts/stack.mjs';
+import { controlApi, readLogsUntil, type ApiAnswer } from './support/control_api.js';
 
 interface Stack {
   apiUrl: string;
@@ -31,16 +33,7 @@ let dataDir: string;
 let token: string;
 const lines: string[] = [];
 
-// `any` body: the test reads several response shapes; each assertion is the check.
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${stack.apiUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const api = (method: string, path: string, body?: unknown): Promise<ApiAnswer> => controlApi(stack.apiUrl, token, method, path, body);
 
 function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   return pollUntil(what, check, timeoutMs, () => lines.slice(-30).join('\n'));
@@ -69,9 +62,7 @@ before(async () => {
 
 after(async () => {
   await stack?.stop();
-  const filters = { label: [`burrow.namespace=${namespace}`] };
-  for (const c of await docker.listContainers({ all: true, filters })) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
-  for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) await docker.getVolume(v.Name).remove({ force: true }).catch(() => undefined);
+  await removeDockerNamespace(docker, namespace);
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -113,20 +104,8 @@ test('RUNTIME=docker: create, use with the SDK through the proxy, limits and lab
   });
 
   await t.test('live logs of the container reach the api', async () => {
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), 20_000);
-    const res = await fetch(`${stack.apiUrl}/api/instances/${id}/logs`, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
-    assert.equal(res.status, 200);
-    let text = '';
-    try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        text += Buffer.from(chunk).toString('utf8');
-        if (/Server started/.test(text)) break;
-      }
-    } finally {
-      clearTimeout(timer);
-      abort.abort();
-    }
+    const { status, text } = await readLogsUntil(stack.apiUrl, token, id, /Server started/);
+    assert.equal(status, 200);
     assert.match(text, /Server started/);
   });
 

@@ -16,6 +16,7 @@ import PocketBase from 'pocketbase';
 import { eventually as pollUntil, freePort, resolveLocalhostSubdomains } from '@burrow/testing';
 // @ts-expect-error: plain ESM launcher script without type declarations
 import { startStack } from '../scripts/stack.mjs';
+import { controlApi, type ApiAnswer } from './support/control_api.js';
 
 interface Stack {
   apiUrl: string;
@@ -31,16 +32,7 @@ let dataDir: string;
 let token: string;
 const lines: string[] = [];
 
-// `any` body: the journey reads several response shapes; each assertion is the check.
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${stack.apiUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const api = (method: string, path: string, body?: unknown): Promise<ApiAnswer> => controlApi(stack.apiUrl, token, method, path, body);
 
 /** Polls `check` until it returns a value (bounded), with the stack's last output on timeout. */
 function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {

@@ -14,6 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Docker from 'dockerode';
+import { removeDockerNamespace } from '@burrow/runtime';
 import { resolveLocalhostSubdomains } from '@burrow/testing';
 import { Platform, rssMiB, type InstanceView } from '../control/platform.js';
 import { summarize, type Summary } from '../control/stats.js';
@@ -33,9 +34,7 @@ const opened: Platform[] = [];
 
 async function cleanup(): Promise<void> {
   for (const p of opened.splice(0)) await p.close().catch(() => undefined);
-  const filters = { label: [`burrow.namespace=${namespace}`] };
-  for (const c of await docker.listContainers({ all: true, filters })) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
-  for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) await docker.getVolume(v.Name).remove({ force: true }).catch(() => undefined);
+  await removeDockerNamespace(docker, namespace);
 }
 
 const watchdog = setTimeout(() => {

@@ -24,5 +24,6 @@ export type { ProcessRuntimeOptions } from './process/options.js';
 export type { SpawnFn } from './process/spawn_tenant.js';
 export { DEFAULT_BASE_ENV } from './process/env.js';
 export { DockerRuntime } from './docker/docker_runtime.js';
+export { removeDockerNamespace } from './docker/docker_api.js';
 export type { DockerEndpoint, DockerRuntimeOptions } from './docker/options.js';
 export { createRuntime, type RuntimeChoice } from './create_runtime.js';

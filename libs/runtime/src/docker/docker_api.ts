@@ -1,6 +1,7 @@
 /** Small, forgiving wrappers of the Docker API calls the driver makes (404 = absent, never an error). */
 import type Docker from 'dockerode';
 import type { ExitInfo, ResourceLimits } from '../types.js';
+import { LABEL } from './names.js';
 
 export type Inspect = Docker.ContainerInspectInfo;
 
@@ -51,4 +52,15 @@ export function limitsOfContainer(info: Inspect): ResourceLimits {
   if (h.NanoCpus) out.cpus = h.NanoCpus / 1e9;
   if (h.PidsLimit) out.pids = h.PidsLimit;
   return out;
+}
+
+/** Force-removes every container and volume labelled with `namespace` (tests, benches, an operator's clean-up). */
+export async function removeDockerNamespace(docker: Docker, namespace: string): Promise<void> {
+  const filters = { label: [`${LABEL.namespace}=${namespace}`] };
+  for (const c of await docker.listContainers({ all: true, filters })) await removeContainer(docker, c.Id);
+  for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) {
+    await docker.getVolume(v.Name).remove({ force: true }).catch((err: unknown) => {
+      if (statusCode(err) !== 404) throw err;
+    });
+  }
 }

@@ -1,7 +1,8 @@
 /** The InstanceRuntime contract against the docker driver (a real daemon and the tenant image). */
 import type Docker from 'dockerode';
 import { runtimeContract } from '../test/contract.js';
-import { dockerForTests, removeNamespace, testNamespace, TEST_IMAGE } from '../test/docker_harness.js';
+import { dockerForTests, testNamespace, TEST_IMAGE } from '../test/docker_harness.js';
+import { removeDockerNamespace } from './docker_api.js';
 import { DockerRuntime } from './docker_runtime.js';
 
 runtimeContract('docker', async () => {
@@ -13,7 +14,7 @@ runtimeContract('docker', async () => {
     sibling: () => new DockerRuntime({ docker, image: TEST_IMAGE, namespace }),
     async cleanup() {
       await runtime.close();
-      await removeNamespace(docker, namespace);
+      await removeDockerNamespace(docker, namespace);
     },
   };
 });

@@ -14,7 +14,8 @@ import { eventually } from '@burrow/testing';
 import { httpRequest } from '../http_probe.js';
 import { parseInstanceId } from '../instance_id.js';
 import { nextState } from '../test/contract_helpers.js';
-import { dockerForTests, removeNamespace, testNamespace, TEST_IMAGE } from '../test/docker_harness.js';
+import { dockerForTests, testNamespace, TEST_IMAGE } from '../test/docker_harness.js';
+import { removeDockerNamespace } from './docker_api.js';
 import { DockerRuntime } from './docker_runtime.js';
 import { LABEL } from './names.js';
 
@@ -36,7 +37,7 @@ describe('DockerRuntime with the tenant image', { timeout: 300_000 }, () => {
   });
   after(async () => {
     await runtime?.close();
-    if (docker) await removeNamespace(docker, namespace);
+    if (docker) await removeDockerNamespace(docker, namespace);
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 

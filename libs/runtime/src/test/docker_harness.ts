@@ -1,7 +1,6 @@
-/** Shared pieces of the docker driver's tests: the daemon and image they need, a namespace each, cleanup. */
+/** Shared pieces of the docker driver's tests: the daemon and image they need, and a namespace each. */
 import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
-import { LABEL } from '../docker/names.js';
 
 /** The image the bootstrap builds (docker/README.md). */
 export const TEST_IMAGE = 'burrow/tenant:local';
@@ -25,15 +24,4 @@ export async function dockerForTests(): Promise<Docker> {
 /** A namespace of its own for one test file: its containers and volumes are never another's. */
 export function testNamespace(): string {
   return `bt${randomBytes(4).toString('hex')}`;
-}
-
-/** Removes every container and volume of `namespace`. */
-export async function removeNamespace(docker: Docker, namespace: string): Promise<void> {
-  const filters = { label: [`${LABEL.namespace}=${namespace}`] };
-  for (const c of await docker.listContainers({ all: true, filters })) {
-    await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
-  }
-  for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) {
-    await docker.getVolume(v.Name).remove({ force: true }).catch(() => undefined);
-  }
 }
