@@ -23,6 +23,9 @@ const ci = process.env.CI === 'true';
 // The tests run tenants in containers too; `npm start` does with RUNTIME=docker.
 const forDocker = forTests || process.env.RUNTIME === 'docker';
 
+/** LiteFS release of replicated instances (libs/litefs; MACHINE.md lists it as good). */
+export const LITEFS_VERSION = 'v0.5.14';
+
 /** PocketBase release the compatibility tier and the benchmarks compare against. */
 export const POCKETBASE_VERSION = 'v0.39.11';
 
@@ -82,6 +85,8 @@ function systemPackages() {
   // The CLI builds the images; dockerd only when no other daemon is named (DOCKER_HOST / DOCKER_SOCKET).
   const remoteDaemon = Boolean(process.env.DOCKER_HOST || process.env.DOCKER_SOCKET);
   if (forDocker) pkgs.push({ pkg: 'docker.io', present: () => hasCommand('docker') && (remoteDaemon || hasCommand('dockerd')) });
+  // LiteFS mounts its FUSE file system with fusermount3 (replicated instances; the tests always).
+  if (forTests || isRootOnDebian()) pkgs.push({ pkg: 'fuse3', present: () => hasCommand('fusermount3') });
   return pkgs;
 }
 
@@ -141,6 +146,29 @@ function hasCommand(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
+/**
+ * LiteFS for replicated instances, built once into .cache/bin (cgo: it links SQLite's C
+ * helpers). Required by the tests; for `npm start` only where it can run (root), else a note.
+ */
+function installLiteFs() {
+  const bin = join(root, '.cache', 'bin', 'litefs');
+  const stamp = join(root, '.cache', 'bin', 'litefs.version');
+  if (existsSync(bin) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === LITEFS_VERSION) return;
+  const canMount = process.getuid?.() === 0;
+  if (!hasCommand('go') || !canMount) {
+    const why = !canMount ? 'LiteFS mounts need root' : 'Go is needed to build LiteFS (see MACHINE.md)';
+    if (forTests) throw new Error(`${why}: the replica tests cannot run`);
+    step(`${why}: replicated instances are unavailable (libs/litefs/README.md)`);
+    return;
+  }
+  step(`building LiteFS ${LITEFS_VERSION} with go install (about 20 s, once)`);
+  mkdirSync(dirname(bin), { recursive: true });
+  run('go', ['install', `github.com/superfly/litefs/cmd/litefs@${LITEFS_VERSION}`], {
+    env: { ...process.env, GOBIN: dirname(bin), CGO_ENABLED: '1', GOFLAGS: '-mod=mod' },
+  });
+  writeFileSync(stamp, `${LITEFS_VERSION}\n`);
+}
+
 function installPocketBase() {
   const bin = join(root, '.cache', 'bin', 'base');
   const stamp = join(root, '.cache', 'bin', 'base.version');
@@ -167,6 +195,7 @@ try {
   await buildDashboard({ log: step });
   if (forDocker) await dockerImages();
   if (forTests) installPocketBase();
+  installLiteFs();
 } catch (err) {
   process.stderr.write(`[setup] ${err instanceof Error ? err.message : String(err)}\n`);
   if (ci) process.stderr.write('[setup] CI=true: a missing prerequisite fails the run.\n');
