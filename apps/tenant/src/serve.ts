@@ -6,7 +6,7 @@
  * runs beside the server for as long as the database is open, and is stopped after it closes
  * (its final sync ships the last writes) and before a restore swaps the data.
  */
-import { fstatSync, readlinkSync } from 'node:fs';
+import { existsSync, fstatSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { RestorePlan } from '@burrow/backup';
@@ -15,6 +15,7 @@ import { BurrowApp } from './framework/create_app.js';
 import { startServing } from './framework/serving.js';
 import { loadUserHooks } from './framework/user_hooks.js';
 import { TenantApp } from './core/app.js';
+import { isLiteFsMount, LiteFsNodeState } from './core/litefs_node.js';
 import { installerUrl } from './core/installer.js';
 import { assignedLog } from './standby.js';
 import { dashboardBuilt } from './apis/dashboard.js';
@@ -59,6 +60,22 @@ function instanceLogFile(): string | undefined {
   }
 }
 
+/**
+ * A LiteFS replica serves the primary's data.db: it waits until that has arrived (LiteFS starts
+ * the server once the node joined its cluster, normally with the database already there).
+ */
+async function waitForReplicaDatabase(dbDir: string, timeoutMs = 60_000): Promise<void> {
+  if (!isLiteFsMount(dbDir) || new LiteFsNodeState(dbDir).isPrimary) return;
+  const deadline = Date.now() + timeoutMs;
+  let said = false;
+  while (!existsSync(join(dbDir, 'data.db'))) {
+    if (Date.now() > deadline) throw new Error(`this LiteFS replica has not received data.db from its primary within ${timeoutMs / 1000} s`);
+    if (!said) process.stdout.write('LiteFS replica: waiting for data.db from the primary...\n');
+    said = true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Opens the data dir, listens, and resolves once the server has stopped after a signal. */
 export async function serve(opts: ServeOptions): Promise<void> {
   let signalled: (o: Outcome) => void = () => undefined;
@@ -67,8 +84,11 @@ export async function serve(opts: ServeOptions): Promise<void> {
     pendingSignal = { kind: 'signal', signal };
     signalled(pendingSignal);
   };
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
-  process.once('SIGINT', () => onSignal('SIGINT'));
+  // `on`, not `once`: under LiteFS the same SIGTERM comes twice (the runtime signals the process
+  // group, and LiteFS passes its own on), and a second one must not end the process mid-shutdown.
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  if (opts.dbDir) await waitForReplicaDatabase(opts.dbDir);
 
   const replicator = opts.litestreamConfig
     ? new Replicator({

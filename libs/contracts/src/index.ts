@@ -3,3 +3,4 @@ export * from './instance.js';
 export * from './jobs.js';
 export * from './platform_signature.js';
 export * from './deploy.js';
+export * from './replication.js';

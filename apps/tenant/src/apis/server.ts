@@ -1,6 +1,7 @@
 /** Builds the Fastify server of one tenant: parsers, CORS, auth, error mapping and routes. */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { TenantApp } from '../core/app.js';
+import { bindReplication } from './replication.js';
 import { ApiError } from '../tools/router/api_error.js';
 import { BODY_LIMIT, registerBodyParsers } from './body.js';
 import { loadAuth } from './context.js';
@@ -96,6 +97,8 @@ export async function createServer(app: TenantApp, opts: ServerOptions = {}): Pr
     },
   });
   server.decorateRequest('auth', undefined);
+  // First: a replica refuses (with fly-replay) what the primary must serve, before any work.
+  bindReplication(app, server);
 
   // A callback-style hook: no promise per request on the hot path.
   server.addHook('onRequest', (request, reply, done) => {

@@ -18,6 +18,7 @@ import { SmtpTransport, type MailTransport } from './mailer.js';
 import { bindAutomigrate } from './migration_files.js';
 import { Migrations } from './migrations.js';
 import { SettingsStore } from './settings.js';
+import { isLiteFsMount, LiteFsNodeState } from './litefs_node.js';
 import { Store } from './store.js';
 import { ensureAuxTables, ensureSystemTables } from './system_schema.js';
 
@@ -60,6 +61,8 @@ export class TenantApp {
   /** The migrations kept beside the data (`migrate up|down`; applied by `serve` at start). */
   readonly migrations: Migrations;
   readonly dataDir: string;
+  /** Set when data.db lives on a LiteFS mount: this node's role and position. */
+  readonly litefs: LiteFsNodeState | undefined;
   readonly dev: boolean;
   readonly now: () => Date;
   private pending: PendingCallbacks | null = null;
@@ -68,7 +71,9 @@ export class TenantApp {
     this.dataDir = opts.dir;
     this.dev = Boolean(opts.dev);
     this.now = opts.now ?? (() => new Date());
-    this.store = new Store({ dataDir: opts.dir, dbDir: opts.dbDir, sharedWal: opts.sharedWal });
+    this.litefs = opts.dbDir && isLiteFsMount(opts.dbDir) ? new LiteFsNodeState(opts.dbDir) : undefined;
+    const replica = this.litefs !== undefined && !this.litefs.isPrimary;
+    this.store = new Store({ dataDir: opts.dir, dbDir: opts.dbDir, sharedWal: opts.sharedWal, readOnlyData: replica });
     for (const sub of ['storage', 'backups']) mkdirSync(join(opts.dir, sub), { recursive: true });
     this.files = new FileStorage(opts.dir);
     this.backups = new Backups(opts.dir, opts.dbDir);
@@ -76,29 +81,33 @@ export class TenantApp {
     this.files.sweepUploads(24 * 3600_000);
     ensureAuxTables(this.store.aux);
     this.collections = new CollectionRegistry(this.store.data);
-    this.store.data.write(() => {
-      if (ensureSystemTables(this.store.data)) {
-        for (const c of initialCollections()) {
-          createCollectionSchema(this.store.data, c);
-          this.collections.persist(c, true);
+    // A replica's database is the primary's, already initialised (the replica is started once caught up).
+    if (!replica) {
+      this.store.data.write(() => {
+        if (ensureSystemTables(this.store.data)) {
+          for (const c of initialCollections()) {
+            createCollectionSchema(this.store.data, c);
+            this.collections.persist(c, true);
+          }
         }
-      }
-    });
+      });
+    }
     this.collections.load();
     this.settings = new SettingsStore(this.store.data);
     this.logs = new Logs(this.store.aux, () => this.settings.get().logs, this.now);
     this.cron = new Cron((err, id) => this.logs.add(LogLevel.error, `Cron job ${id} failed`, { error: err instanceof Error ? err.message : String(err) }), this.now);
     this.mailer = new SmtpTransport(() => this.settings.get().smtp);
-    this.addSystemJobs();
+    this.addSystemJobs(replica);
     this.hooks.onAsyncError = (name, err) => this.logs.add(LogLevel.error, `An async ${name} handler failed after e.next()`, { error: err instanceof Error ? err.message : String(err) });
     bindInstallerCleanup(this);
     this.migrations = new Migrations(this, opts.migrationsDir ?? join(opts.dir, 'migrations'));
     if (this.dev) bindAutomigrate(this, this.migrations);
   }
 
-  // PocketBase's built-in jobs (same ids and schedules).
-  private addSystemJobs(): void {
+  // PocketBase's built-in jobs (same ids and schedules); a replica only cleans its own logs.
+  private addSystemJobs(replica: boolean): void {
     this.cron.add('__pbLogsCleanup__', '0 */6 * * *', () => this.logs.cleanup());
+    if (replica) return;
     this.cron.add('__pbMFACleanup__', '0 * * * *', () => void deleteExpired(this, '_mfas'));
     this.cron.add('__pbOTPCleanup__', '0 * * * *', () => void deleteExpired(this, '_otps'));
     this.cron.add('__pbDBOptimize__', '0 0 * * *', () => {
@@ -108,6 +117,42 @@ export class TenantApp {
       }
     });
   }
+
+  /** True on a LiteFS replica: data.db is read-only here, writes go to the primary. */
+  get isReplica(): boolean {
+    return this.litefs !== undefined && !this.litefs.isPrimary;
+  }
+
+  /**
+   * On a replica, picks up what the primary changed since the last call: the collections and
+   * settings caches are reloaded when their rows changed (cheap checks, run only when the
+   * transaction number moved). Called before each request.
+   */
+  syncReplicaCaches(): void {
+    const litefs = this.litefs;
+    if (!litefs || litefs.isPrimary) return;
+    const tx = litefs.txNumberSync();
+    if (tx === this.seenTx) return;
+    this.seenTx = tx;
+    const row = this.store.data.get<{ c: string; p: string; v: number }>(
+      "SELECT (SELECT count(*) || '/' || ifnull(max(updated), '') FROM `_collections`) AS c, (SELECT count(*) || '/' || ifnull(max(updated), '') FROM `_params`) AS p, (SELECT schema_version FROM pragma_schema_version) AS v",
+    );
+    if (!row) return;
+    const collections = `${row.c}|${row.v}`;
+    if (collections !== this.seenCollections) {
+      this.store.data.clearCache();
+      this.collections.load();
+      this.seenCollections = collections;
+    }
+    if (row.p !== this.seenParams) {
+      this.settings.reload();
+      this.seenParams = row.p;
+    }
+  }
+
+  private seenTx = -1;
+  private seenCollections: string | undefined;
+  private seenParams: string | undefined;
 
   /** Opens (and on first use initialises) a tenant data directory. */
   static open(opts: TenantAppOptions): TenantApp {

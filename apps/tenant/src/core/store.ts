@@ -23,6 +23,8 @@ export interface StoreOptions {
    * waits the whole busy timeout for it, at every close).
    */
   sharedWal?: boolean;
+  /** data.db is a LiteFS replica's: opened read-only, nothing written at open or close. */
+  readOnlyData?: boolean;
 }
 
 const PRAGMAS = [
@@ -38,6 +40,9 @@ const PRAGMAS = [
   'journal_size_limit = 200000000',
 ];
 
+/** The pragmas a read-only connection may set (the rest write to the database or its header). */
+const READ_ONLY_PRAGMAS = ['busy_timeout = 10000', 'foreign_keys = ON', 'temp_store = MEMORY', 'cache_size = -32000'];
+
 /** One SQLite connection with a bounded prepared-statement cache and transaction helpers. */
 export class SqliteConnection {
   readonly db: Database.Database;
@@ -52,9 +57,10 @@ export class SqliteConnection {
     cacheSize = 500,
     /** TRUNCATE (the WAL file shrinks back) unless another process checkpoints this WAL too. */
     private readonly checkpointMode: 'TRUNCATE' | 'PASSIVE' = 'TRUNCATE',
+    readonly readOnly = false,
   ) {
-    this.db = new Database(file);
-    for (const p of PRAGMAS) this.db.pragma(p);
+    this.db = new Database(file, { readonly: readOnly });
+    for (const p of readOnly ? READ_ONLY_PRAGMAS : PRAGMAS) this.db.pragma(p);
     this.cacheSize = cacheSize;
     this.runInTransaction = this.db.transaction((fn: () => unknown) => fn());
   }
@@ -126,7 +132,7 @@ export class SqliteConnection {
     if (!this.db.open) return;
     this.cache.clear();
     try {
-      this.checkpoint();
+      if (!this.readOnly) this.checkpoint();
     } catch {
       // A checkpoint can fail while another process reads; closing is still safe.
     }
@@ -146,7 +152,7 @@ export class Store {
     this.dbDir = opts.dbDir ?? opts.dataDir;
     mkdirSync(this.dataDir, { recursive: true });
     mkdirSync(this.dbDir, { recursive: true });
-    this.data = new SqliteConnection(join(this.dbDir, 'data.db'), opts.statementCacheSize, opts.sharedWal ? 'PASSIVE' : 'TRUNCATE');
+    this.data = new SqliteConnection(join(this.dbDir, 'data.db'), opts.statementCacheSize, opts.sharedWal ? 'PASSIVE' : 'TRUNCATE', opts.readOnlyData);
     this.aux = new SqliteConnection(join(this.dataDir, 'auxiliary.db'), opts.statementCacheSize);
   }
 

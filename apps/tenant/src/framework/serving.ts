@@ -30,7 +30,8 @@ export interface ServeEvent {
  * OnBootstrap, then OnServe with the router (tests inject requests into it).
  */
 export async function buildServer(app: TenantApp, opts: ServerOptions = {}): Promise<{ server: FastifyInstance; applied: string[] }> {
-  const applied = await app.migrations.up();
+  // A replica's database is the primary's: its migrations are applied there and replicated.
+  const applied = app.isReplica ? [] : await app.migrations.up();
   const server = await createServer(app, opts);
   app.hooks.trigger('OnBootstrap', { app });
   app.hooks.trigger<ServeEvent>('OnServe', { app, server, router: new Router(app, server) });
@@ -40,7 +41,19 @@ export async function buildServer(app: TenantApp, opts: ServerOptions = {}): Pro
 /** Serves `app`; resolves with the listening server and the migrations it applied. A failing migration throws before anything listens. */
 export async function startServing(app: TenantApp, opts: ServingOptions): Promise<{ server: FastifyInstance; applied: string[] }> {
   const built = await buildServer(app, { platformKey: opts.platformKey, restart: opts.restart });
+  // Jobs write to data.db: they run on the primary only (a replica's are its own log cleanup).
+  if (app.isReplica) startReplicaLogCleanup(app, built.server);
   await built.server.listen({ host: opts.host, port: opts.port });
-  app.cron.start();
+  if (!app.isReplica) app.cron.start();
   return built;
+}
+
+/** A replica's one job: trimming its own request logs (auxiliary.db is per node), every 6 hours. */
+function startReplicaLogCleanup(app: TenantApp, server: FastifyInstance): void {
+  const timer = setInterval(() => app.logs.cleanup(), 6 * 3600_000);
+  timer.unref();
+  server.addHook('onClose', (_instance, done) => {
+    clearInterval(timer);
+    done();
+  });
 }
