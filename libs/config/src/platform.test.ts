@@ -11,8 +11,10 @@ test('defaults are the embedded stack', () => {
     continuousBackup: { s3: undefined, retentionHours: 72, snapshotIntervalHours: 6 }, hostId: 'local', instanceQuota: 10, sessionTtlHours: 720, secretsKey: undefined,
     tenantBin: c.tenantBin, tenantStandby: 1, consoleDir: c.consoleDir,
     docker: { endpoint: { socketPath: '/var/run/docker.sock' }, image: 'burrow/tenant:local', namespace: 'burrow', network: 'host', limits: { memoryMb: 256, cpus: 1, pids: 256 } },
+    replicas: { litefsBin: c.replicas.litefsBin, quota: 2, maxLagMs: 2000 },
   });
   assert.match(c.tenantBin, /apps\/tenant\/bin\/burrow-tenant\.mjs$/);
+  assert.match(c.replicas.litefsBin, /\/.cache\/bin\/litefs$/);
   assert.match(c.consoleDir, /apps\/console\/dist$/);
   assert.equal(loadPlatformConfig({ CONSOLE_DIR: './ui' }, '/srv/burrow').consoleDir, '/srv/burrow/ui');
   assert.equal(loadPlatformConfig({ BACKUPS_DIR: '/mnt/backups' }, '/srv/burrow').backupsDir, '/mnt/backups');
@@ -81,4 +83,10 @@ test('every invalid variable is reported at once', () => {
     assert.match(err.message, /RUNTIME="vm": expected one of process, docker/);
   }
   assert.throws(() => loadPlatformConfig({ API_PORT: '9000', PROXY_PORT: '9000' }, '/x'), /must differ/);
+});
+
+test('replicas: LiteFS binary, quota and lag limit; bad values are listed', () => {
+  const r = loadPlatformConfig({ LITEFS_BIN: 'bin/litefs', REPLICA_QUOTA: '0', REPLICA_MAX_LAG_MS: '500' }, '/x').replicas;
+  assert.deepEqual(r, { litefsBin: '/x/bin/litefs', quota: 0, maxLagMs: 500 });
+  assert.throws(() => loadPlatformConfig({ REPLICA_QUOTA: '-1', REPLICA_MAX_LAG_MS: '10' }, '/x'), /REPLICA_QUOTA[\s\S]*REPLICA_MAX_LAG_MS/);
 });

@@ -68,6 +68,18 @@ export interface PlatformConfig {
   consoleDir: string;
   /** The docker runtime's settings (used with RUNTIME=docker). */
   docker: DockerConfig;
+  /** LiteFS read replicas of instances (libs/litefs). */
+  replicas: ReplicaConfig;
+}
+
+/** LiteFS read replicas: where the binary is and how many a user may run. */
+export interface ReplicaConfig {
+  /** The LiteFS binary (LITEFS_BIN, the setup's `.cache/bin/litefs`). */
+  litefsBin: string;
+  /** Read replicas one account may run over all its instances (REPLICA_QUOTA, 2; 0 turns replicas off). */
+  quota: number;
+  /** A replica further behind its primary than this gets no reads (REPLICA_MAX_LAG_MS, 2000). */
+  maxLagMs: number;
 }
 
 /** Where the Docker daemon is and how tenant containers are made (docker/README.md). */
@@ -155,6 +167,11 @@ export function loadPlatformConfig(env: Env, cwd: string): PlatformConfig {
     tenantStandby: r.int('TENANT_STANDBY', 1, 0, 8),
     consoleDir: resolve(cwd, r.string('CONSOLE_DIR', REPO_CONSOLE_DIR)),
     docker: parseDocker(r, cwd),
+    replicas: {
+      litefsBin: resolve(cwd, r.string('LITEFS_BIN', resolve(REPO_ROOT, '.cache', 'bin', 'litefs'))),
+      quota: r.int('REPLICA_QUOTA', 2, 0, 1000),
+      maxLagMs: r.int('REPLICA_MAX_LAG_MS', 2000, 50, 600_000),
+    },
   };
   if (!/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/.test(config.hostId)) r.problems.push(`BURROW_HOST=${JSON.stringify(config.hostId)}: expected 1-32 lowercase letters, digits or inner hyphens`);
   if (isIP(config.listenHost) === 0) r.problems.push(`LISTEN_HOST=${JSON.stringify(config.listenHost)}: expected an IP address such as 127.0.0.1 or 0.0.0.0`);

@@ -1,4 +1,5 @@
 /** Builds the driver the platform's config chooses (RUNTIME=process|docker), for every app alike. */
+import { existsSync } from 'node:fs';
 import { DockerRuntime } from './docker/docker_runtime.js';
 import type { DockerEndpoint } from './docker/options.js';
 import { ProcessRuntime } from './process/process_runtime.js';
@@ -10,6 +11,8 @@ export interface RuntimeChoice {
   instancesDir: string;
   tenantBin: string;
   docker: { endpoint: DockerEndpoint; image: string; namespace: string; network: string; limits: Required<ResourceLimits> };
+  /** The LiteFS binary of replicated instances (process driver); used when it exists. */
+  replicas?: { litefsBin: string };
 }
 
 /** The driver of `config.runtime`; `standby` warm processes (process driver only). */
@@ -18,5 +21,6 @@ export function createRuntime(config: RuntimeChoice, opts: { standby: number }):
     const d = config.docker;
     return new DockerRuntime({ docker: d.endpoint, image: d.image, namespace: d.namespace, network: d.network, defaultLimits: d.limits });
   }
-  return new ProcessRuntime({ rootDir: config.instancesDir, tenantBin: config.tenantBin, standby: opts.standby });
+  const litefsBin = config.replicas && existsSync(config.replicas.litefsBin) ? config.replicas.litefsBin : undefined;
+  return new ProcessRuntime({ rootDir: config.instancesDir, tenantBin: config.tenantBin, standby: opts.standby, litefsBin });
 }

@@ -22,10 +22,24 @@ export interface InstanceSpec {
   env: Record<string, string>;
   /** Resource limits (docker driver). */
   limits?: ResourceLimits;
-  /** The instance runs on LiteFS (docker driver: FUSE allowed). */
-  replicated?: boolean;
+  /**
+   * Runs this as one node of a LiteFS cluster (DESIGN.md §6): `litefs mount` with the tenant
+   * under it on the mount (`--db-dir`). Process driver only; the docker driver refuses it.
+   */
+  litefs?: LiteFsNodeSpec;
   /** Continuous backup of its data.db with Litestream (to a place outside its volume). */
   continuousBackup?: ContinuousBackupSpec;
+}
+
+/** One LiteFS node of a replicated instance (a primary, or a replica streaming from it). */
+export interface LiteFsNodeSpec {
+  role: 'primary' | 'replica';
+  /** This node's LiteFS API port on the runtime's loopback host (fixed: replicas stream from the primary's). */
+  port: number;
+  /** The primary's LiteFS API URL (`http://127.x.x.x:<port>`); the primary's own on the primary. */
+  primaryUrl: string;
+  /** The cluster's primary hostname (what `.primary` says on replicas; never the machine's hostname). */
+  primaryHostname: string;
 }
 
 /** Where and how often an instance's database is replicated by Litestream. */

@@ -14,4 +14,16 @@ export function validateSpec(spec: InstanceSpec): void {
       throw new RuntimeError('invalid_spec', `limit ${name} must be a positive number`);
     }
   }
+  if (spec.litefs !== undefined) validateLiteFs(spec.litefs);
+}
+
+function validateLiteFs(l: InstanceSpec['litefs'] & object): void {
+  if (l.role !== 'primary' && l.role !== 'replica') throw new RuntimeError('invalid_spec', 'litefs.role must be primary or replica');
+  if (!Number.isInteger(l.port) || l.port < 1 || l.port > 65535) throw new RuntimeError('invalid_spec', 'litefs.port must be a TCP port');
+  if (typeof l.primaryUrl !== 'string' || !/^http:\/\/127\.\d{1,3}\.\d{1,3}\.\d{1,3}:\d{1,5}$/.test(l.primaryUrl)) {
+    throw new RuntimeError('invalid_spec', 'litefs.primaryUrl must be http://<loopback address>:<port>');
+  }
+  if (typeof l.primaryHostname !== 'string' || !/^[a-z0-9][a-z0-9.-]{0,62}$/.test(l.primaryHostname)) {
+    throw new RuntimeError('invalid_spec', 'litefs.primaryHostname must be a hostname');
+  }
 }

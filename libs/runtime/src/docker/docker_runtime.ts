@@ -72,6 +72,7 @@ export class DockerRuntime implements InstanceRuntimeDriver {
     this.assertOpen();
     validateSpec(spec);
     if (spec.continuousBackup) throw new RuntimeError('invalid_spec', 'continuous backup is not available with the docker runtime yet');
+    if (spec.litefs) throw new RuntimeError('invalid_spec', 'replicated (LiteFS) instances are not available with the docker runtime yet');
     const e = this.entry(id);
     if (e.stopping) await e.stopping.catch(() => undefined);
     if (e.starting) return e.starting;

@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mountArgs, unmountStale, writeNodeConfig } from '@burrow/litefs';
 import { endRecordedReplicator, renderConfig } from '@burrow/litestream';
 import { RuntimeError } from '../errors.js';
 import { sleep } from '../sleep.js';
@@ -235,6 +236,8 @@ export class InstanceSupervisor {
       try {
         if (restart === undefined) await writeSpec(this.layout, spec);
         const extraArgs = await writeLitestreamConfig(this.layout, spec);
+        const litefs = await writeLiteFsConfig(this.layout, spec, this.opts.litefsBin, this.opts.host);
+        if (litefs) extraArgs.push('--db-dir', this.layout.litefsMount);
         const spawned = await spawnTenant({
           layout: this.layout,
           nodePath: this.opts.nodePath,
@@ -250,8 +253,10 @@ export class InstanceSupervisor {
           livenessPollMs: this.opts.livenessPollMs,
           now: () => new Date(this.opts.clock.now()),
           signal: abort.signal,
-          standbys: this.standbys,
+          // A standby is a bare tenant: a LiteFS node's tenant must start under its mount.
+          standbys: litefs ? undefined : this.standbys,
           extraArgs,
+          wrapper: litefs,
         });
         const { endpoint, exited, joined, dispose, checkNow, ...record } = spawned;
         this.adoptProcess({ record, endpoint, exited, adopted: joined, dispose, checkNow });
@@ -260,6 +265,8 @@ export class InstanceSupervisor {
       } catch (err) {
         if (abort.signal.aborted || epoch !== this.epoch || this.closed) throw err;
         if (restart !== undefined) {
+          const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+          await appendSystemLine(this.layout.logFile, `restart failed: ${why}`, new Date(this.opts.clock.now())).catch(() => undefined);
           void this.afterCrash(epoch); // a restart that failed is one more crash
         } else {
           this.reason = err instanceof Error ? err.message : String(err);
@@ -406,6 +413,30 @@ export class InstanceSupervisor {
 async function writeSpec(layout: InstanceLayout, spec: InstanceSpec): Promise<void> {
   await mkdir(layout.runtimeDir, { recursive: true, mode: 0o700 });
   await writeSpecFile(layout.specFile, spec);
+}
+
+/**
+ * Writes the LiteFS node's litefs.yml when the spec asks for one (removes it otherwise) and
+ * returns the `litefs mount ... --` the tenant runs under. LiteFS detaches a mount a killed
+ * node left at its mount point by itself.
+ */
+async function writeLiteFsConfig(layout: InstanceLayout, spec: InstanceSpec, bin: string | undefined, host: string): Promise<string[] | undefined> {
+  const node = spec.litefs;
+  if (!node) {
+    await rm(layout.litefsConfig, { force: true });
+    return undefined;
+  }
+  if (!bin) throw new RuntimeError('invalid_spec', 'this runtime has no LiteFS binary: replicated instances cannot run here');
+  unmountStale(layout.litefsMount); // a killed node's mount answers ENOTCONN to everything
+  await writeNodeConfig(layout.litefsConfig, {
+    role: node.role,
+    mountDir: layout.litefsMount,
+    dataDir: layout.litefsDataDir,
+    httpAddr: `${host}:${node.port}`,
+    primaryHostname: node.primaryHostname,
+    primaryUrl: node.primaryUrl,
+  });
+  return [bin, ...mountArgs(layout.litefsConfig)].concat('--');
 }
 
 /**

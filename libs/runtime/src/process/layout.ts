@@ -24,6 +24,12 @@ export interface InstanceLayout {
   litestreamConfig: string;
   /** `runtime/litestream`: Litestream's position in data.db's WAL (cleared by a restore). */
   litestreamMeta: string;
+  /** `runtime/litefs.yml`: the LiteFS node's config, when the instance is replicated. */
+  litefsConfig: string;
+  /** `<id>/litefs`: LiteFS's own state (its copy of data.db, LTX files). */
+  litefsDataDir: string;
+  /** `<id>/db`: the LiteFS mount, the tenant's `--db-dir` (outside the data dir: backups never walk into it). */
+  litefsMount: string;
 }
 
 /** Computes the layout of `id` under `rootDir` (an absolute path). */
@@ -41,6 +47,9 @@ export function instanceLayout(rootDir: string, id: InstanceId): InstanceLayout 
     oldLogFile: join(runtimeDir, 'tenant.log.1'),
     litestreamConfig: join(runtimeDir, 'litestream.yml'),
     litestreamMeta: join(runtimeDir, 'litestream'),
+    litefsConfig: join(runtimeDir, 'litefs.yml'),
+    litefsDataDir: join(instanceDir, 'litefs'),
+    litefsMount: join(instanceDir, 'db'),
   };
 }
 

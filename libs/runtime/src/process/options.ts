@@ -47,10 +47,12 @@ export interface ProcessRuntimeOptions {
    * takes one instead of spawning, which saves Node's start and the loading of the tenant's code.
    */
   standby?: number;
+  /** The LiteFS binary replicated instances run under (absent: a spec with `litefs` is refused). */
+  litefsBin?: string;
 }
 
 /** The options with every default filled in. */
-export type ResolvedProcessOptions = Required<ProcessRuntimeOptions>;
+export type ResolvedProcessOptions = Required<Omit<ProcessRuntimeOptions, 'litefsBin'>> & { litefsBin: string | undefined };
 
 /** Fills in defaults and checks the values; throws RuntimeError `invalid_spec` on bad ones. */
 export function resolveProcessOptions(opts: ProcessRuntimeOptions): ResolvedProcessOptions {
@@ -75,6 +77,7 @@ export function resolveProcessOptions(opts: ProcessRuntimeOptions): ResolvedProc
     pickPort: opts.pickPort ?? pickFreePort,
     spawn: opts.spawn ?? ((command, args, options) => spawn(command, args, options)),
     standby: opts.standby ?? 0,
+    litefsBin: opts.litefsBin,
   };
   const positive = [
     resolved.healthTimeoutMs, resolved.backoff.initialMs, resolved.backoff.maxMs, resolved.maxCrashes.count,

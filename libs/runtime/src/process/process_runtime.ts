@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runBackupCommand } from '@burrow/backup/command';
+import { unmountStale } from '@burrow/litefs';
 import { listPresent } from '../list_present.js';
 import { RuntimeError } from '../errors.js';
 import { isInstanceId, parseInstanceId, type InstanceId } from '../instance_id.js';
@@ -134,6 +135,7 @@ export class ProcessRuntime implements InstanceRuntimeDriver {
     const sup = this.supervisor(valid);
     await sup.stop(this.opts.graceMs);
     const layout = instanceLayout(this.opts.rootDir, valid);
+    unmountStale(layout.litefsMount); // a killed LiteFS node's mount: never walk into it
     await rm(opts.keepVolume ? layout.runtimeDir : layout.instanceDir, { recursive: true, force: true });
     sup.forget(existsSync(layout.instanceDir) ? 'stopped' : 'absent');
   }

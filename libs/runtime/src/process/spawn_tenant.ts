@@ -43,8 +43,10 @@ export interface SpawnTenantInput {
   livenessPollMs: number;
   /** Warm processes to take instead of spawning (refilled once this start settled). */
   standbys?: StandbySource;
-  /** More `serve` arguments (continuous backup's config). */
+  /** More `serve` arguments (continuous backup's config, a LiteFS mount's `--db-dir`). */
   extraArgs?: string[];
+  /** A command the tenant runs under (`litefs mount ... --`); never with standbys. */
+  wrapper?: string[];
 }
 
 /** A tenant that answered its health check. */
@@ -110,7 +112,7 @@ async function spawnOnce(input: SpawnTenantInput, port: number, useStandby: bool
   const { layout } = input;
   if (input.signal.aborted) throw new RuntimeError('aborted', 'start aborted by stop');
   const serveArgs = ['serve', '--http', `${input.host}:${port}`, '--dir', layout.dataDir, ...(input.extraArgs ?? [])];
-  const command = [input.nodePath, input.tenantBin, ...serveArgs];
+  const command = [...(input.wrapper ?? []), input.nodePath, input.tenantBin, ...serveArgs];
   let logStart = 0;
   const claim = await withInstanceLock(layout.lockFile, async () => {
     const existing = await readPidFile(layout.pidFile);
