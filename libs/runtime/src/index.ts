@@ -7,6 +7,8 @@ export type {
   InstanceRuntime,
   InstanceRuntimeDriver,
   InstanceSpec,
+  LiteFsNodeSpec,
+  ReplicationState,
   LogLine,
   LogOptions,
   ResourceLimits,

@@ -145,6 +145,26 @@ export interface InstanceRuntime {
    * its output, rejects with RuntimeError `command_failed` and its error output.
    */
   tenantCommand(id: InstanceId, args: string[], opts?: { stdin?: string }): Promise<string>;
+  /**
+   * LiteFS (drivers that run replicated instances): moves the stopped instance's data.db into
+   * LiteFS as the primary `node` (`litefs import`; the plain file is kept in its runtime state as
+   * the undo). A no-op when it was imported before. Refused while the instance runs.
+   */
+  litefsImport?(id: InstanceId, node: LiteFsNodeSpec): Promise<void>;
+  /** LiteFS: a running node's replication state, undefined when it is not one or not mounted. */
+  replication?(id: InstanceId): Promise<ReplicationState | undefined>;
+}
+
+/** Where a LiteFS node stands. */
+export interface ReplicationState {
+  /** The last transaction applied on this node. */
+  txid: number;
+  /** LiteFS's checksum of the whole database after it. */
+  checksum: string;
+  /** Milliseconds since a replica last heard from its primary (0 on the primary). */
+  lagMs: number;
+  /** The primary's hostname as a replica sees it; undefined on the primary. */
+  primary: string | undefined;
 }
 
 /** Options of InstanceRuntime.backup. */

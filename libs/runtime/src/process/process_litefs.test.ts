@@ -4,7 +4,7 @@
  * to the primary's exact position (transaction id and whole-database checksum).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -80,6 +80,29 @@ describe('process runtime: LiteFS nodes', { skip: lfs.skip, timeout: 120_000 }, 
     assert.deepEqual(await readPosition(mountOf(replicaId)), target, 'same transaction and checksum');
     const list = await fetch(`${after.endpoint?.url}/api/collections/users/records?perPage=1`, { headers: { cookie: `txnum=${target?.txid}` } });
     assert.equal(list.status, 200);
+  });
+
+  test('an existing instance moves into LiteFS with litefsImport and keeps its data', async () => {
+    const id = parseInstanceId('lfs-import');
+    const plain = await runtime.start({ id, env: {} });
+    const res = await fetch(`${plain.url}/api/collections/users/records`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'kept@example.com', password: '1234567890', passwordConfirm: '1234567890' }) });
+    assert.equal(res.status, 200);
+    await assert.rejects(runtime.litefsImport(id, { role: 'primary', port: 1, primaryUrl: 'http://127.0.0.1:1', primaryHostname: 'h' }), { code: 'invalid_state' });
+    await runtime.stop(id);
+    const port = await freePort();
+    const node = { role: 'primary' as const, port, primaryUrl: `http://127.0.0.1:${port}`, primaryHostname: primaryHostnameOf(id) };
+    await runtime.litefsImport(id, node);
+    await runtime.litefsImport(id, node); // again: nothing left to do
+    const layout = instanceLayout(root, id);
+    assert.equal(existsSync(join(layout.dataDir, 'data.db')), false, 'no plain database left in the data dir');
+    assert.equal(existsSync(join(layout.runtimeDir, 'pre-litefs-data.db')), true, 'kept as the undo');
+    const p = await runtime.start({ id, env: {}, litefs: node });
+    const state = await runtime.replication(id);
+    assert.ok(state && state.txid >= 1 && state.primary === undefined);
+    const auth = await fetch(`${p.url}/api/collections/users/auth-with-password`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identity: 'kept@example.com', password: '1234567890' }) });
+    assert.equal(auth.status, 200, 'the user written before the move signs in');
+    await runtime.remove(id);
+    assert.equal(isMounted(layout.litefsMount), false);
   });
 
   test('stop and remove leave no mount behind', async () => {

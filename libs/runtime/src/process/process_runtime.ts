@@ -5,10 +5,10 @@
  * a warm pre-started process from a pool instead of spawning one.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runBackupCommand } from '@burrow/backup/command';
-import { unmountStale } from '@burrow/litefs';
+import { importDatabase, isMounted, LiteFsNode, readLag, readPosition, readPrimary, unmountStale } from '@burrow/litefs';
 import { listPresent } from '../list_present.js';
 import { RuntimeError } from '../errors.js';
 import { isInstanceId, parseInstanceId, type InstanceId } from '../instance_id.js';
@@ -17,8 +17,10 @@ import type {
   Endpoint,
   InstanceRuntimeDriver,
   InstanceSpec,
+  LiteFsNodeSpec,
   LogLine,
   LogOptions,
+  ReplicationState,
   RuntimeInstance,
   RuntimeStatus,
   StateChange,
@@ -138,6 +140,45 @@ export class ProcessRuntime implements InstanceRuntimeDriver {
     unmountStale(layout.litefsMount); // a killed LiteFS node's mount: never walk into it
     await rm(opts.keepVolume ? layout.runtimeDir : layout.instanceDir, { recursive: true, force: true });
     sup.forget(existsSync(layout.instanceDir) ? 'stopped' : 'absent');
+  }
+
+  async litefsImport(id: InstanceId, node: LiteFsNodeSpec): Promise<void> {
+    const valid = parseInstanceId(id);
+    const bin = this.opts.litefsBin;
+    if (!bin) throw new RuntimeError('invalid_spec', 'this runtime has no LiteFS binary: replicated instances cannot run here');
+    if (node.role !== 'primary') throw new RuntimeError('invalid_spec', 'a database is imported into the primary node');
+    const layout = instanceLayout(this.opts.rootDir, valid);
+    const state = (await this.status(valid)).state;
+    if (state === 'running' || state === 'starting' || state === 'stopping') throw new RuntimeError('invalid_state', `instance ${id} is ${state}: stop it before its database moves into LiteFS`);
+    const plain = join(layout.dataDir, 'data.db');
+    if (!existsSync(plain)) {
+      if (existsSync(join(layout.litefsDataDir, 'dbs', 'data.db'))) return; // imported before
+      throw new RuntimeError('not_found', `instance ${id} has no database to import`);
+    }
+    await mkdir(layout.runtimeDir, { recursive: true, mode: 0o700 });
+    unmountStale(layout.litefsMount);
+    const config = { role: 'primary' as const, mountDir: layout.litefsMount, dataDir: layout.litefsDataDir, httpAddr: `${this.opts.host}:${node.port}`, primaryHostname: node.primaryHostname, primaryUrl: node.primaryUrl };
+    const importer = new LiteFsNode({ bin, configPath: layout.litefsConfig, config });
+    try {
+      await importer.start();
+      await importDatabase(bin, importer.apiUrl, 'data.db', plain, join(layout.runtimeDir, 'litefs-import.db'));
+    } catch (err) {
+      throw new RuntimeError('start_failed', `moving ${id}'s database into LiteFS failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      await importer.stop();
+    }
+    // LiteFS holds the database now; the plain file stays out of the data dir (and its backups) as the undo.
+    await rename(plain, join(layout.runtimeDir, 'pre-litefs-data.db'));
+    await rm(`${plain}-wal`, { force: true });
+    await rm(`${plain}-shm`, { force: true });
+  }
+
+  async replication(id: InstanceId): Promise<ReplicationState | undefined> {
+    const mount = instanceLayout(this.opts.rootDir, parseInstanceId(id)).litefsMount;
+    if (!isMounted(mount)) return undefined;
+    const [position, lagMs, primary] = await Promise.all([readPosition(mount), readLag(mount), readPrimary(mount)]);
+    if (!position) return undefined;
+    return { txid: position.txid, checksum: position.checksum, lagMs: lagMs ?? 0, primary };
   }
 
   /**
