@@ -56,8 +56,10 @@ describe('a real LiteFS cluster (primary + 2 replicas)', { skip: lfs.skip }, () 
     db.close();
     await importDatabase(lfs.bin, cluster.primary.apiUrl, 'data.db', src);
     const pMnt = join(cluster.root, 'p', 'mnt');
+    assert.ok(((await readPosition(pMnt))?.txid ?? 0) >= 1);
+    const writer = new Database(join(pMnt, 'data.db'));
+    writer.pragma('journal_mode = WAL'); // the imported snapshot is in rollback mode: one transaction
     const first = await readPosition(pMnt);
-    assert.ok(first && first.txid >= 1);
 
     const events = new AbortController();
     const seen: number[] = [];
@@ -65,8 +67,6 @@ describe('a real LiteFS cluster (primary + 2 replicas)', { skip: lfs.skip }, () 
       for await (const e of followEvents(cluster.replicas[1]!.apiUrl, events.signal)) if (e.type === 'tx') seen.push(txidOf(e));
     })();
 
-    const writer = new Database(join(pMnt, 'data.db'));
-    writer.pragma('journal_mode = WAL');
     for (let i = 0; i < 5; i++) writer.prepare('INSERT INTO t (v) VALUES (?)').run(`new ${i}`);
     const last = await readPosition(pMnt);
     assert.equal(last?.txid, (first?.txid ?? 0) + 5);
