@@ -19,6 +19,8 @@ import { DeployController } from './instances/deploy.controller.js';
 import { DeployService } from './instances/deploy.service.js';
 import { BackupsService } from './instances/backups.service.js';
 import { InstancesController } from './instances/instances.controller.js';
+import { ReplicasController } from './instances/replicas.controller.js';
+import { ReplicasService } from './instances/replicas.service.js';
 import { InstancesService } from './instances/instances.service.js';
 import { TenantClient } from './instances/tenant_client.js';
 import { MetricsService } from './ops/metrics.js';
@@ -44,7 +46,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [DiscoveryModule],
-      controllers: [AuthController, InstancesController, BackupsController, BackupScheduleController, ContinuousBackupController, DeployController, OpsController],
+      controllers: [AuthController, InstancesController, BackupsController, BackupScheduleController, ContinuousBackupController, DeployController, ReplicasController, OpsController],
       providers: [
         { provide: CONFIG, useValue: deps.config },
         { provide: DB, useValue: deps.db },
@@ -53,7 +55,7 @@ export class ApiModule {
         { provide: RUNTIME, useValue: deps.runtime },
         { provide: SECRET_BOX, useValue: deps.box },
         { provide: CLOCK, useValue: deps.clock ?? (() => new Date()) },
-        SessionStore, LoginThrottle, AuthService, InstancesService, BackupsService, ContinuousBackupService, DeployService, TenantClient, MetricsService, OpenApiService,
+        SessionStore, LoginThrottle, AuthService, InstancesService, BackupsService, ContinuousBackupService, DeployService, ReplicasService, TenantClient, MetricsService, OpenApiService,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
     };

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { ConfigError, loadProxyConfig } from './config.js';
 
 test('loadProxyConfig applies the platform defaults', () => {
-  const { tenantBin, docker, ...rest } = loadProxyConfig({}, '/srv');
+  const { tenantBin, docker, replicas, ...rest } = loadProxyConfig({}, '/srv');
   assert.deepEqual(rest, {
     port: 8080, host: '127.0.0.1', baseDomain: 'localhost', idleTimeoutMs: 900_000, dataDir: '/srv/data', instancesDir: '/srv/data/instances',
     database: { kind: 'sqlite', file: '/srv/data/control.db' }, secretsKey: undefined, tenantStandby: 1, runtime: 'process',
@@ -11,6 +11,7 @@ test('loadProxyConfig applies the platform defaults', () => {
   });
   assert.match(tenantBin, /\/apps\/tenant\/bin\/burrow-tenant\.mjs$/);
   assert.equal(docker.image, 'burrow/tenant:local');
+  assert.deepEqual({ quota: replicas.quota, maxLagMs: replicas.maxLagMs }, { quota: 2, maxLagMs: 2000 });
 });
 
 test('loadProxyConfig passes the control DB, secrets key and tenant binary through', () => {

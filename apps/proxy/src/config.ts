@@ -32,6 +32,8 @@ export interface ProxyConfig {
   docker: PlatformConfig['docker'];
   /** Where continuous backup replicas go: a woken instance that has it on replicates there. */
   replicaStore: ReplicaStoreSettings;
+  /** LiteFS read replicas: the binary (woken primaries run under it) and the lag limit of reads. */
+  replicas: PlatformConfig['replicas'];
 }
 
 /** Builds the proxy's settings from an environment; throws ConfigError listing every bad variable. */
@@ -51,5 +53,6 @@ export function loadProxyConfig(env: Env, cwd: string): ProxyConfig {
     runtime: c.runtime,
     docker: c.docker,
     replicaStore: { backupsDir: c.backupsDir, ...c.continuousBackup },
+    replicas: c.replicas,
   };
 }

@@ -1,6 +1,7 @@
 /** Where the proxy looks instances up by name, and the only status writes it may make. */
 import type { InstanceStatus } from '@burrow/contracts';
-import type { ContinuousBackupSpec, InstanceId } from '@burrow/runtime';
+import type { ContinuousBackupSpec, InstanceId, LiteFsNodeSpec } from '@burrow/runtime';
+import type { ClusterRecord } from './replicas.js';
 
 /** Instance status as the control plane records it (DESIGN.md §4), re-exported from @burrow/contracts. */
 export type { InstanceStatus };
@@ -17,6 +18,10 @@ export interface InstanceRecord {
   env: Record<string, string>;
   /** Continuous backup, when the instance has it on (passed to `runtime.start` on wake). */
   continuousBackup?: ContinuousBackupSpec;
+  /** A replicated instance: the LiteFS spec of its primary (passed to `runtime.start` on wake). */
+  litefs?: LiteFsNodeSpec;
+  /** A replicated instance: its read replicas, where the proxy spreads reads (replicas.ts). */
+  cluster?: ClusterRecord;
 }
 
 /** The statuses the proxy writes: after a wake, after an idle stop, after the runtime gave up. */

@@ -1,5 +1,6 @@
 /** Streaming reverse proxy for one request (node:http, no buffering, no compression). */
 import { request as httpRequest, type Agent, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { REPLAY_HEADER, TXNUM_HEADER } from '@burrow/contracts';
 import type { Endpoint } from '@burrow/runtime';
 import { ProxyError, sendError } from './api_error.js';
 import { HOP_BY_HOP } from './http1/hop_by_hop.js';
@@ -12,6 +13,12 @@ export interface ForwardResult {
   aborted: boolean;
   /** The upstream connection error, when there was one. */
   error?: Error;
+  /** `replayable`: nothing was sent to the client; the request may go to another node (the node failed). */
+  retry?: boolean;
+  /** `replayable`: the node answered with `fly-replay` (its value); nothing was sent to the client. */
+  replay?: string;
+  /** The transaction number a LiteFS primary gave the write (`burrow-txnum`). */
+  txnum?: number;
 }
 
 /** Options of `forwardRequest`. */
@@ -25,6 +32,12 @@ export interface ForwardOptions {
    * 502 when there is one (e.g. the instance was stopped a moment ago).
    */
   explainFailure?: (error: Error) => Promise<ProxyError | undefined>;
+  /**
+   * A request without a body sent to one node of a replicated instance: a connection failure
+   * or a `fly-replay` answer is handed back (`retry`, `replay`) instead of reaching the client,
+   * so it can be re-sent to another node.
+   */
+  replayable?: boolean;
 }
 
 /** A copy of `headers` without hop-by-hop headers, including those the `Connection` header names. */
@@ -68,6 +81,7 @@ export function forwardRequest(
   opts: ForwardOptions,
 ): Promise<ForwardResult> {
   return new Promise((resolve) => {
+    const result: Partial<ForwardResult> = {};
     let settled = false;
     const finish = (result: ForwardResult): void => {
       if (settled) return;
@@ -86,6 +100,14 @@ export function forwardRequest(
 
     upstream.on('response', (upRes) => {
       const status = upRes.statusCode ?? 502;
+      const replay = upRes.headers[REPLAY_HEADER];
+      if (opts.replayable && status === 409 && typeof replay === 'string') {
+        upRes.resume(); // its short body is dropped; the connection goes back to the pool
+        finish({ status, aborted: false, replay });
+        return;
+      }
+      const txnum = Number(upRes.headers[TXNUM_HEADER]);
+      if (Number.isSafeInteger(txnum) && txnum > 0) result.txnum = txnum;
       res.writeHead(status, upRes.statusMessage, stripHopByHop(upRes.headers));
       // A stream's headers go out at once (SSE clients wait for them); other responses send
       // headers with the first body chunk, one write instead of two (the server sockets are
@@ -94,7 +116,7 @@ export function forwardRequest(
       // pipe + events rather than stream.pipeline: pipeline allocates an AbortController per
       // response, a measurable share of the proxy's CPU on small requests.
       upRes.pipe(res);
-      upRes.once('end', () => finish({ status, aborted: false }));
+      upRes.once('end', () => finish({ ...result, status, aborted: false }));
       upRes.once('error', () => {
         res.destroy();
         finish({ status, aborted: true });
@@ -106,6 +128,10 @@ export function forwardRequest(
     });
 
     upstream.on('error', (err) => {
+      if (opts.replayable && !res.headersSent && !req.destroyed) {
+        finish({ status: 502, aborted: false, error: err, retry: true });
+        return;
+      }
       if (res.headersSent) {
         res.destroy();
         finish({ status: res.statusCode, aborted: true, error: err });
@@ -126,13 +152,18 @@ export function forwardRequest(
     });
 
     // The client going away (mid-upload or mid-download) aborts the upstream exchange.
-    res.on('close', () => {
+    res.once('close', () => {
       if (!res.writableFinished) {
         upstream.destroy();
         finish({ status: res.headersSent ? res.statusCode : 499, aborted: true });
       }
     });
 
+    // A replayable request has no body, and may be sent a second time: its (ended) stream is not piped again.
+    if (opts.replayable) {
+      upstream.end();
+      return;
+    }
     // pipe, not pipeline: an upstream error must not destroy the client socket before the 502 goes out.
     req.pipe(upstream);
   });

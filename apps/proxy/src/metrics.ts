@@ -42,6 +42,13 @@ export class ProxyMetrics {
     registers: [this.registry],
   });
 
+  /** Reads of replicated instances a replica answered with fly-replay (sent on to another node). */
+  readonly replays = new Counter({
+    name: 'burrow_proxy_replica_replays_total',
+    help: 'Reads a LiteFS replica replayed (fly-replay) to another node.',
+    registers: [this.registry],
+  });
+
   /** Builds the metrics; process metrics only when asked (tests make many proxies). */
   constructor(opts: ProxyMetricsOptions = {}) {
     // Both series exist from the start, so a rate() over them is defined before the first failure.

@@ -1,6 +1,7 @@
 /** The control DB behind the proxy: instance rows read through InstanceStore, cached briefly. */
 import { INSTANCE_STATUSES, type InstanceStatus } from '@burrow/contracts';
 import type { InstanceStore } from '@burrow/db';
+import { primaryHostnameOf } from '@burrow/litefs';
 import { platformReplica, type ReplicaStoreSettings } from '@burrow/litestream';
 import { parseInstanceId, type InstanceId } from '@burrow/runtime';
 import {
@@ -16,7 +17,7 @@ import { TtlCache } from './ttl_cache.js';
 /** Statuses whose lookups are cached (the hot path); other statuses are read fresh. */
 const CACHED_STATUSES: ReadonlySet<string> = new Set(['running', 'sleeping']);
 /** The part of InstanceStore the proxy uses (tests wrap it to count reads). */
-export type InstanceRows = Pick<InstanceStore, 'byName' | 'moveStatus' | 'runtimeEnv'>;
+export type InstanceRows = Pick<InstanceStore, 'byName' | 'moveStatus' | 'runtimeEnv' | 'nodes'>;
 
 /** Options of PrismaInstanceDirectory. */
 export interface PrismaDirectoryOptions {
@@ -89,11 +90,23 @@ export class PrismaInstanceDirectory implements InstanceDirectory {
     if (row !== null) {
       record = { id: parseInstanceId(row.id), name: row.name, status: parseStatus(row.status, row.name), env: await this.rows.runtimeEnv(row) };
       if (row.continuousBackup && this.replicaStore) record.continuousBackup = platformReplica(this.replicaStore, row.id);
+      await this.addCluster(record);
     }
     // Servable instances and unknown names are cached; a refusal (stopped, provisioning,
     // failed...) is re-read every time, so the moment the worker marks it running it is served.
     if (generation === this.generation && (record === undefined || CACHED_STATUSES.has(record.status))) this.cache.set(name, record);
     return record;
+  }
+
+  /** A replicated instance (its primary node runs on LiteFS): the primary's spec and the replicas meant to run. */
+  private async addCluster(record: InstanceRecord): Promise<void> {
+    const nodes = await this.rows.nodes.forInstance(record.id);
+    const primary = nodes.find((n) => n.role === 'primary' && n.status === 'running');
+    if (!primary) return;
+    const primaryHostname = primaryHostnameOf(primary.instanceId);
+    record.litefs = { role: 'primary', port: primary.litefsPort, primaryUrl: `http://127.0.0.1:${primary.litefsPort}`, primaryHostname };
+    const replicas = nodes.filter((n) => n.role === 'replica' && (n.status === 'running' || n.status === 'failed')).map((n) => parseInstanceId(n.id));
+    record.cluster = { primaryHostname, replicas };
   }
 
   private invalidate(id: InstanceId): void {
@@ -111,5 +124,8 @@ function parseStatus(value: string, name: string): InstanceStatus {
 
 /** Callers get their own copy: cached records are shared between requests. */
 function copy(record: InstanceRecord | undefined): InstanceRecord | undefined {
-  return record === undefined ? undefined : { ...record, env: { ...record.env } };
+  if (record === undefined) return undefined;
+  const out: InstanceRecord = { ...record, env: { ...record.env } };
+  if (record.cluster) out.cluster = { ...record.cluster, replicas: [...record.cluster.replicas] };
+  return out;
 }

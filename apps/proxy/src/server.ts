@@ -5,6 +5,7 @@
  */
 import { Agent, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { needsPrimary } from '@burrow/contracts';
 import type { Endpoint, InstanceId, InstanceRuntime } from '@burrow/runtime';
 import { ProxyError, sendError } from './api_error.js';
 import { explainUnreachable, failed, notFound, unavailable } from './availability.js';
@@ -15,6 +16,7 @@ import { instanceNameFromHost, isPlatformHost } from './host.js';
 import { IdleTracker } from './idle.js';
 import { silentLogger, type ProxyLogger } from './logger.js';
 import { ProxyMetrics } from './metrics.js';
+import { ReplicaRouter, type ClusterRecord } from './replicas.js';
 import { InstanceWaker } from './wake.js';
 
 /** What `createProxyServer` takes. */
@@ -45,6 +47,8 @@ export interface ProxyServerOptions {
   requestTimeoutMs?: number;
   /** An idle keep-alive connection is closed after this long (default 5 000 ms, as node:http). */
   keepAliveTimeoutMs?: number;
+  /** A read replica further behind its primary than this gets no reads (default 2 000 ms). */
+  replicaMaxLagMs?: number;
 }
 
 /** A created, not yet listening, proxy. */
@@ -63,6 +67,7 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
   const metrics = opts.metrics ?? new ProxyMetrics();
   const agent = new Agent({ keepAlive: true, maxFreeSockets: 16 });
   const waker = new InstanceWaker(opts.runtime, opts.directory, opts.wakeTimeoutMs ?? 30_000, metrics);
+  const replicas = new ReplicaRouter({ runtime: opts.runtime, maxLagMs: opts.replicaMaxLagMs ?? 2_000 });
   const idle = new IdleTracker({
     idleTimeoutMs: opts.idleTimeoutMs,
     sweepMs: opts.idleSweepMs,
@@ -86,8 +91,11 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
     scanning = true;
     void opts.runtime
       .list()
-      .then((all) => {
-        for (const found of all) if (found.state === 'running') idle.notice(found.id);
+      .then(async (all) => {
+        for (const found of all) {
+          // LiteFS nodes (replicated instances) never sleep: their replicas would lose their primary.
+          if (found.state === 'running' && !(await opts.runtime.replication?.(found.id))) idle.notice(found.id);
+        }
       })
       .catch((err: unknown) => logger.error('idle scan failed', { error: describe(err) }))
       .finally(() => {
@@ -143,6 +151,10 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
       const refused = unavailable(record);
       if (refused !== undefined) throw refused;
       if (res.destroyed || req.socket.destroyed) return; // gone while we looked it up: no 'close' to come
+      if (record.cluster) {
+        await forwardReplicated(req, res, record, record.cluster);
+        return;
+      }
       const release = idle.begin(record.id);
       res.once('close', release);
       await idle.settled(record.id);
@@ -167,12 +179,43 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
     }
   }
 
+  /**
+   * A replicated instance (replicas.ts): primary-only requests go to the primary (the write's
+   * transaction number is remembered for the client's next reads); reads try the qualifying
+   * replicas in turn, each re-sent elsewhere when the node fails or answers `fly-replay`, and
+   * end on the primary.
+   */
+  async function forwardReplicated(req: IncomingMessage, res: ServerResponse, record: InstanceRecord, cluster: ClusterRecord): Promise<void> {
+    const explainFailure = () => explainUnreachable(opts.directory, record);
+    const method = req.method ?? 'GET';
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (!needsPrimary(method, path)) {
+      for (const node of await replicas.readers(record, cluster, replicas.requiredTx(record, req))) {
+        if (res.destroyed) return;
+        const result = await forwardRequest(req, res, node.endpoint, { agent, proto: 'http', replayable: true });
+        if (result.retry) {
+          replicas.markDown(node.id);
+          logger.error('replica unreachable, read re-sent', { instance: record.id, node: node.id, error: describe(result.error) });
+          continue;
+        }
+        if (result.replay === undefined) return;
+        metrics.replays.inc();
+      }
+    }
+    const endpoint = await resolveEndpoint(record);
+    if (res.destroyed) return;
+    const result = await forwardRequest(req, res, endpoint, { agent, proto: 'http', explainFailure });
+    if (result.txnum !== undefined) replicas.rememberWrite(record, req, result.txnum);
+    if (result.error !== undefined && !result.aborted) logger.error('upstream unreachable', { instance: record.id, endpoint: endpoint.url, error: describe(result.error) });
+  }
+
   /** The fast lane's route: only a running instance with a known endpoint; the rest goes to handle(). */
   async function route(host: string): Promise<LaneTarget | undefined> {
     const name = instanceNameFromHost(host, opts.baseDomain);
     if (name === undefined) return undefined;
     const record = await opts.directory.findByName(name);
-    if (record === undefined || unavailable(record) !== undefined) return undefined;
+    // Replicated instances route by method and path: the http path handles them.
+    if (record === undefined || record.cluster !== undefined || unavailable(record) !== undefined) return undefined;
     const status = await opts.runtime.status(record.id);
     if (status.state !== 'running' || status.endpoint === undefined) return undefined;
     return { instance: record.id, endpoint: status.endpoint, name: record.name };

@@ -60,6 +60,7 @@ export async function startProxy(config: ProxyConfig, deps: StartProxyDeps = {})
       runtime,
       baseDomain: config.baseDomain,
       idleTimeoutMs: config.idleTimeoutMs,
+      replicaMaxLagMs: config.replicas.maxLagMs,
       logger,
       metrics: new ProxyMetrics({ processMetrics: deps.processMetrics ?? true }),
     });

@@ -42,6 +42,11 @@ export class TtlCache<K, V> {
     }
   }
 
+  /** Drops the entry for `key`. */
+  delete(key: K): void {
+    this.entries.delete(key);
+  }
+
   /** Drops every entry `match` accepts. */
   deleteWhere(match: (value: V, key: K) => boolean): void {
     for (const [key, entry] of this.entries) if (match(entry.value, key)) this.entries.delete(key);

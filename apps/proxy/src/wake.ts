@@ -47,7 +47,7 @@ export class InstanceWaker {
     const startedAt = performance.now();
     let endpoint: Endpoint;
     try {
-      endpoint = await this.runtime.start({ id: record.id, env: record.env, continuousBackup: record.continuousBackup });
+      endpoint = await this.runtime.start({ id: record.id, env: record.env, continuousBackup: record.continuousBackup, litefs: record.litefs });
     } catch (cause) {
       this.metrics?.wakeFinished('failed', (performance.now() - startedAt) / 1000);
       throw new ProxyError(503, `The instance "${record.name}" could not be started.`, WAKE_RETRY_AFTER_SECONDS, {

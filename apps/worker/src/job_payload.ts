@@ -74,5 +74,13 @@ export function checkJob(name: string, data: unknown): CheckedJob {
       if (typeof deployId !== 'string' || !DEPLOY_ID.test(deployId)) throw new UnrecoverableError(`job "${name}": payload.deployId is not a deploy id`);
       return { name, payload: { instanceId, deployId } };
     }
+    case 'replica.add':
+    case 'replica.remove': {
+      const nodeId = fields.nodeId;
+      if (typeof nodeId !== 'string' || !new RegExp(`^${instanceId}-r[0-9]{1,4}$`).test(nodeId)) {
+        throw new UnrecoverableError(`job "${name}": payload.nodeId is not a replica of instance ${instanceId}`);
+      }
+      return { name, payload: { instanceId, nodeId } } as CheckedJob;
+    }
   }
 }

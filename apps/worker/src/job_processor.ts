@@ -34,6 +34,9 @@ const FAILURE_MARKS_INSTANCE: Record<JobName, readonly InstanceStatus[] | null> 
   'instance.restore': null,
   // A failed deploy is rolled back to the previous code: the instance serves as before.
   'instance.deploy': null,
+  // A replica that fails is marked on its own row; the primary serves as before.
+  'replica.add': null,
+  'replica.remove': null,
 };
 
 /** Runs jobs through the registry's handlers. */

@@ -6,7 +6,7 @@
  * reported: a control DB pointed at the wrong place must never wipe the tenants' data. Runs at boot and then every `reconcileIntervalMs`.
  */
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { InstanceStore } from '@burrow/db';
+import type { ControlInstanceId, InstanceStore } from '@burrow/db';
 import type { JobProducer } from '@burrow/jobs';
 import type { InstanceRuntime } from '@burrow/runtime';
 import type { WorkerSettings } from './settings.js';
@@ -45,11 +45,12 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   async reconcile(): Promise<string[]> {
     const queued: string[] = [];
     const rows = await this.instances.listByHost(this.settings.hostId);
+    const nodes = (await Promise.all(rows.map((r) => this.instances.nodes.forInstance(r.id as ControlInstanceId)))).flat();
     if (!this.schedulesSynced) {
       // Once per boot: the rows are the truth of backup schedules; a Redis that lost its
       // job schedulers gets them back (setting one again is harmless).
       for (const row of rows) if (row.backupCron && row.status !== 'deleting') await this.producer.scheduleBackups(row.id, this.settings.hostId, row.backupCron);
-      await this.removeOrphans(new Set(rows.map((r) => r.id)));
+      await this.removeOrphans(new Set([...rows.map((r) => r.id), ...nodes.map((n) => n.id)]));
       this.schedulesSynced = true;
     }
     for (const row of rows) {
@@ -58,6 +59,12 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
       const payload = { ...statusJobOptions(row.statusJob), instanceId: row.id };
       const name = row.status === 'provisioning' ? 'instance.provision' : row.status === 'deleting' ? 'instance.deprovision' : undefined;
       // Only what is not pending counts as re-queued (enqueue would skip it anyway).
+      if (!name || (await this.producer.isPending(name, payload, this.settings.hostId))) continue;
+      queued.push(await this.producer.enqueue(name, payload, this.settings.hostId));
+    }
+    for (const node of nodes) {
+      const name = node.role !== 'replica' ? undefined : node.status === 'provisioning' ? 'replica.add' : node.status === 'deleting' ? 'replica.remove' : undefined;
+      const payload = { instanceId: node.instanceId, nodeId: node.id };
       if (!name || (await this.producer.isPending(name, payload, this.settings.hostId))) continue;
       queued.push(await this.producer.enqueue(name, payload, this.settings.hostId));
     }

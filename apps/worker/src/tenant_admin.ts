@@ -45,12 +45,21 @@ export class TenantAdmin {
     if (!this.inVolume) await mkdir(this.dataDir(id), { recursive: true });
   }
 
-  /** Creates or updates the owner's superuser; nothing is written when it already matches. */
-  async sync(id: ControlInstanceId, owner: OwnerCredentials): Promise<void> {
+  /** The LiteFS mount of a replicated instance's primary (process runtime layout): its data.db while it runs. */
+  litefsMount(id: ControlInstanceId): string {
+    return join(this.instancesDir, id, 'db');
+  }
+
+  /**
+   * Creates or updates the owner's superuser; nothing is written when it already matches. A
+   * LiteFS primary's database is reached through its mount (`replicated`: it must be running).
+   */
+  async sync(id: ControlInstanceId, owner: OwnerCredentials, opts: { replicated?: boolean } = {}): Promise<void> {
     if (this.inVolume) {
       await this.runtime.tenantCommand(parseInstanceId(id), ['superuser', 'sync', owner.email], { stdin: owner.passwordHash });
       return;
     }
-    syncPlatformSuperuser({ dir: this.dataDir(id), email: owner.email, passwordHash: owner.passwordHash });
+    const dbDir = opts.replicated ? this.litefsMount(id) : undefined;
+    syncPlatformSuperuser({ dir: this.dataDir(id), dbDir, email: owner.email, passwordHash: owner.passwordHash });
   }
 }

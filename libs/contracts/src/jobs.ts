@@ -44,16 +44,30 @@ export interface JobPayloads {
    * back to the previous code (the instance keeps serving) and the job fails with the reason.
    */
   'instance.deploy': { instanceId: string; deployId: string };
+  /**
+   * Start the read replica `nodeId` (a row the api added) and wait until it has caught up with
+   * the primary; the first replica first moves the instance's database into LiteFS as its
+   * primary (`litefs import`).
+   */
+  'replica.add': { instanceId: string; nodeId: string };
+  /** Stop and remove the read replica `nodeId` and its row (its primary keeps serving). */
+  'replica.remove': { instanceId: string; nodeId: string };
 }
 
 /** A job name. */
 export type JobName = keyof JobPayloads;
 
 /** Every job name, in a stable order (the worker checks it has one handler for each). */
-export const JOB_NAMES = ['instance.provision', 'instance.deprovision', 'instance.power', 'instance.admin-sync', 'instance.backup', 'instance.restore', 'instance.deploy'] as const satisfies readonly JobName[];
+export const JOB_NAMES = [
+  'instance.provision', 'instance.deprovision', 'instance.power', 'instance.admin-sync', 'instance.backup', 'instance.restore', 'instance.deploy',
+  'replica.add', 'replica.remove',
+] as const satisfies readonly JobName[];
 
 /** Jobs bound to the host that runs the instance (they go to that host's queue). */
-export const HOST_BOUND_JOBS: ReadonlySet<JobName> = new Set<JobName>(['instance.provision', 'instance.deprovision', 'instance.power', 'instance.admin-sync', 'instance.backup', 'instance.restore', 'instance.deploy']);
+export const HOST_BOUND_JOBS: ReadonlySet<JobName> = new Set<JobName>([
+  'instance.provision', 'instance.deprovision', 'instance.power', 'instance.admin-sync', 'instance.backup', 'instance.restore', 'instance.deploy',
+  'replica.add', 'replica.remove',
+]);
 
 /** The idempotency key of a job: one intent, one job id. */
 export function jobId<N extends JobName>(name: N, payload: JobPayloads[N]): string {
@@ -66,6 +80,9 @@ export function jobId<N extends JobName>(name: N, payload: JobPayloads[N]): stri
       return `${name}:${payload.instanceId}:${(payload as JobPayloads['instance.backup']).name}`;
     case 'instance.deploy':
       return `${name}:${payload.instanceId}:${(payload as JobPayloads['instance.deploy']).deployId}`;
+    case 'replica.add':
+    case 'replica.remove':
+      return `${name}:${(payload as JobPayloads['replica.add']).nodeId}`;
     case 'instance.restore':
       return `${name}:${payload.instanceId}:${(payload as JobPayloads['instance.restore']).undoName}`;
     default:

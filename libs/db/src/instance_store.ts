@@ -7,6 +7,7 @@ import type { InstanceStatus } from '@burrow/contracts';
 import type { ControlDb } from './client.js';
 import type { Instance } from './generated/sqlite/client.js';
 import type { ControlInstanceId, HostId } from './ids.js';
+import { InstanceNodeStore } from './node_store.js';
 import type { SecretBox } from './secret_box.js';
 
 /** Name of the tenant env var carrying the instance's platform key (read by burrow-tenant serve). */
@@ -14,7 +15,12 @@ export const PLATFORM_KEY_ENV = 'BURROW_PLATFORM_KEY';
 
 /** Reads and updates instances for platform processes. */
 export class InstanceStore {
-  constructor(private readonly db: ControlDb, private readonly box: SecretBox) {}
+  /** The LiteFS nodes of replicated instances. */
+  readonly nodes: InstanceNodeStore;
+
+  constructor(private readonly db: ControlDb, private readonly box: SecretBox) {
+    this.nodes = new InstanceNodeStore(db);
+  }
 
   /** The instance with this id, or null. */
   byId(id: ControlInstanceId): Promise<Instance | null> {

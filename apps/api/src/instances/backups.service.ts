@@ -144,6 +144,7 @@ export class BackupsService {
     if (row.status === 'deleting') throw ApiError.conflict('This instance is being deleted.');
     if (row.status === 'provisioning') throw ApiError.conflict('This instance is not ready yet.');
     if (!isValidBackupName(name) || !existsSync(join(this.dir(row.id), name))) throw ApiError.notFound('Backup not found.');
+    await this.instances.assertNotReplicated(row, 'Restoring in place');
     await this.jobs.requireAvailable();
     const undoName = platformBackupName('pre_restore', this.now());
     const runId = await this.jobs.enqueue('instance.restore', { instanceId: row.id, name, undoName }, row.hostId);

@@ -106,6 +106,7 @@ export class ContinuousBackupService {
         enabled: { code: 'validation_not_supported', message: 'Instances run as Docker containers here, which do not support continuous backup yet; scheduled backups work.' },
       });
     }
+    if (enabled && !row.continuousBackup) await this.instances.assertNotReplicated(row, 'Continuous backup');
     if (row.continuousBackup !== enabled) {
       await this.jobs.requireAvailable();
       await this.db.instance.update({ where: { id: row.id }, data: { continuousBackup: enabled, updatedAt: this.now() } });
@@ -128,6 +129,7 @@ export class ContinuousBackupService {
     const row = await this.instances.owned(auth, id);
     if (NOT_BUSY.includes(row.status)) throw ApiError.conflict(row.status === 'deleting' ? 'This instance is being deleted.' : 'This instance is not ready yet.');
     const at = await this.checkedMoment(row.id, time, row.continuousBackup);
+    await this.instances.assertNotReplicated(row, 'Restoring in place');
     await this.jobs.requireAvailable();
     await mkdir(join(this.config.backupsDir, row.id), { recursive: true });
     const name = platformBackupName('pitr', at);

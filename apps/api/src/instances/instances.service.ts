@@ -166,6 +166,12 @@ export class InstancesService {
     return row;
   }
 
+  /** 409 when the instance's database is in LiteFS (replicated): what needs a plain data.db (in-place restore, continuous backup) is refused. */
+  async assertNotReplicated(row: Instance, what: string): Promise<void> {
+    const primary = await this.db.instanceNode.findFirst({ where: { instanceId: row.id, role: 'primary' } });
+    if (primary) throw ApiError.conflict(`${what} is not available for an instance with read replicas (its database is in LiteFS); restore a backup as a new instance instead.`);
+  }
+
   private async view(id: ControlInstanceId): Promise<InstanceView> {
     const row = await this.db.instance.findUniqueOrThrow({ where: { id }, include: { secrets: { select: { name: true } } } });
     return toInstanceView(this.config, row, await this.runs.latestFor(id));

@@ -1565,6 +1565,203 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/instances/{id}/replicas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The instance's LiteFS nodes (primary first) with role, lag and health, and your replica quota */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The instance's LiteFS nodes (primary first) with role, lag and health, and your replica quota */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            maxLagMs: number;
+                            nodes: {
+                                createdAt: string;
+                                healthy: boolean;
+                                id: string;
+                                lagMs: number | null;
+                                /** @enum {string} */
+                                role: "primary" | "replica";
+                                status: string;
+                                statusReason: string | null;
+                                txid: number | null;
+                            }[];
+                            quota: {
+                                limit: number;
+                                used: number;
+                            };
+                            replicated: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a read replica (a job: the first one moves the database into LiteFS, restarting the instance once; the job ends when the replica has caught up) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Add a read replica (a job: the first one moves the database into LiteFS, restarting the instance once; the job ends when the replica has caught up) */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            jobId: string;
+                            node: {
+                                createdAt: string;
+                                healthy: boolean;
+                                id: string;
+                                lagMs: number | null;
+                                /** @enum {string} */
+                                role: "primary" | "replica";
+                                status: string;
+                                statusReason: string | null;
+                                txid: number | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instances/{id}/replicas/{rid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a read replica (a job; the primary keeps serving) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    rid: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Remove a read replica (a job; the primary keeps serving) */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            jobId: string;
+                            node: {
+                                createdAt: string;
+                                healthy: boolean;
+                                id: string;
+                                lagMs: number | null;
+                                /** @enum {string} */
+                                role: "primary" | "replica";
+                                status: string;
+                                statusReason: string | null;
+                                txid: number | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/instances/{id}/secrets": {
         parameters: {
             query?: never;

@@ -6,6 +6,7 @@ import type { CheckedPayload } from '../job_payload.js';
 import { TenantAdmin } from '../tenant_admin.js';
 import { syncOwner } from './instance_steps.js';
 import type { JobHandler, ProgressReporter } from './job_handler.js';
+import { clusterOf } from './litefs_nodes.js';
 import { INSTANCES } from '../tokens.js';
 
 /** Writes the tenant's SQLite file directly, so it works while the instance sleeps or is stopped. */
@@ -28,8 +29,14 @@ export class AdminSyncHandler implements JobHandler<'instance.admin-sync'> {
       await progress({ percent: 100, step: row ? 'Nothing to do (instance is deleting)' : 'Nothing to do (instance is gone)' });
       return;
     }
+    // A replicated instance's database is on its primary's LiteFS mount, there only while it runs.
+    const replicated = (await clusterOf(this.instances, row)).primary !== undefined;
+    if (replicated && row.status !== 'running') {
+      await progress({ percent: 100, step: 'The admin account is synced when the instance starts' });
+      return;
+    }
     await progress({ percent: 30, step: 'Syncing the admin account' });
-    await syncOwner(this.rows, this.admin, row, instanceId);
+    await syncOwner(this.rows, this.admin, row, instanceId, { replicated });
     await progress({ percent: 100, step: 'Admin account synced' });
   }
 }

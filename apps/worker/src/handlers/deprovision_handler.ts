@@ -8,6 +8,7 @@ import { ControlRows } from '../control_rows.js';
 import type { CheckedPayload } from '../job_payload.js';
 import { runtimeId } from './instance_steps.js';
 import type { JobHandler, ProgressReporter } from './job_handler.js';
+import { stopReplicas } from './litefs_nodes.js';
 import type { WorkerSettings } from '../settings.js';
 import { INSTANCES, RUNTIME, SETTINGS } from '../tokens.js';
 
@@ -37,6 +38,8 @@ export class DeprovisionHandler implements JobHandler<'instance.deprovision'> {
       return;
     }
     const id = runtimeId(instanceId);
+    await progress({ percent: 10, step: 'Removing its read replicas' });
+    await stopReplicas(this.instances, this.runtime, instanceId, true);
     await progress({ percent: 20, step: 'Stopping the instance' });
     await this.runtime.stop(id);
     await progress({ percent: 60, step: 'Removing its data' });

@@ -8,6 +8,7 @@ import type { ControlRows } from '../control_rows.js';
 import type { TenantAdmin } from '../tenant_admin.js';
 import type { TenantProbe } from '../tenant_probe.js';
 import type { ProgressReporter } from './job_handler.js';
+import { clusterOf, litefsSpec, startReplicas } from './litefs_nodes.js';
 
 /** The runtime's id of an instance (control ids are valid runtime ids: 15 lowercase characters). */
 export function runtimeId(id: ControlInstanceId): InstanceId {
@@ -15,11 +16,11 @@ export function runtimeId(id: ControlInstanceId): InstanceId {
 }
 
 /** Syncs the owner's current email and password hash into the tenant's `_superusers`. */
-export async function syncOwner(rows: ControlRows, admin: TenantAdmin, instance: Instance, id: ControlInstanceId): Promise<void> {
+export async function syncOwner(rows: ControlRows, admin: TenantAdmin, instance: Instance, id: ControlInstanceId, opts: { replicated?: boolean } = {}): Promise<void> {
   const owner = await rows.ownerCredentials(instance.ownerId);
   // The owner cannot come back by retrying: nobody could log in as this instance's admin.
   if (!owner) throw new UnrecoverableError(`the owner account of instance "${instance.name}" no longer exists`);
-  await admin.sync(id, owner);
+  await admin.sync(id, owner, opts);
 }
 
 /** The tenant's environment (its decrypted secrets and platform key). */
@@ -46,11 +47,18 @@ export interface BringUpDeps {
   replicaStore: ReplicaStoreSettings;
 }
 
-/** What the runtime starts for `instance`: its env, and continuous backup when it is on. */
+/**
+ * What the runtime starts for `instance`: its env, continuous backup when it is on, and its
+ * LiteFS primary node once its database moved into LiteFS (replicas, libs/litefs).
+ */
 export async function instanceSpec(instances: InstanceStore, replicaStore: ReplicaStoreSettings, instance: Instance): Promise<InstanceSpec> {
   const id = runtimeId(instance.id as ControlInstanceId);
   const env = await tenantEnv(instances, instance);
-  return instance.continuousBackup ? { id, env, continuousBackup: platformReplica(replicaStore, instance.id) } : { id, env };
+  const spec: InstanceSpec = { id, env };
+  if (instance.continuousBackup) spec.continuousBackup = platformReplica(replicaStore, instance.id);
+  const { primary } = await clusterOf(instances, instance);
+  if (primary) spec.litefs = litefsSpec(primary, primary);
+  return spec;
 }
 
 /**
@@ -64,11 +72,21 @@ export async function bringUp(
   at: { sync: number; syncStep: string; start: number; wait: number },
 ): Promise<Endpoint> {
   const id = instance.id as ControlInstanceId;
-  await progress({ percent: at.sync, step: at.syncStep });
-  await syncOwner(deps.rows, deps.admin, instance, id);
+  const spec = await instanceSpec(deps.instances, deps.replicaStore, instance);
+  // A LiteFS primary's database exists only on its mount, while it runs: synced after the start.
+  if (!spec.litefs) {
+    await progress({ percent: at.sync, step: at.syncStep });
+    await syncOwner(deps.rows, deps.admin, instance, id);
+  }
   await progress({ percent: at.start, step: 'Starting the instance' });
-  const endpoint = await deps.runtime.start(await instanceSpec(deps.instances, deps.replicaStore, instance));
+  const endpoint = await deps.runtime.start(spec);
   await progress({ percent: at.wait, step: 'Waiting for it to answer' });
   await deps.probe.waitHealthy(endpoint);
+  if (spec.litefs) {
+    await progress({ percent: at.wait, step: at.syncStep });
+    await syncOwner(deps.rows, deps.admin, instance, id, { replicated: true });
+    await progress({ percent: at.wait, step: 'Starting its read replicas' });
+    await startReplicas(deps.instances, deps.runtime, instance, spec.env);
+  }
   return endpoint;
 }

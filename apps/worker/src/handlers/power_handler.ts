@@ -9,6 +9,7 @@ import { TenantAdmin } from '../tenant_admin.js';
 import { TenantProbe } from '../tenant_probe.js';
 import { bringUp, runtimeId, SETTLED_STATUSES, type BringUpDeps } from './instance_steps.js';
 import type { JobHandler, ProgressReporter } from './job_handler.js';
+import { stopReplicas } from './litefs_nodes.js';
 import type { WorkerSettings } from '../settings.js';
 import { INSTANCES, RUNTIME, SETTINGS } from '../tokens.js';
 
@@ -50,6 +51,7 @@ export class PowerHandler implements JobHandler<'instance.power'> {
       // `stopped` first: from then on the proxy refuses to wake it (and undoes a wake that was
       // already under way), so the stop below cannot be followed by a visitor's start.
       await this.instances.moveStatus(instanceId, POWERABLE, 'stopped');
+      await stopReplicas(this.instances, this.runtime, instanceId);
       await this.runtime.stop(id);
       await progress({ percent: 100, step: 'Stopped' });
       return;
@@ -62,7 +64,10 @@ export class PowerHandler implements JobHandler<'instance.power'> {
       }
       // Stopped as for power off (the proxy neither serves nor wakes it meanwhile), then started below.
       await progress({ percent: 10, step: 'Stopping the instance (restart)' });
-      if (await this.instances.moveStatus(instanceId, ['running'], 'stopped')) await this.runtime.stop(id);
+      if (await this.instances.moveStatus(instanceId, ['running'], 'stopped')) {
+        await stopReplicas(this.instances, this.runtime, instanceId);
+        await this.runtime.stop(id);
+      }
     }
     await bringUp(this.bringUpDeps(), row, progress, { sync: 20, syncStep: 'Syncing the admin account', start: 50, wait: 80 });
     await this.instances.moveStatus(instanceId, POWERABLE, 'running');

@@ -16,7 +16,7 @@ import type { InstanceId } from '../instance_id.js';
 import type { Endpoint, ExitInfo, InstanceSpec, RuntimeState, RuntimeStatus, StateChange } from '../types.js';
 import { tenantEnv } from './env.js';
 import { withInstanceLock } from './instance_lock.js';
-import type { InstanceLayout } from './layout.js';
+import { inLiteFs, type InstanceLayout } from './layout.js';
 import { appendSystemLine, fileSize, lastLines } from './log_file.js';
 import type { ResolvedProcessOptions } from './options.js';
 import { isRecordedProcess, markStopping, pidFileStamp, readPidFile, removePidFile, removeStalePidFile, type PidRecord } from './pid_file.js';
@@ -236,6 +236,10 @@ export class InstanceSupervisor {
       try {
         if (restart === undefined) await writeSpec(this.layout, spec);
         const extraArgs = await writeLitestreamConfig(this.layout, spec);
+        if (!spec.litefs && inLiteFs(this.layout)) {
+          // Started as a plain tenant, it would create an empty database beside the real one.
+          throw new RuntimeError('invalid_spec', `the database of ${this.id} is in LiteFS: it starts as a LiteFS node only`);
+        }
         const litefs = await writeLiteFsConfig(this.layout, spec, this.opts.litefsBin, this.opts.host);
         if (litefs) extraArgs.push('--db-dir', this.layout.litefsMount);
         const spawned = await spawnTenant({

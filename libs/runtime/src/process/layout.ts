@@ -1,4 +1,5 @@
 /** Where one instance's files live under the process driver's root directory. */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InstanceId } from '../instance_id.js';
 
@@ -60,4 +61,9 @@ export function instanceLayout(rootDir: string, id: InstanceId): InstanceLayout 
  */
 export function standbyDir(rootDir: string): string {
   return join(rootDir, '.standby');
+}
+
+/** True when the instance's database lives in LiteFS (imported into a primary node): no plain data.db. */
+export function inLiteFs(layout: InstanceLayout): boolean {
+  return !existsSync(join(layout.dataDir, 'data.db')) && existsSync(join(layout.litefsDataDir, 'dbs', 'data.db'));
 }

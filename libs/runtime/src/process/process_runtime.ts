@@ -27,7 +27,7 @@ import type {
 } from '../types.js';
 import { validateSpec } from '../validate_spec.js';
 import { InstanceSupervisor } from './instance_supervisor.js';
-import { instanceLayout, standbyDir } from './layout.js';
+import { inLiteFs, instanceLayout, standbyDir } from './layout.js';
 import { appendSystemLine, readLog } from './log_file.js';
 import { resolveProcessOptions, type ProcessRuntimeOptions, type ResolvedProcessOptions } from './options.js';
 import { StandbyPool } from './standby_pool.js';
@@ -193,7 +193,13 @@ export class ProcessRuntime implements InstanceRuntimeDriver {
     await sweepStaleWork(layout.runtimeDir);
     const work = join(layout.runtimeDir, `backup_work_${process.pid}_${Date.now()}`);
     const args = [this.opts.tenantBin, 'backup', 'create', '--dir', layout.dataDir, '--work', work, '--out', out];
-    if (opts.databaseDir !== undefined) args.push('--db-dir', opts.databaseDir);
+    let databaseDir = opts.databaseDir;
+    if (databaseDir === undefined && inLiteFs(layout)) {
+      // A LiteFS primary's database is read through its mount, which exists while the node runs.
+      if (!isMounted(layout.litefsMount)) throw new RuntimeError('invalid_state', `instance ${id} is replicated: its database (in LiteFS) is backed up while it runs`);
+      databaseDir = layout.litefsMount;
+    }
+    if (databaseDir !== undefined) args.push('--db-dir', databaseDir);
     if (opts.store) args.push('--store');
     try {
       return await runBackupCommand(this.opts.nodePath, args, this.opts.baseEnv, { onProgress: opts.onProgress, signal: opts.signal });
@@ -210,6 +216,7 @@ export class ProcessRuntime implements InstanceRuntimeDriver {
     const layout = instanceLayout(this.opts.rootDir, valid);
     const state = (await this.status(valid)).state;
     if (state === 'running' || state === 'starting') throw new RuntimeError('invalid_state', `instance ${id} is ${state}: stop it before a restore`);
+    if (inLiteFs(layout)) throw new RuntimeError('invalid_state', `instance ${id} is replicated: its database is in LiteFS, where a restore in place cannot go`);
     await mkdir(layout.dataDir, { recursive: true });
     await sweepStaleWork(layout.runtimeDir);
     const work = join(layout.runtimeDir, `restore_work_${process.pid}_${Date.now()}`);

@@ -1,0 +1,105 @@
+/**
+ * Where a request of a replicated instance goes (DESIGN.md §6). Writes, realtime, files and
+ * the other primary-only paths go to the primary. Reads are spread round-robin over the
+ * replicas that run, were not seen failing in the last seconds, are within the lag limit, and
+ * have applied the client's last write: the `txnum` cookie the primary set, or, for clients
+ * that keep no cookies (the SDK in Node), the number the proxy remembered for their
+ * Authorization header. When no replica qualifies, the primary serves the read.
+ */
+import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { txnumFromCookie } from '@burrow/contracts';
+import type { Endpoint, InstanceId, InstanceRuntime, ReplicationState } from '@burrow/runtime';
+import type { InstanceRecord } from './directory.js';
+import { TtlCache } from './ttl_cache.js';
+
+/** A replicated instance's nodes, as the directory knows them. */
+export interface ClusterRecord {
+  /** The primary's LiteFS hostname (what `fly-replay: instance=` names). */
+  primaryHostname: string;
+  /** Runtime ids of its replicas that are meant to run. */
+  replicas: InstanceId[];
+}
+
+/** Options of a ReplicaRouter. */
+export interface ReplicaRouterOptions {
+  runtime: InstanceRuntime;
+  /** A replica further behind than this gets no reads (ms). */
+  maxLagMs: number;
+  /** How long a replication state is reused (ms, default 200). */
+  stateTtlMs?: number;
+  /** How long a node that failed a request is left out (ms, default 3 000). */
+  downMs?: number;
+  now?: () => number;
+}
+
+/** Picks the node of each request of replicated instances. */
+export class ReplicaRouter {
+  private readonly states: TtlCache<string, ReplicationState | undefined>;
+  private readonly downUntil = new Map<string, number>();
+  private readonly turn = new Map<string, number>();
+  /** Last write's transaction number per instance and Authorization header (hashed). */
+  private readonly lastWrite: TtlCache<string, number>;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: ReplicaRouterOptions) {
+    this.now = opts.now ?? Date.now;
+    this.states = new TtlCache({ ttlMs: opts.stateTtlMs ?? 200, maxEntries: 10_000, now: this.now });
+    this.lastWrite = new TtlCache({ ttlMs: 60_000, maxEntries: 100_000, now: this.now });
+  }
+
+  /** The transaction the client must see: its cookie's, or the one remembered for its credentials. */
+  requiredTx(record: InstanceRecord, req: IncomingMessage): number {
+    const fromCookie = txnumFromCookie(req.headers.cookie) ?? 0;
+    const key = this.clientKey(record, req);
+    const remembered = key === undefined ? 0 : (this.lastWrite.get(key)?.value ?? 0);
+    return Math.max(fromCookie, remembered);
+  }
+
+  /** Notes the transaction number of a client's write, for its next reads. */
+  rememberWrite(record: InstanceRecord, req: IncomingMessage, txnum: number): void {
+    const key = this.clientKey(record, req);
+    if (key === undefined) return;
+    const before = this.lastWrite.get(key)?.value ?? 0;
+    if (txnum > before) this.lastWrite.set(key, txnum);
+  }
+
+  /** Replicas able to serve a read needing transaction `required`, in round-robin order, with their endpoints. */
+  async readers(record: InstanceRecord, cluster: ClusterRecord, required: number): Promise<Array<{ id: InstanceId; endpoint: Endpoint }>> {
+    const now = this.now();
+    const checked = await Promise.all(
+      cluster.replicas.map(async (id) => {
+        if ((this.downUntil.get(id) ?? 0) > now) return undefined;
+        const [status, state] = await Promise.all([this.opts.runtime.status(id), this.state(id)]);
+        if (status.state !== 'running' || !status.endpoint || !state) return undefined;
+        if (state.lagMs > this.opts.maxLagMs || state.txid < required) return undefined;
+        return { id, endpoint: status.endpoint };
+      }),
+    );
+    const ready = checked.filter((x): x is { id: InstanceId; endpoint: Endpoint } => x !== undefined);
+    if (ready.length < 2) return ready;
+    const start = (this.turn.get(record.id) ?? 0) % ready.length;
+    this.turn.set(record.id, start + 1);
+    return [...ready.slice(start), ...ready.slice(0, start)];
+  }
+
+  /** Leaves a node out for a while (it refused a connection or broke one). */
+  markDown(id: InstanceId): void {
+    this.downUntil.set(id, this.now() + (this.opts.downMs ?? 3_000));
+    this.states.delete(id);
+  }
+
+  private async state(id: InstanceId): Promise<ReplicationState | undefined> {
+    const hit = this.states.get(id);
+    if (hit) return hit.value;
+    const value = await this.opts.runtime.replication?.(id);
+    this.states.set(id, value);
+    return value;
+  }
+
+  private clientKey(record: InstanceRecord, req: IncomingMessage): string | undefined {
+    const auth = req.headers.authorization;
+    if (!auth) return undefined;
+    return `${record.id}:${createHash('sha256').update(auth).digest('base64url')}`;
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * replica.add: starts a read replica (a LiteFS node streaming from the instance's primary) and
+ * waits until it has caught up. The instance's first replica first moves its database into
+ * LiteFS: the instance is stopped (marked `stopped`, so the proxy neither serves nor wakes it),
+ * its data.db imported into a LiteFS primary (`litefs import`), then started on it.
+ */
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { UnrecoverableError } from 'bullmq';
+import type { ControlInstanceId, Instance, InstanceNode, InstanceStore } from '@burrow/db';
+import { parseInstanceId, type InstanceRuntime } from '@burrow/runtime';
+import { ControlRows } from '../control_rows.js';
+import type { CheckedPayload } from '../job_payload.js';
+import type { WorkerSettings } from '../settings.js';
+import { TenantAdmin } from '../tenant_admin.js';
+import { TenantProbe } from '../tenant_probe.js';
+import { INSTANCES, RUNTIME, SETTINGS } from '../tokens.js';
+import { bringUp, runtimeId, tenantEnv, type BringUpDeps } from './instance_steps.js';
+import type { JobHandler, ProgressReporter } from './job_handler.js';
+import { litefsSpec, replicaSpec } from './litefs_nodes.js';
+
+/** How long a new replica may take to reach the primary's position. */
+const CATCH_UP_TIMEOUT_MS = 120_000;
+
+@Injectable()
+export class ReplicaAddHandler implements JobHandler<'replica.add'> {
+  /** The job this class handles. */
+  readonly job = 'replica.add';
+  private readonly log = new Logger(ReplicaAddHandler.name);
+
+  /** Takes the stores, the runtime, the admin sync and the health probe. */
+  constructor(
+    @Inject(INSTANCES) private readonly instances: InstanceStore,
+    @Inject(ControlRows) private readonly rows: ControlRows,
+    @Inject(TenantAdmin) private readonly admin: TenantAdmin,
+    @Inject(RUNTIME) private readonly runtime: InstanceRuntime,
+    @Inject(TenantProbe) private readonly probe: TenantProbe,
+    @Inject(SETTINGS) private readonly settings: WorkerSettings,
+  ) {}
+
+  /** Adds the replica; a node that is gone or being removed needs nothing. */
+  async handle({ instanceId, nodeId }: CheckedPayload<'replica.add'>, progress: ProgressReporter): Promise<void> {
+    const row = await this.instances.byId(instanceId);
+    const node = await this.instances.nodes.byId(nodeId);
+    if (!row || !node || row.status === 'deleting' || node.status === 'deleting' || node.status === 'running') {
+      await progress({ percent: 100, step: node?.status === 'running' ? 'Already running' : 'Nothing to do (the replica or its instance is gone)' });
+      return;
+    }
+    try {
+      if (row.status !== 'running') throw new UnrecoverableError(`the instance is ${row.status}: replicas are added to a running instance`);
+      let primary = (await this.instances.nodes.forInstance(instanceId)).find((n) => n.role === 'primary');
+      if (!primary) throw new UnrecoverableError('the instance has no primary node');
+      if (primary.status !== 'running') primary = await this.moveIntoLiteFs(row, primary, progress);
+      await progress({ percent: 60, step: 'Starting the replica' });
+      const env = await tenantEnv(this.instances, row);
+      await this.runtime.start(replicaSpec(node, primary, env));
+      await this.catchUp(node, primary, progress);
+      await this.instances.nodes.moveStatus(nodeId, ['provisioning', 'failed'], 'running');
+      this.log.log(`instance ${row.name}: replica ${nodeId} running`);
+      await progress({ percent: 100, step: 'Replica running' });
+    } catch (err) {
+      await this.instances.nodes.moveStatus(nodeId, ['provisioning', 'failed'], 'failed', err instanceof Error ? err.message : String(err));
+      throw err;
+    }
+  }
+
+  /** The instance's first replica: its database moves into a LiteFS primary, and it restarts on it. */
+  private async moveIntoLiteFs(row: Instance, primary: InstanceNode, progress: ProgressReporter): Promise<InstanceNode> {
+    const id = runtimeId(row.id as ControlInstanceId);
+    if (!this.runtime.litefsImport) throw new UnrecoverableError('this runtime cannot run replicated instances');
+    await progress({ percent: 10, step: 'Stopping the instance to move its database into LiteFS' });
+    await this.instances.moveStatus(row.id as ControlInstanceId, ['running'], 'stopped');
+    await this.runtime.stop(id);
+    try {
+      await progress({ percent: 20, step: 'Importing the database into LiteFS' });
+      await this.runtime.litefsImport(id, litefsSpec(primary, primary));
+      await this.instances.nodes.setStatus(primary.id, 'running');
+    } catch (err) {
+      // The plain database is untouched: the instance goes back to serving from it.
+      await bringUp(this.deps(), row, progress, { sync: 30, syncStep: 'Syncing the admin account', start: 35, wait: 40 });
+      await this.instances.moveStatus(row.id as ControlInstanceId, ['stopped'], 'running');
+      throw new UnrecoverableError(`moving the database into LiteFS failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    await bringUp(this.deps(), row, progress, { sync: 40, syncStep: 'Syncing the admin account', start: 30, wait: 40 });
+    await this.instances.moveStatus(row.id as ControlInstanceId, ['stopped'], 'running');
+    return { ...primary, status: 'running' };
+  }
+
+  /** Waits until the replica has applied the primary's last transaction (progress by transaction). */
+  private async catchUp(node: InstanceNode, primary: InstanceNode, progress: ProgressReporter): Promise<void> {
+    const replication = this.runtime.replication?.bind(this.runtime);
+    if (!replication) throw new UnrecoverableError('this runtime cannot report replication');
+    const deadline = Date.now() + CATCH_UP_TIMEOUT_MS;
+    let said = -1;
+    for (;;) {
+      const [p, r] = await Promise.all([replication(parseInstanceId(primary.id)), replication(parseInstanceId(node.id))]);
+      if (p && r && r.txid >= p.txid) return;
+      if (Date.now() > deadline) throw new Error(`the replica did not catch up within ${CATCH_UP_TIMEOUT_MS / 1000} s (at ${r?.txid ?? 0} of ${p?.txid ?? '?'})`);
+      const percent = 70 + Math.floor(25 * ((r?.txid ?? 0) / Math.max(1, p?.txid ?? 1)));
+      if (percent !== said) {
+        said = percent;
+        await progress({ percent, step: `Catching up (transaction ${r?.txid ?? 0} of ${p?.txid ?? '?'})` });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  private deps(): BringUpDeps {
+    return { instances: this.instances, rows: this.rows, admin: this.admin, runtime: this.runtime, probe: this.probe, replicaStore: this.settings.replicaStore };
+  }
+}
