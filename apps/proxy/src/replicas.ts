@@ -67,12 +67,14 @@ export class ReplicaRouter {
   /** Replicas able to serve a read needing transaction `required`, in round-robin order, with their endpoints. */
   async readers(record: InstanceRecord, cluster: ClusterRecord, required: number): Promise<Array<{ id: InstanceId; endpoint: Endpoint }>> {
     const now = this.now();
+    // A replica at the primary's transaction has nothing to catch up, however long ago it heard a heartbeat.
+    const primaryTx = (await this.state(record.id))?.txid ?? Number.POSITIVE_INFINITY;
     const checked = await Promise.all(
       cluster.replicas.map(async (id) => {
         if ((this.downUntil.get(id) ?? 0) > now) return undefined;
         const [status, state] = await Promise.all([this.opts.runtime.status(id), this.state(id)]);
         if (status.state !== 'running' || !status.endpoint || !state) return undefined;
-        if (state.lagMs > this.opts.maxLagMs || state.txid < required) return undefined;
+        if ((state.lagMs > this.opts.maxLagMs && state.txid < primaryTx) || state.txid < required) return undefined;
         return { id, endpoint: status.endpoint };
       }),
     );

@@ -19,6 +19,9 @@ import { ProxyMetrics } from './metrics.js';
 import { ReplicaRouter, type ClusterRecord } from './replicas.js';
 import { InstanceWaker } from './wake.js';
 
+/** Names the node of a replicated instance that answered (its primary's id is the instance's). */
+const NODE_HEADER = 'x-burrow-node';
+
 /** What `createProxyServer` takes. */
 export interface ProxyServerOptions {
   /** Instance lookup by name and status recording. */
@@ -192,6 +195,7 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
     if (!needsPrimary(method, path)) {
       for (const node of await replicas.readers(record, cluster, replicas.requiredTx(record, req))) {
         if (res.destroyed) return;
+        res.setHeader(NODE_HEADER, node.id);
         const result = await forwardRequest(req, res, node.endpoint, { agent, proto: 'http', replayable: true });
         if (result.retry) {
           replicas.markDown(node.id);
@@ -204,6 +208,7 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
     }
     const endpoint = await resolveEndpoint(record);
     if (res.destroyed) return;
+    res.setHeader(NODE_HEADER, record.id);
     const result = await forwardRequest(req, res, endpoint, { agent, proto: 'http', explainFailure });
     if (result.txnum !== undefined) replicas.rememberWrite(record, req, result.txnum);
     if (result.error !== undefined && !result.aborted) logger.error('upstream unreachable', { instance: record.id, endpoint: endpoint.url, error: describe(result.error) });

@@ -4,4 +4,4 @@ export { followEvents, nodeInfo, txidOf, type InitEvent, type LiteFsEvent, type 
 export { importDatabase } from './import_db.js';
 export { LiteFsNode, SYSTEM_PATH, mountArgs, writeNodeConfig, type LiteFsNodeOptions } from './node.js';
 export { parsePosition, readLag, readPosition, readPrimary, type Position } from './state.js';
-export { isMounted, unmountStale } from './mounts.js';
+export { isMounted, isStaleMount, unmountStale } from './mounts.js';

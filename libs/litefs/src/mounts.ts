@@ -1,6 +1,6 @@
 /** FUSE mounts left behind: a LiteFS killed with SIGKILL (or one whose files were still open) leaves its mount. */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** True when `dir` is a mount point (from /proc/mounts; octal escapes decoded). */
@@ -18,8 +18,26 @@ export function isMounted(dir: string): boolean {
   });
 }
 
-/** Detaches a mount left at `dir` (lazily: open files keep it alive until closed); no-op when none. */
+/**
+ * True when `dir` is a FUSE mount whose server is gone: every access answers ENOTCONN
+ * ("transport endpoint is not connected"). A live node's mount answers.
+ */
+export function isStaleMount(dir: string): boolean {
+  if (!isMounted(dir)) return false;
+  try {
+    statSync(dir);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOTCONN';
+  }
+}
+
+/**
+ * Detaches a mount a dead node left at `dir` (lazily: open files keep it alive until they are
+ * closed); no-op when there is none, or when a live node serves it: several runtimes may look
+ * at one node, and one restarting it must not lose its fresh mount to another's clean-up.
+ */
 export function unmountStale(dir: string): void {
-  if (!isMounted(dir)) return;
+  if (!isStaleMount(dir)) return;
   spawnSync('fusermount3', ['-u', '-z', resolve(dir)], { stdio: 'ignore' });
 }

@@ -69,7 +69,7 @@ export class ReplicasService {
       replicated: nodes.some((n) => n.role === 'primary' && n.status === 'running'),
       quota: { used: await this.nodes.replicasOfOwner(auth.userId), limit: this.config.replicas.quota },
       maxLagMs: this.config.replicas.maxLagMs,
-      nodes: await Promise.all(nodes.map((n) => this.view(n))),
+      nodes: await this.views(nodes),
     };
   }
 
@@ -95,7 +95,7 @@ export class ReplicasService {
     }
     try {
       const jobId = await this.jobs.enqueue('replica.add', { instanceId: row.id, nodeId: node.id }, row.hostId);
-      return { node: await this.view(node), jobId };
+      return { node: (await this.views([node]))[0] as NodeView, jobId };
     } catch (err) {
       await this.nodes.remove(node.id);
       throw err;
@@ -113,7 +113,7 @@ export class ReplicasService {
     await this.jobs.requireAvailable();
     await this.nodes.moveStatus(node.id, ['provisioning', 'running', 'failed'], 'deleting');
     const jobId = await this.jobs.enqueue('replica.remove', { instanceId: row.id, nodeId: node.id }, row.hostId);
-    return { node: await this.view({ ...node, status: 'deleting' }), jobId };
+    return { node: (await this.views([{ ...node, status: 'deleting' }]))[0] as NodeView, jobId };
   }
 
   /** Why replicas cannot run here, or undefined when they can. */
@@ -124,20 +124,34 @@ export class ReplicasService {
     return undefined;
   }
 
-  private async view(n: InstanceNode): Promise<NodeView> {
-    const runtimeId = parseInstanceId(n.id);
-    const [status, state] = await Promise.all([this.runtime.status(runtimeId), this.runtime.replication?.(runtimeId)]);
-    const running = status.state === 'running' && state !== undefined;
-    const lagMs = running ? (n.role === 'primary' ? 0 : state.lagMs) : null;
-    return {
-      id: n.id,
-      role: n.role === 'primary' ? 'primary' : 'replica',
-      status: n.status,
-      statusReason: n.statusReason,
-      healthy: running && (lagMs ?? 0) <= this.config.replicas.maxLagMs,
-      lagMs,
-      txid: running ? state.txid : null,
-      createdAt: n.createdAt.toISOString(),
-    };
+  /**
+   * The nodes with their live state. A replica is healthy when it serves and is within the lag
+   * limit, or at the primary's transaction (an idle replica has nothing to catch up) — the
+   * proxy's rule for sending it reads.
+   */
+  private async views(nodes: InstanceNode[]): Promise<NodeView[]> {
+    const live = await Promise.all(
+      nodes.map(async (n) => {
+        const runtimeId = parseInstanceId(n.id);
+        const [status, state] = await Promise.all([this.runtime.status(runtimeId), this.runtime.replication?.(runtimeId)]);
+        return status.state === 'running' ? state : undefined;
+      }),
+    );
+    const primaryTx = live[nodes.findIndex((n) => n.role === 'primary')]?.txid ?? Number.POSITIVE_INFINITY;
+    return nodes.map((n, i) => {
+      const state = live[i];
+      const lagMs = state ? (n.role === 'primary' ? 0 : state.lagMs) : null;
+      const caughtUp = state !== undefined && (state.txid >= primaryTx || (lagMs ?? 0) <= this.config.replicas.maxLagMs);
+      return {
+        id: n.id,
+        role: n.role === 'primary' ? 'primary' : 'replica',
+        status: n.status,
+        statusReason: n.statusReason,
+        healthy: caughtUp,
+        lagMs,
+        txid: state?.txid ?? null,
+        createdAt: n.createdAt.toISOString(),
+      };
+    });
   }
 }
