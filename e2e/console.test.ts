@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { liteFsForTests } from '@burrow/litefs/testing';
 import PocketBase from 'pocketbase';
 import { openControlDb } from '@burrow/db';
 import { eventually as pollUntil, freePort, resolveLocalhostSubdomains, unnamedControls } from '@burrow/testing';
@@ -26,6 +27,8 @@ interface Stack {
 }
 
 const CHROMIUM = '/usr/bin/chromium';
+/** LiteFS for the replicas tab (CI has it; elsewhere that test is skipped with the reason). */
+const liteFs = liteFsForTests();
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'screenshots');
 const EMAIL = 'ada@example.com';
@@ -366,6 +369,32 @@ describe('web console in Chromium', { timeout: 300_000 }, () => {
       const r = await apiAs(token, 'GET', `/api/instances/${instanceId}`);
       return r.body.status === 'running' && r.body.job?.name === 'instance.power' && r.body.job.state === 'completed' ? true : undefined;
     }, JOB_MS);
+  });
+
+  test('replicas: add one, see it healthy beside the primary, remove it behind a confirmation', { skip: liteFs.skip }, async () => {
+    const token = String(await page.evaluate(() => localStorage.getItem('burrow.session')));
+    const created = await apiAs(token, 'POST', '/api/instances', { name: 'scaled' });
+    assert.equal(created.status, 202);
+    const id: string = created.body.id;
+    await eventually('scaled running', async () => ((await apiAs(token, 'GET', `/api/instances/${id}`)).body.status === 'running' ? true : undefined));
+    await page.goto(`${base}/instances/${id}/replicas`);
+    await page.getByTestId('replica-quota').filter({ hasText: 'You use 0 of 2 replicas.' }).waitFor();
+    await page.getByText('This instance has one node and no replicas.').waitFor();
+    await page.getByRole('button', { name: 'Add a replica' }).click();
+    const row = page.locator(`[data-node="${id}-r1"]`);
+    await row.filter({ hasText: 'Healthy' }).waitFor({ timeout: JOB_MS });
+    await page.locator(`[data-node="${id}"]`).filter({ hasText: 'Primary' }).waitFor();
+    assert.match((await row.textContent()) ?? '', /Replica\d+ msHealthy/);
+    await page.getByTestId('replica-quota').filter({ hasText: 'You use 1 of 2 replicas.' }).waitFor();
+    await assertLabelled('instance-replicas');
+    await shot('instance-replicas');
+    await page.getByRole('button', { name: `Remove ${id}-r1` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+    await row.waitFor({ state: 'detached', timeout: JOB_MS });
+    await page.getByTestId('replica-quota').filter({ hasText: 'You use 0 of 2 replicas.' }).waitFor();
+    assert.equal((await apiAs(token, 'DELETE', `/api/instances/${id}`)).status, 202);
+    await page.goto(`${base}/instances/${instanceId}`);
+    await badge().filter({ hasText: 'Running' }).waitFor();
   });
 
   test('power off and on', async () => {

@@ -31,6 +31,10 @@ export type Backup = Json<'/api/instances/{id}/backups', 'get', 200>[number];
 export type BackupSchedule = Json<'/api/instances/{id}/backup-schedule', 'get', 200>;
 /** Continuous backup of an instance and the span a point-in-time restore can pick from. */
 export type ContinuousBackup = Json<'/api/instances/{id}/continuous-backup', 'get', 200>;
+/** The replicas tab: the instance's LiteFS nodes and the account's replica quota. */
+export type Replicas = Json<'/api/instances/{id}/replicas', 'get', 200>;
+/** One LiteFS node (the primary or a read replica). */
+export type ReplicaNode = Replicas['nodes'][number];
 /** PATCH /api/instances/:id body. */
 export type InstancePatch = Body<'/api/instances/{id}', 'patch'>;
 /** One field's problem. */
@@ -193,6 +197,18 @@ export class ApiClient {
 
   restorePointInTimeAsNew(id: string, time: string, name: string): Promise<Instance> {
     return this.request('POST', `/api/instances/${encodeURIComponent(id)}/continuous-backup/restore-as-new`, { time, name } satisfies Body<'/api/instances/{id}/continuous-backup/restore-as-new', 'post'>);
+  }
+
+  replicas(id: string, signal?: AbortSignal): Promise<Replicas> {
+    return this.request('GET', `/api/instances/${encodeURIComponent(id)}/replicas`, undefined, signal);
+  }
+
+  addReplica(id: string): Promise<Json<'/api/instances/{id}/replicas', 'post', 202>> {
+    return this.request('POST', `/api/instances/${encodeURIComponent(id)}/replicas`);
+  }
+
+  removeReplica(id: string, nodeId: string): Promise<Json<'/api/instances/{id}/replicas/{rid}', 'delete', 202>> {
+    return this.request('DELETE', `/api/instances/${encodeURIComponent(id)}/replicas/${encodeURIComponent(nodeId)}`);
   }
 
   backupSchedule(id: string, signal?: AbortSignal): Promise<BackupSchedule> {

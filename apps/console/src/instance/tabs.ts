@@ -7,6 +7,7 @@ import type { Instance } from '../api/client';
 import { BackupsTab } from './backups_tab';
 import { LogsTab } from './logs_tab';
 import { OverviewTab } from './overview_tab';
+import { ReplicasTab } from './replicas_tab';
 import { SecretsTab } from './secrets_tab';
 import { SettingsTab } from './settings_tab';
 
@@ -30,5 +31,6 @@ export const INSTANCE_TABS: readonly InstanceTab[] = [
   { id: 'secrets', label: 'Secrets', Component: SecretsTab },
   { id: 'logs', label: 'Logs', Component: LogsTab },
   { id: 'backups', label: 'Backups', Component: BackupsTab },
+  { id: 'replicas', label: 'Replicas', Component: ReplicasTab },
   { id: 'settings', label: 'Settings', Component: SettingsTab },
 ];
