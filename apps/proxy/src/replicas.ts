@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { txnumFromCookie } from '@burrow/contracts';
-import type { Endpoint, InstanceId, InstanceRuntime, ReplicationState } from '@burrow/runtime';
+import type { Endpoint, InstanceId, InstanceRuntime } from '@burrow/runtime';
 import type { InstanceRecord } from './directory.js';
 import { TtlCache } from './ttl_cache.js';
 
@@ -21,12 +21,19 @@ export interface ClusterRecord {
   replicas: InstanceId[];
 }
 
+/** A replica that can take reads, and the transaction it had applied when last looked at. */
+interface LiveReplica {
+  id: InstanceId;
+  endpoint: Endpoint;
+  txid: number;
+}
+
 /** Options of a ReplicaRouter. */
 export interface ReplicaRouterOptions {
   runtime: InstanceRuntime;
   /** A replica further behind than this gets no reads (ms). */
   maxLagMs: number;
-  /** How long a replication state is reused (ms, default 200). */
+  /** How long an instance's replica states are reused (ms, default 200). */
   stateTtlMs?: number;
   /** How long a node that failed a request is left out (ms, default 3 000). */
   downMs?: number;
@@ -35,7 +42,7 @@ export interface ReplicaRouterOptions {
 
 /** Picks the node of each request of replicated instances. */
 export class ReplicaRouter {
-  private readonly states: TtlCache<string, ReplicationState | undefined>;
+  private readonly live: TtlCache<string, Promise<LiveReplica[]>>;
   private readonly downUntil = new Map<string, number>();
   private readonly turn = new Map<string, number>();
   /** Last write's transaction number per instance and Authorization header (hashed). */
@@ -44,7 +51,7 @@ export class ReplicaRouter {
 
   constructor(private readonly opts: ReplicaRouterOptions) {
     this.now = opts.now ?? Date.now;
-    this.states = new TtlCache({ ttlMs: opts.stateTtlMs ?? 200, maxEntries: 10_000, now: this.now });
+    this.live = new TtlCache({ ttlMs: opts.stateTtlMs ?? 200, maxEntries: 10_000, now: this.now });
     this.lastWrite = new TtlCache({ ttlMs: 60_000, maxEntries: 100_000, now: this.now });
   }
 
@@ -66,37 +73,46 @@ export class ReplicaRouter {
 
   /** Replicas able to serve a read needing transaction `required`, in round-robin order, with their endpoints. */
   async readers(record: InstanceRecord, cluster: ClusterRecord, required: number): Promise<Array<{ id: InstanceId; endpoint: Endpoint }>> {
-    const now = this.now();
+    const live = (await this.liveReplicas(record, cluster)).filter((r) => r.txid >= required && (this.downUntil.get(r.id) ?? 0) <= this.now());
+    if (live.length < 2) return live;
+    const start = (this.turn.get(record.id) ?? 0) % live.length;
+    this.turn.set(record.id, start + 1);
+    return [...live.slice(start), ...live.slice(0, start)];
+  }
+
+  /**
+   * The replicas that run and are within the lag limit (or at the primary's transaction), with
+   * their positions: looked up at most every `stateTtlMs` per instance, not per request.
+   */
+  private liveReplicas(record: InstanceRecord, cluster: ClusterRecord): Promise<LiveReplica[]> {
+    const key = `${record.id}|${cluster.replicas.join(',')}`;
+    const hit = this.live.get(key);
+    if (hit) return hit.value;
+    const lookup = this.lookUp(record, cluster);
+    this.live.set(key, lookup);
+    lookup.catch(() => this.live.delete(key));
+    return lookup;
+  }
+
+  private async lookUp(record: InstanceRecord, cluster: ClusterRecord): Promise<LiveReplica[]> {
+    const replication = this.opts.runtime.replication?.bind(this.opts.runtime);
+    if (!replication) return [];
     // A replica at the primary's transaction has nothing to catch up, however long ago it heard a heartbeat.
-    const primaryTx = (await this.state(record.id))?.txid ?? Number.POSITIVE_INFINITY;
+    const primaryTx = (await replication(record.id))?.txid ?? Number.POSITIVE_INFINITY;
     const checked = await Promise.all(
-      cluster.replicas.map(async (id) => {
-        if ((this.downUntil.get(id) ?? 0) > now) return undefined;
-        const [status, state] = await Promise.all([this.opts.runtime.status(id), this.state(id)]);
+      cluster.replicas.map(async (id): Promise<LiveReplica | undefined> => {
+        const [status, state] = await Promise.all([this.opts.runtime.status(id), replication(id)]);
         if (status.state !== 'running' || !status.endpoint || !state) return undefined;
-        if ((state.lagMs > this.opts.maxLagMs && state.txid < primaryTx) || state.txid < required) return undefined;
-        return { id, endpoint: status.endpoint };
+        if (state.lagMs > this.opts.maxLagMs && state.txid < primaryTx) return undefined;
+        return { id, endpoint: status.endpoint, txid: state.txid };
       }),
     );
-    const ready = checked.filter((x): x is { id: InstanceId; endpoint: Endpoint } => x !== undefined);
-    if (ready.length < 2) return ready;
-    const start = (this.turn.get(record.id) ?? 0) % ready.length;
-    this.turn.set(record.id, start + 1);
-    return [...ready.slice(start), ...ready.slice(0, start)];
+    return checked.filter((x): x is LiveReplica => x !== undefined);
   }
 
   /** Leaves a node out for a while (it refused a connection or broke one). */
   markDown(id: InstanceId): void {
     this.downUntil.set(id, this.now() + (this.opts.downMs ?? 3_000));
-    this.states.delete(id);
-  }
-
-  private async state(id: InstanceId): Promise<ReplicationState | undefined> {
-    const hit = this.states.get(id);
-    if (hit) return hit.value;
-    const value = await this.opts.runtime.replication?.(id);
-    this.states.set(id, value);
-    return value;
   }
 
   private clientKey(record: InstanceRecord, req: IncomingMessage): string | undefined {

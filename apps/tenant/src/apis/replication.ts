@@ -43,10 +43,9 @@ export function bindReplication(app: TenantApp, server: FastifyInstance): void {
       const wanted = txnumFromCookie(request.headers.cookie);
       if (wanted !== undefined && !(await litefs.waitForTx(wanted, CATCH_UP_MS))) {
         skipLog(request);
-        app.syncReplicaCaches();
         return replay(reply, litefs.primaryInstance, 'This replica has not caught up with your last write yet: the request is served by the primary.');
       }
-      if (wanted !== undefined) app.syncReplicaCaches(); // what the wait brought in
+      if (wanted !== undefined) app.syncReplicaCaches(true); // what the client wrote may be a rule or a collection
     });
     return;
   }

@@ -22,6 +22,9 @@ import { isLiteFsMount, LiteFsNodeState } from './litefs_node.js';
 import { Store } from './store.js';
 import { ensureAuxTables, ensureSystemTables } from './system_schema.js';
 
+/** How often a replica looks for the primary's changes to its caches, at most (ms). */
+const REPLICA_SYNC_MS = 20;
+
 /** How to open a tenant. */
 export interface TenantAppOptions {
   /** Data directory (everything but data.db when dbDir is set). */
@@ -126,11 +129,16 @@ export class TenantApp {
   /**
    * On a replica, picks up what the primary changed since the last call: the collections and
    * settings caches are reloaded when their rows changed (cheap checks, run only when the
-   * transaction number moved). Called before each request.
+   * transaction number moved). Called before each request; looks at most every
+   * REPLICA_SYNC_MS unless `force` (a client waiting for its own write forces it).
    */
-  syncReplicaCaches(): void {
+  syncReplicaCaches(force = false): void {
     const litefs = this.litefs;
     if (!litefs || litefs.isPrimary) return;
+    // The position is a FUSE read served by LiteFS: under load, looked at every few ms, not per request.
+    const now = performance.now();
+    if (!force && now - this.syncedAt < REPLICA_SYNC_MS) return;
+    this.syncedAt = now;
     const tx = litefs.txNumberSync();
     if (tx === this.seenTx) return;
     this.seenTx = tx;
@@ -151,6 +159,7 @@ export class TenantApp {
   }
 
   private seenTx = -1;
+  private syncedAt = Number.NEGATIVE_INFINITY;
   private seenCollections: string | undefined;
   private seenParams: string | undefined;
 
