@@ -106,3 +106,29 @@ test('an upstream that dies mid-response cuts the client response', async () => 
   await closed;
   assert.equal(res.complete, false);
 });
+
+test('replayable: a fly-replay answer or a refused connection is handed back, nothing reaches the client; the same request goes on', async () => {
+  upstreamHandler = (_req, res) => {
+    res.writeHead(409, { 'fly-replay': 'instance=burrow-x-primary', 'content-type': 'application/json' });
+    res.end('{"status":409}');
+  };
+  const refused: Endpoint = { host: '127.0.0.1', port: 1, url: 'http://127.0.0.1:1' };
+  const server = createServer((req, res) => {
+    void (async () => {
+      const replayed = await forwardRequest(req, res, target, { agent, proto: 'http', replayable: true });
+      const failed = await forwardRequest(req, res, refused, { agent, proto: 'http', replayable: true });
+      upstreamHandler = (_r, up) => up.writeHead(200, { 'burrow-txnum': '42' }).end('served');
+      const served = await forwardRequest(req, res, target, { agent, proto: 'http', replayable: true });
+      results.push(replayed, failed, served);
+    })();
+  });
+  const results: Array<{ replay?: string; retry?: boolean; status: number; txnum?: number }> = [];
+  const port = await listen(server);
+  const res = await send(port, 'x.localhost', { method: 'GET', path: '/x' });
+  assert.equal(res.status, 200);
+  assert.equal(res.body.toString(), 'served');
+  assert.equal(results[0]?.replay, 'instance=burrow-x-primary');
+  assert.equal(results[1]?.retry, true);
+  assert.equal(results[2]?.txnum, 42);
+  server.close();
+});

@@ -46,4 +46,8 @@ export class StaticRuntime implements InstanceRuntime {
   async restore(): Promise<void> {
     throw new Error('StaticRuntime does not restore');
   }
+
+  async tenantCommand(): Promise<string> {
+    throw new Error('StaticRuntime runs no tenant commands');
+  }
 }
