@@ -46,9 +46,12 @@ export class ReplicaAddHandler implements JobHandler<'replica.add'> {
       return;
     }
     try {
-      if (row.status !== 'running') throw new UnrecoverableError(`the instance is ${row.status}: replicas are added to a running instance`);
       let primary = (await this.instances.nodes.forInstance(instanceId)).find((n) => n.role === 'primary');
       if (!primary) throw new UnrecoverableError('the instance has no primary node');
+      // `stopped` with power on and a primary not in LiteFS yet: a run of this job that died while
+      // moving the database (the step marks it stopped); this run finishes the move.
+      const moving = row.status === 'stopped' && row.power !== 'off' && primary.status !== 'running';
+      if (row.status !== 'running' && !moving) throw new UnrecoverableError(`the instance is ${row.status}: replicas are added to a running instance`);
       if (primary.status !== 'running') primary = await this.moveIntoLiteFs(row, primary, progress);
       await progress({ percent: 60, step: 'Starting the replica' });
       const env = await tenantEnv(this.instances, row);
@@ -68,7 +71,7 @@ export class ReplicaAddHandler implements JobHandler<'replica.add'> {
     const id = runtimeId(row.id as ControlInstanceId);
     if (!this.runtime.litefsImport) throw new UnrecoverableError('this runtime cannot run replicated instances');
     await progress({ percent: 10, step: 'Stopping the instance to move its database into LiteFS' });
-    await this.instances.moveStatus(row.id as ControlInstanceId, ['running'], 'stopped');
+    await this.instances.moveStatus(row.id as ControlInstanceId, ['running'], 'stopped'); // no-op when a previous run did it
     await this.runtime.stop(id);
     try {
       await progress({ percent: 20, step: 'Importing the database into LiteFS' });
