@@ -38,6 +38,8 @@ export interface ForwardOptions {
    * so it can be re-sent to another node.
    */
   replayable?: boolean;
+  /** `replayable`: no response head within this long counts as a failed node (ms, default 10 000). */
+  replayTimeoutMs?: number;
 }
 
 /** A copy of `headers` without hop-by-hop headers, including those the `Connection` header names. */
@@ -54,6 +56,12 @@ export function stripHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders
     out[name] = value;
   }
   return out;
+}
+
+/** True when a request carries no body (it can be sent twice: to a replica, then elsewhere). */
+export function hasNoBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
 }
 
 /** The headers sent upstream: the client's minus hop-by-hop, plus `X-Forwarded-For/Proto/Host`. */
@@ -86,6 +94,7 @@ export function forwardRequest(
     const finish = (result: ForwardResult): void => {
       if (settled) return;
       settled = true;
+      res.off('close', onClientClose);
       resolve(result);
     };
 
@@ -99,6 +108,7 @@ export function forwardRequest(
     });
 
     upstream.on('response', (upRes) => {
+      upstream.setTimeout(0); // a slow body (a stream) is the client's business from here
       const status = upRes.statusCode ?? 502;
       const replay = upRes.headers[REPLAY_HEADER];
       if (opts.replayable && status === 409 && typeof replay === 'string') {
@@ -152,12 +162,17 @@ export function forwardRequest(
     });
 
     // The client going away (mid-upload or mid-download) aborts the upstream exchange.
-    res.once('close', () => {
+    function onClientClose(): void {
       if (!res.writableFinished) {
         upstream.destroy();
         finish({ status: res.headersSent ? res.statusCode : 499, aborted: true });
       }
-    });
+    }
+    res.once('close', onClientClose);
+    if (opts.replayable) {
+      // A hung node must not hold the read: no response head in time and it counts as failed.
+      upstream.setTimeout(opts.replayTimeoutMs ?? 10_000, () => upstream.destroy(new Error('no answer in time')));
+    }
 
     // A replayable request has no body, and may be sent a second time: its (ended) stream is not piped again.
     if (opts.replayable) {

@@ -1,9 +1,8 @@
 /** The control DB behind the proxy: instance rows read through InstanceStore, cached briefly. */
 import { INSTANCE_STATUSES, type InstanceStatus } from '@burrow/contracts';
 import type { InstanceStore } from '@burrow/db';
-import { primaryHostnameOf } from '@burrow/litefs';
 import { platformReplica, type ReplicaStoreSettings } from '@burrow/litestream';
-import { parseInstanceId, type InstanceId } from '@burrow/runtime';
+import { liteFsNodeSpec, parseInstanceId, type InstanceId } from '@burrow/runtime';
 import {
   PROXY_TRANSITIONS,
   type FindOptions,
@@ -103,10 +102,9 @@ export class PrismaInstanceDirectory implements InstanceDirectory {
     const nodes = await this.rows.nodes.forInstance(record.id);
     const primary = nodes.find((n) => n.role === 'primary' && n.status === 'running');
     if (!primary) return;
-    const primaryHostname = primaryHostnameOf(primary.instanceId);
-    record.litefs = { role: 'primary', port: primary.litefsPort, primaryUrl: `http://127.0.0.1:${primary.litefsPort}`, primaryHostname };
+    record.litefs = liteFsNodeSpec(primary, primary.id, primary.litefsPort);
     const replicas = nodes.filter((n) => n.role === 'replica' && (n.status === 'running' || n.status === 'failed')).map((n) => parseInstanceId(n.id));
-    record.cluster = { primaryHostname, replicas };
+    record.cluster = { primaryHostname: record.litefs.primaryHostname, replicas };
   }
 
   private invalidate(id: InstanceId): void {

@@ -67,3 +67,13 @@ test('a client\'s last write is remembered by its credentials, per instance; the
   assert.equal(router.requiredTx(record, req({ cookie: 'txnum=15' })), 15);
   assert.equal(router.requiredTx(record, req({ authorization: 'Bearer alice', cookie: 'txnum=3' })), 12);
 });
+
+test('a PocketBase token is known by its record: a refreshed token keeps the client\'s last write', () => {
+  const { router } = setup();
+  const jwt = (claims: object, sig: string) => `x.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${sig}`;
+  const first = req({ authorization: jwt({ id: 'u1', collectionId: 'users', exp: 1 }, 'a') });
+  const refreshed = req({ authorization: jwt({ id: 'u1', collectionId: 'users', exp: 2 }, 'b') });
+  router.rememberWrite(record, first, 30);
+  assert.equal(router.requiredTx(record, refreshed), 30);
+  assert.equal(router.requiredTx(record, req({ authorization: jwt({ id: 'u2', collectionId: 'users' }, 'c') })), 0);
+});

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { txnumFromCookie } from '@burrow/contracts';
+import { replicaServesReads, txnumFromCookie } from '@burrow/contracts';
 import type { Endpoint, InstanceId, InstanceRuntime } from '@burrow/runtime';
 import type { InstanceRecord } from './directory.js';
 import { TtlCache } from './ttl_cache.js';
@@ -73,7 +73,8 @@ export class ReplicaRouter {
 
   /** Replicas able to serve a read needing transaction `required`, in round-robin order, with their endpoints. */
   async readers(record: InstanceRecord, cluster: ClusterRecord, required: number): Promise<Array<{ id: InstanceId; endpoint: Endpoint }>> {
-    const live = (await this.liveReplicas(record, cluster)).filter((r) => r.txid >= required && (this.downUntil.get(r.id) ?? 0) <= this.now());
+    const now = this.now();
+    const live = (await this.liveReplicas(record, cluster)).filter((r) => r.txid >= required && !this.isDown(r.id, now));
     if (live.length < 2) return live;
     const start = (this.turn.get(record.id) ?? 0) % live.length;
     this.turn.set(record.id, start + 1);
@@ -103,11 +104,19 @@ export class ReplicaRouter {
       cluster.replicas.map(async (id): Promise<LiveReplica | undefined> => {
         const [status, state] = await Promise.all([this.opts.runtime.status(id), replication(id)]);
         if (status.state !== 'running' || !status.endpoint || !state) return undefined;
-        if (state.lagMs > this.opts.maxLagMs && state.txid < primaryTx) return undefined;
+        if (!replicaServesReads(state, primaryTx, this.opts.maxLagMs)) return undefined;
         return { id, endpoint: status.endpoint, txid: state.txid };
       }),
     );
     return checked.filter((x): x is LiveReplica => x !== undefined);
+  }
+
+  private isDown(id: InstanceId, now: number): boolean {
+    const until = this.downUntil.get(id);
+    if (until === undefined) return false;
+    if (until > now) return true;
+    this.downUntil.delete(id); // back in: the map only holds nodes that are down
+    return false;
   }
 
   /** Leaves a node out for a while (it refused a connection or broke one). */
@@ -115,9 +124,28 @@ export class ReplicaRouter {
     this.downUntil.set(id, this.now() + (this.opts.downMs ?? 3_000));
   }
 
+  /**
+   * Who a client is, for its last write: the record its token belongs to (the `collectionId` and
+   * `id` claims of PocketBase's JWT, read without checking the signature: it only picks a node,
+   * never grants anything), so a refreshed token keeps it; else the raw header, hashed.
+   */
   private clientKey(record: InstanceRecord, req: IncomingMessage): string | undefined {
     const auth = req.headers.authorization;
     if (!auth) return undefined;
-    return `${record.id}:${createHash('sha256').update(auth).digest('base64url')}`;
+    const token = auth.startsWith('Bearer ') ? auth.slice(7) : auth;
+    const subject = tokenSubject(token);
+    return `${record.id}:${subject ?? createHash('sha256').update(auth).digest('base64url')}`;
+  }
+}
+
+/** `<collectionId>/<id>` from a JWT's payload, or undefined when it is not one. */
+function tokenSubject(token: string): string | undefined {
+  const payload = token.split('.')[1];
+  if (!payload || payload.length > 4096) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { id?: unknown; collectionId?: unknown };
+    return typeof claims.id === 'string' && typeof claims.collectionId === 'string' ? `${claims.collectionId}/${claims.id}` : undefined;
+  } catch {
+    return undefined;
   }
 }

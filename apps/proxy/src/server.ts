@@ -11,7 +11,7 @@ import { ProxyError, sendError } from './api_error.js';
 import { explainUnreachable, failed, notFound, unavailable } from './availability.js';
 import type { InstanceDirectory, InstanceRecord } from './directory.js';
 import { LaneConnection, type FastLaneHooks, type LaneTarget } from './fast_lane.js';
-import { forwardRequest } from './forward.js';
+import { forwardRequest, hasNoBody } from './forward.js';
 import { instanceNameFromHost, isPlatformHost } from './host.js';
 import { IdleTracker } from './idle.js';
 import { silentLogger, type ProxyLogger } from './logger.js';
@@ -79,6 +79,9 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
       opts.onIdleSweep?.();
     },
     sleep: async (id) => {
+      // LiteFS nodes never sleep (their replicas would lose their primary): checked again here,
+      // in case the scan that gave this one an idle clock missed its mount.
+      if (await opts.runtime.replication?.(id)) return;
       await opts.runtime.stop(id, opts.sleepGraceMs === undefined ? {} : { graceMs: opts.sleepGraceMs });
       metrics.sleeps.inc();
       await opts.directory.markStatus(id, 'sleeping');
@@ -192,7 +195,8 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
     const explainFailure = () => explainUnreachable(opts.directory, record);
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (!needsPrimary(method, path)) {
+    // Only a request without a body can be sent to a replica and then again elsewhere.
+    if (!needsPrimary(method, path) && hasNoBody(req)) {
       for (const node of await replicas.readers(record, cluster, replicas.requiredTx(record, req))) {
         if (res.destroyed) return;
         res.setHeader(NODE_HEADER, node.id);
@@ -203,14 +207,16 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
           continue;
         }
         if (result.replay === undefined) return;
+        // A replay names the primary (static lease): straight there, not to another replica's wait.
         metrics.replays.inc();
+        break;
       }
     }
     const endpoint = await resolveEndpoint(record);
     if (res.destroyed) return;
     res.setHeader(NODE_HEADER, record.id);
     const result = await forwardRequest(req, res, endpoint, { agent, proto: 'http', explainFailure });
-    if (result.txnum !== undefined) replicas.rememberWrite(record, req, result.txnum);
+    if (result.txnum !== undefined && result.status < 400) replicas.rememberWrite(record, req, result.txnum);
     if (result.error !== undefined && !result.aborted) logger.error('upstream unreachable', { instance: record.id, endpoint: endpoint.url, error: describe(result.error) });
   }
 

@@ -1,8 +1,10 @@
 /** Writes the owner's console credentials into a tenant's `_superusers` (admin sync, as PocketHost does). */
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { join } from 'node:path';
 import type { ControlInstanceId } from '@burrow/db';
+import { isMounted } from '@burrow/litefs';
 import { parseInstanceId, type InstanceRuntime } from '@burrow/runtime';
 import { syncPlatformSuperuser } from '@burrow/tenant';
 import type { WorkerSettings } from './settings.js';
@@ -51,15 +53,22 @@ export class TenantAdmin {
   }
 
   /**
-   * Creates or updates the owner's superuser; nothing is written when it already matches. A
-   * LiteFS primary's database is reached through its mount (`replicated`: it must be running).
+   * Creates or updates the owner's superuser; nothing is written when it already matches.
+   * Resolves `deferred` for a replicated instance whose primary is not running: its database is
+   * in LiteFS, reachable only through the running node's mount (bringing it up syncs it); a
+   * plain file is never created beside it.
    */
-  async sync(id: ControlInstanceId, owner: OwnerCredentials, opts: { replicated?: boolean } = {}): Promise<void> {
+  async sync(id: ControlInstanceId, owner: OwnerCredentials): Promise<'synced' | 'deferred'> {
     if (this.inVolume) {
       await this.runtime.tenantCommand(parseInstanceId(id), ['superuser', 'sync', owner.email], { stdin: owner.passwordHash });
-      return;
+      return 'synced';
     }
-    const dbDir = opts.replicated ? this.litefsMount(id) : undefined;
+    let dbDir: string | undefined;
+    if (existsSync(join(this.instancesDir, id, 'litefs', 'dbs', 'data.db'))) {
+      dbDir = this.litefsMount(id);
+      if (!isMounted(dbDir)) return 'deferred';
+    }
     syncPlatformSuperuser({ dir: this.dataDir(id), dbDir, email: owner.email, passwordHash: owner.passwordHash });
+    return 'synced';
   }
 }

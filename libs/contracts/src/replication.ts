@@ -20,10 +20,29 @@ export const REPLAY_HEADER = 'fly-replay';
  */
 const PRIMARY_ONLY_PREFIXES = ['/api/realtime', '/api/oauth2-redirect', '/api/files/', '/api/backups', '/api/logs', '/api/crons', '/api/_burrow/'];
 
-/** True when a request must be served by the primary: every write, and the paths above. */
+/**
+ * True when a request must be served by the primary: every write, and the paths above. The
+ * path is compared decoded (`/api/%66iles/` is `/api/files/` to the tenant's router); one that
+ * does not decode goes to the primary.
+ */
 export function needsPrimary(method: string, path: string): boolean {
   if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') return true;
-  return PRIMARY_ONLY_PREFIXES.some((p) => path === p.replace(/\/$/, '') || path.startsWith(p));
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return true;
+  }
+  return PRIMARY_ONLY_PREFIXES.some((p) => decoded === p.replace(/\/$/, '') || decoded.startsWith(p));
+}
+
+/**
+ * Whether a replica takes reads: within the lag limit, or at the primary's transaction (an idle
+ * replica hears only a heartbeat a second; that gap is not lag). The proxy routes by it and the
+ * console shows it as health.
+ */
+export function replicaServesReads(replica: { txid: number; lagMs: number }, primaryTx: number, maxLagMs: number): boolean {
+  return replica.lagMs <= maxLagMs || replica.txid >= primaryTx;
 }
 
 /** The transaction number in a Cookie header, or undefined (absent or not a non-negative integer). */

@@ -9,4 +9,4 @@ export { SecretBox, loadOrCreateSecretKey } from './secret_box.js';
 export { InstanceStore, PLATFORM_KEY_ENV } from './instance_store.js';
 export { JobRunStore, type JobRunState } from './job_run_store.js';
 export { registerHost } from './hosts.js';
-export { InstanceNodeStore, LITEFS_PORTS, type NodeRole, type NodeStatus } from './node_store.js';
+export { InstanceNodeStore, LITEFS_PORTS, NodePortsExhaustedError, type NodeRole, type NodeStatus } from './node_store.js';

@@ -18,6 +18,14 @@ export type NodeStatus = 'provisioning' | 'running' | 'failed' | 'deleting';
 /** LiteFS API ports handed to nodes (below Linux's default ephemeral range, 32768-60999). */
 export const LITEFS_PORTS = { first: 20200, last: 29999 } as const;
 
+/** Every LiteFS port of the range is taken. */
+export class NodePortsExhaustedError extends Error {
+  constructor() {
+    super(`no free LiteFS port left in ${LITEFS_PORTS.first}-${LITEFS_PORTS.last}`);
+    this.name = 'NodePortsExhaustedError';
+  }
+}
+
 /** Reads and writes instance nodes. */
 export class InstanceNodeStore {
   constructor(private readonly db: ControlDb) {}
@@ -55,7 +63,7 @@ export class InstanceNodeStore {
                 return p;
               }
             }
-            throw new Error('no free LiteFS port left');
+            throw new NodePortsExhaustedError();
           };
           if (!nodes.some((n) => n.role === 'primary')) {
             await tx.instanceNode.create({ data: { id: instanceId, instanceId, role: 'primary', litefsPort: nextPort(), status: 'provisioning', createdAt: now, updatedAt: now } });

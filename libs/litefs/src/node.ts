@@ -6,11 +6,11 @@
  * primary) and the tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { renderNodeConfig, type NodeConfigInput } from './config.js';
 import { nodeInfo } from './events.js';
-import { unmountStale } from './mounts.js';
+import { isMounted, unmountStale } from './mounts.js';
 
 /** Where LiteFS finds fusermount3 (it gets no other part of the platform's environment). */
 export const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -29,12 +29,17 @@ export interface LiteFsNodeOptions {
   log?: (line: string) => void;
 }
 
-/** Writes the node's directories and litefs.yml (mode 0600). */
+/**
+ * Writes the node's directories and litefs.yml (mode 0600), atomically: another runtime's LiteFS
+ * may be reading it (several runtimes restart one node after a crash; one wins the lock).
+ */
 export async function writeNodeConfig(configPath: string, config: NodeConfigInput): Promise<void> {
-  await mkdir(config.mountDir, { recursive: true, mode: 0o700 });
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   await mkdir(dirname(configPath), { recursive: true, mode: 0o700 });
-  await writeFile(configPath, renderNodeConfig(config), { mode: 0o600 });
+  if (!isMounted(config.mountDir)) await mkdir(config.mountDir, { recursive: true, mode: 0o700 });
+  const part = `${configPath}.${process.pid}.part`;
+  await writeFile(part, renderNodeConfig(config), { mode: 0o600 });
+  await rename(part, configPath);
 }
 
 /** The argv of `litefs mount` for a config, with the server to exec after `--`. */

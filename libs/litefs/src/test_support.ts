@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processEnv } from '@burrow/config';
 import { freePort } from '@burrow/testing';
 import { fuseProblem, litefsBinary } from './binary.js';
 import { primaryHostnameOf, type NodeConfigInput } from './config.js';
@@ -15,14 +16,15 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
  * CI must never skip the real-mount tests.
  */
 export function liteFsForTests(): { bin: string; skip: false } | { bin: ''; skip: string } {
+  const env = processEnv();
   try {
-    const bin = litefsBinary(join(repoRoot, '.cache', 'bin', 'litefs'), process.env.PATH ?? '');
+    const bin = litefsBinary(join(repoRoot, '.cache', 'bin', 'litefs'), env.PATH ?? '');
     const problem = fuseProblem();
     if (problem) throw new Error(problem);
     return { bin, skip: false };
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    if (process.env.CI === 'true') throw new Error(`CI=true and LiteFS cannot run: ${why}`);
+    if (env.CI === 'true') throw new Error(`CI=true and LiteFS cannot run: ${why}`);
     return { bin: '', skip: why };
   }
 }

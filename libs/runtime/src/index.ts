@@ -29,3 +29,4 @@ export { DockerRuntime } from './docker/docker_runtime.js';
 export { removeDockerNamespace } from './docker/docker_api.js';
 export type { DockerEndpoint, DockerRuntimeOptions } from './docker/options.js';
 export { createRuntime, type RuntimeChoice } from './create_runtime.js';
+export { liteFsNodeSpec, type LiteFsNodeRow } from './litefs_spec.js';

@@ -40,6 +40,8 @@ export interface LiteFsNodeSpec {
   primaryUrl: string;
   /** The cluster's primary hostname (what `.primary` says on replicas; never the machine's hostname). */
   primaryHostname: string;
+  /** The primary's runtime id: a replica runs the primary's code (`hooks/`, deployed there). */
+  primaryId: InstanceId;
 }
 
 /** Where and how often an instance's database is replicated by Litestream. */

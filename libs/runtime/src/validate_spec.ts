@@ -1,5 +1,6 @@
 /** Checks of an InstanceSpec that every driver makes before touching anything. */
 import { RuntimeError } from './errors.js';
+import { isInstanceId } from './instance_id.js';
 import { validateInstanceEnv } from './process/env.js';
 import type { InstanceSpec } from './types.js';
 
@@ -23,6 +24,7 @@ function validateLiteFs(l: InstanceSpec['litefs'] & object): void {
   if (typeof l.primaryUrl !== 'string' || !/^http:\/\/127\.\d{1,3}\.\d{1,3}\.\d{1,3}:\d{1,5}$/.test(l.primaryUrl)) {
     throw new RuntimeError('invalid_spec', 'litefs.primaryUrl must be http://<loopback address>:<port>');
   }
+  if (!isInstanceId(l.primaryId)) throw new RuntimeError('invalid_spec', 'litefs.primaryId must be an instance id');
   if (typeof l.primaryHostname !== 'string' || !/^[a-z0-9][a-z0-9.-]{0,62}$/.test(l.primaryHostname)) {
     throw new RuntimeError('invalid_spec', 'litefs.primaryHostname must be a hostname');
   }

@@ -168,7 +168,7 @@ export class InstancesService {
 
   /** 409 when the instance's database is in LiteFS (replicated): what needs a plain data.db (in-place restore, continuous backup) is refused. */
   async assertNotReplicated(row: Instance, what: string): Promise<void> {
-    const primary = await this.db.instanceNode.findFirst({ where: { instanceId: row.id, role: 'primary' } });
+    const primary = await this.db.instanceNode.findFirst({ where: { instanceId: row.id, role: 'primary', status: 'running' } });
     if (primary) throw ApiError.conflict(`${what} is not available for an instance with read replicas (its database is in LiteFS); restore a backup as a new instance instead.`);
   }
 

@@ -6,7 +6,9 @@
 import { existsSync } from 'node:fs';
 import { Inject, Injectable } from '@nestjs/common';
 import type { PlatformConfig } from '@burrow/config';
-import { InstanceNodeStore, type ControlDb, type ControlInstanceId, type InstanceNode } from '@burrow/db';
+import { replicaServesReads } from '@burrow/contracts';
+import { InstanceNodeStore, NodePortsExhaustedError, type ControlDb, type ControlInstanceId, type InstanceNode } from '@burrow/db';
+import { fuseProblem } from '@burrow/litefs';
 import type { JobProducer } from '@burrow/jobs';
 import { parseInstanceId, type InstanceRuntime } from '@burrow/runtime';
 import type { AuthContext } from '../auth/auth_context.js';
@@ -87,7 +89,13 @@ export class ReplicasService {
       throw ApiError.forbidden(limit === 0 ? 'Read replicas are not enabled for your account.' : `You have reached your limit of ${limit} read replicas.`, ApiErrorCode.QuotaExceeded);
     }
     await this.jobs.requireAvailable();
-    const node = await this.nodes.addReplica(row.id as ControlInstanceId);
+    let node: InstanceNode;
+    try {
+      node = await this.nodes.addReplica(row.id as ControlInstanceId);
+    } catch (err) {
+      if (err instanceof NodePortsExhaustedError) throw ApiError.unavailable('No LiteFS port is free on this host; remove unused replicas or try later.', 60);
+      throw err;
+    }
     // Counted again after the insert: two adds racing past the check must not both stay.
     if ((await this.nodes.replicasOfOwner(auth.userId)) > limit) {
       await this.nodes.remove(node.id);
@@ -120,8 +128,8 @@ export class ReplicasService {
   private unavailableReason(): string | undefined {
     if (this.config.runtime !== 'process') return 'Instances run as Docker containers here; replicas need the process runtime (LiteFS mounts on the host).';
     if (!existsSync(this.config.replicas.litefsBin)) return `LiteFS is not installed (${this.config.replicas.litefsBin}); the setup builds it when run as root.`;
-    if (process.getuid?.() !== 0) return 'LiteFS mounts need root (FUSE); the platform does not run as root.';
-    return undefined;
+    const fuse = fuseProblem();
+    return fuse ? `${fuse}: LiteFS cannot mount here.` : undefined;
   }
 
   /**
@@ -141,7 +149,7 @@ export class ReplicasService {
     return nodes.map((n, i) => {
       const state = live[i];
       const lagMs = state ? (n.role === 'primary' ? 0 : state.lagMs) : null;
-      const caughtUp = state !== undefined && (state.txid >= primaryTx || (lagMs ?? 0) <= this.config.replicas.maxLagMs);
+      const caughtUp = state !== undefined && (n.role === 'primary' || replicaServesReads(state, primaryTx, this.config.replicas.maxLagMs));
       return {
         id: n.id,
         role: n.role === 'primary' ? 'primary' : 'replica',

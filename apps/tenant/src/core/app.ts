@@ -158,6 +158,11 @@ export class TenantApp {
     }
   }
 
+  /** The last transaction a replica's caches were synced at (-1 before the first request). */
+  get replicaSeenTx(): number {
+    return this.seenTx;
+  }
+
   private seenTx = -1;
   private syncedAt = Number.NEGATIVE_INFINITY;
   private seenCollections: string | undefined;

@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parsePosition } from '@burrow/litefs';
 import { getInstanceInfoSync, getTxNumber } from 'litefs-js';
 
 const DB_NAME = 'data.db';
@@ -34,12 +35,10 @@ export class LiteFsNodeState {
     return getTxNumber(this.dbDir, DB_NAME);
   }
 
-  /** The same, synchronously (a small FUSE read): the per-request check of a replica's caches. */
+  /** The same, synchronously (a small FUSE read): the check of a replica's caches. */
   txNumberSync(): number {
     try {
-      const text = readFileSync(join(this.dbDir, `${DB_NAME}-pos`), 'utf8');
-      const n = Number.parseInt(text.split('/')[0] ?? '', 16);
-      return Number.isFinite(n) ? n : 0;
+      return parsePosition(readFileSync(join(this.dbDir, `${DB_NAME}-pos`), 'utf8'))?.txid ?? 0;
     } catch {
       return 0;
     }

@@ -75,7 +75,7 @@ describe('tenant on LiteFS: primary and replica', { skip: lfs.skip }, () => {
     assert.equal(res.status, 200);
     const tx = Number(res.headers.get('burrow-txnum'));
     assert.ok(tx > 0, 'the write answers its transaction number');
-    assert.match(res.headers.get('set-cookie') ?? '', new RegExp(`^txnum=${tx}; Path=/; HttpOnly; SameSite=Lax`));
+    assert.match(res.headers.get('set-cookie') ?? '', new RegExp(`^txnum=${tx}; Max-Age=60; Path=/; HttpOnly; SameSite=Lax`));
     const pb = new PocketBase(replica.url);
     const list = await eventually('replica sees the record', async () => {
       const l = await pb.collection('posts').getList(1, 10).catch(() => undefined);
@@ -123,6 +123,17 @@ describe('tenant on LiteFS: primary and replica', { skip: lfs.skip }, () => {
     const res = await waiting;
     assert.equal(res.status, 200);
     assert.equal(((await res.json()) as { items: Array<{ title: string }> }).items[0]?.title, 'second');
+  });
+
+  test('a refused write sets no txnum; an old cookie costs the replica no wait', async () => {
+    const bad = await fetch(`${primary.url}/api/collections/posts/records`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title": 5' });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.headers.get('burrow-txnum'), null);
+    assert.equal(bad.headers.get('set-cookie'), null);
+    const started = Date.now();
+    const r = await fetch(`${replica.url}/api/collections/posts/records`, { headers: { cookie: 'txnum=1' } });
+    assert.equal(r.status, 200);
+    assert.ok(Date.now() - started < 400, 'served at once');
   });
 
   test('settings and rules changed on the primary apply on the replica', async () => {

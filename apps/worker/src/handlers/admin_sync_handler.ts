@@ -6,7 +6,6 @@ import type { CheckedPayload } from '../job_payload.js';
 import { TenantAdmin } from '../tenant_admin.js';
 import { syncOwner } from './instance_steps.js';
 import type { JobHandler, ProgressReporter } from './job_handler.js';
-import { clusterOf } from './litefs_nodes.js';
 import { INSTANCES } from '../tokens.js';
 
 /** Writes the tenant's SQLite file directly, so it works while the instance sleeps or is stopped. */
@@ -29,14 +28,9 @@ export class AdminSyncHandler implements JobHandler<'instance.admin-sync'> {
       await progress({ percent: 100, step: row ? 'Nothing to do (instance is deleting)' : 'Nothing to do (instance is gone)' });
       return;
     }
-    // A replicated instance's database is on its primary's LiteFS mount, there only while it runs.
-    const replicated = (await clusterOf(this.instances, row)).primary !== undefined;
-    if (replicated && row.status !== 'running') {
-      await progress({ percent: 100, step: 'The admin account is synced when the instance starts' });
-      return;
-    }
     await progress({ percent: 30, step: 'Syncing the admin account' });
-    await syncOwner(this.rows, this.admin, row, instanceId, { replicated });
-    await progress({ percent: 100, step: 'Admin account synced' });
+    const done = await syncOwner(this.rows, this.admin, row, instanceId);
+    // A replicated instance's database is on its primary's LiteFS mount, there only while it runs.
+    await progress({ percent: 100, step: done === 'synced' ? 'Admin account synced' : 'The admin account is synced when the instance starts' });
   }
 }

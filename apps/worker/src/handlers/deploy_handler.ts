@@ -20,6 +20,7 @@ import { TenantProbe } from '../tenant_probe.js';
 import { INSTANCES, RUNTIME, SETTINGS } from '../tokens.js';
 import { bringUp, runtimeId, SETTLED_STATUSES, type BringUpDeps } from './instance_steps.js';
 import type { JobHandler, ProgressReporter } from './job_handler.js';
+import { stopReplicas } from './litefs_nodes.js';
 
 @Injectable()
 export class DeployHandler implements JobHandler<'instance.deploy'> {
@@ -61,13 +62,18 @@ export class DeployHandler implements JobHandler<'instance.deploy'> {
       return;
     }
     await progress({ percent: 30, step: 'Restarting onto the new code' });
-    if (await this.instances.moveStatus(instanceId, SETTLED_STATUSES, 'stopped')) await this.runtime.stop(id);
+    if (await this.instances.moveStatus(instanceId, SETTLED_STATUSES, 'stopped')) {
+      // Replicas run the primary's code too: stopped with it, started again by bringUp.
+      await stopReplicas(this.instances, this.runtime, instanceId);
+      await this.runtime.stop(id);
+    }
     try {
       await bringUp(this.deps(), row, progress, { sync: 40, syncStep: 'Syncing the admin account', start: 50, wait: 70 });
     } catch (err) {
       const reason = describe(err);
       this.log.warn(`deploy ${deployId} of ${row.name} did not start; rolling back: ${reason}`);
       await progress({ percent: 80, step: 'The new code did not start: rolling back' });
+      await stopReplicas(this.instances, this.runtime, instanceId);
       await this.runtime.stop(id);
       await this.runtime.tenantCommand(id, ['deploy', 'rollback']);
       await bringUp(this.deps(), row, progress, { sync: 85, syncStep: 'Syncing the admin account', start: 90, wait: 95 });

@@ -16,11 +16,11 @@ export function runtimeId(id: ControlInstanceId): InstanceId {
 }
 
 /** Syncs the owner's current email and password hash into the tenant's `_superusers`. */
-export async function syncOwner(rows: ControlRows, admin: TenantAdmin, instance: Instance, id: ControlInstanceId, opts: { replicated?: boolean } = {}): Promise<void> {
+export async function syncOwner(rows: ControlRows, admin: TenantAdmin, instance: Instance, id: ControlInstanceId): Promise<'synced' | 'deferred'> {
   const owner = await rows.ownerCredentials(instance.ownerId);
   // The owner cannot come back by retrying: nobody could log in as this instance's admin.
   if (!owner) throw new UnrecoverableError(`the owner account of instance "${instance.name}" no longer exists`);
-  await admin.sync(id, owner, opts);
+  return admin.sync(id, owner);
 }
 
 /** The tenant's environment (its decrypted secrets and platform key). */
@@ -84,7 +84,7 @@ export async function bringUp(
   await deps.probe.waitHealthy(endpoint);
   if (spec.litefs) {
     await progress({ percent: at.wait, step: at.syncStep });
-    await syncOwner(deps.rows, deps.admin, instance, id, { replicated: true });
+    await syncOwner(deps.rows, deps.admin, instance, id);
     await progress({ percent: at.wait, step: 'Starting its read replicas' });
     await startReplicas(deps.instances, deps.runtime, instance, spec.env);
   }

@@ -5,20 +5,11 @@
  * own environment (same secrets and platform key: they serve the same app).
  */
 import type { ControlInstanceId, Instance, InstanceNode, InstanceStore } from '@burrow/db';
-import { primaryHostnameOf } from '@burrow/litefs';
-import { parseInstanceId, type InstanceRuntime, type InstanceSpec, type LiteFsNodeSpec } from '@burrow/runtime';
-
-/** Where nodes listen (the process runtime's default host). */
-const NODE_HOST = '127.0.0.1';
+import { liteFsNodeSpec, parseInstanceId, type InstanceRuntime, type InstanceSpec, type LiteFsNodeSpec } from '@burrow/runtime';
 
 /** The runtime's LiteFS spec of `node` in the cluster led by `primary`. */
 export function litefsSpec(node: InstanceNode, primary: InstanceNode): LiteFsNodeSpec {
-  return {
-    role: node.role === 'primary' ? 'primary' : 'replica',
-    port: node.litefsPort,
-    primaryUrl: `http://${NODE_HOST}:${primary.litefsPort}`,
-    primaryHostname: primaryHostnameOf(primary.instanceId),
-  };
+  return liteFsNodeSpec(node, primary.id, primary.litefsPort);
 }
 
 /** The nodes of an instance: its primary (once its database is in LiteFS) and its replicas. */

@@ -48,11 +48,11 @@ export class ReplicaAddHandler implements JobHandler<'replica.add'> {
     try {
       let primary = (await this.instances.nodes.forInstance(instanceId)).find((n) => n.role === 'primary');
       if (!primary) throw new UnrecoverableError('the instance has no primary node');
-      // `stopped` with power on and a primary not in LiteFS yet: a run of this job that died while
-      // moving the database (the step marks it stopped); this run finishes the move.
-      const moving = row.status === 'stopped' && row.power !== 'off' && primary.status !== 'running';
+      // `stopped` with power on: a run of this job that died while moving the database (the step
+      // marks it stopped, a power-off would have set power off); this run finishes the move.
+      const moving = row.status === 'stopped' && row.power !== 'off';
       if (row.status !== 'running' && !moving) throw new UnrecoverableError(`the instance is ${row.status}: replicas are added to a running instance`);
-      if (primary.status !== 'running') primary = await this.moveIntoLiteFs(row, primary, progress);
+      if (moving || primary.status !== 'running') primary = await this.moveIntoLiteFs(row, primary, progress);
       await progress({ percent: 60, step: 'Starting the replica' });
       const env = await tenantEnv(this.instances, row);
       await this.runtime.start(replicaSpec(node, primary, env));
@@ -75,14 +75,15 @@ export class ReplicaAddHandler implements JobHandler<'replica.add'> {
     await this.runtime.stop(id);
     try {
       await progress({ percent: 20, step: 'Importing the database into LiteFS' });
+      // A no-op when a previous run imported it already (LiteFS holds it from then on).
       await this.runtime.litefsImport(id, litefsSpec(primary, primary));
-      await this.instances.nodes.setStatus(primary.id, 'running');
     } catch (err) {
-      // The plain database is untouched: the instance goes back to serving from it.
+      // Nothing was moved (the import is the last step to change anything): it serves from its plain database again.
       await bringUp(this.deps(), row, progress, { sync: 30, syncStep: 'Syncing the admin account', start: 35, wait: 40 });
       await this.instances.moveStatus(row.id as ControlInstanceId, ['stopped'], 'running');
       throw new UnrecoverableError(`moving the database into LiteFS failed: ${err instanceof Error ? err.message : String(err)}`);
     }
+    await this.instances.nodes.setStatus(primary.id, 'running');
     await bringUp(this.deps(), row, progress, { sync: 40, syncStep: 'Syncing the admin account', start: 30, wait: 40 });
     await this.instances.moveStatus(row.id as ControlInstanceId, ['stopped'], 'running');
     return { ...primary, status: 'running' };

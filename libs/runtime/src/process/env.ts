@@ -14,9 +14,11 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * Names an instance may not set: they belong to the runtime (PATH, HOME) or would change
  * what the tenant's process loads or writes outside its directory: every NODE_* (options,
  * module paths, coverage and warning files, compile cache), OpenSSL's config and engines
- * (OPENSSL_CONF can load a shared object), libuv's, and the dynamic loader's LD_* / DYLD_*.
+ * (OPENSSL_CONF can load a shared object), libuv's, and the dynamic loader's LD_* / DYLD_*;
+ * and for replicated instances, whose tenant runs under LiteFS (a Go program, as root), the Go
+ * runtime's own settings and HOSTNAME (LiteFS reads it).
  */
-export const RESERVED_ENV = /^(PATH|HOME|NODE_.*|OPENSSL_.*|SSL_.*|UV_.*|LD_.*|DYLD_.*)$/;
+export const RESERVED_ENV = /^(PATH|HOME|NODE_.*|OPENSSL_.*|SSL_.*|UV_.*|LD_.*|DYLD_.*|GODEBUG|GOGC|GOMAXPROCS|GOMEMLIMIT|GOTRACEBACK|HOSTNAME)$/;
 
 /** Throws RuntimeError `invalid_spec` unless every entry of `env` is allowed. */
 export function validateInstanceEnv(env: Record<string, string>): void {

@@ -16,7 +16,7 @@ import type { InstanceId } from '../instance_id.js';
 import type { Endpoint, ExitInfo, InstanceSpec, RuntimeState, RuntimeStatus, StateChange } from '../types.js';
 import { tenantEnv } from './env.js';
 import { withInstanceLock } from './instance_lock.js';
-import { inLiteFs, type InstanceLayout } from './layout.js';
+import { inLiteFs, instanceLayout, type InstanceLayout } from './layout.js';
 import { appendSystemLine, fileSize, lastLines } from './log_file.js';
 import type { ResolvedProcessOptions } from './options.js';
 import { isRecordedProcess, markStopping, pidFileStamp, readPidFile, removePidFile, removeStalePidFile, type PidRecord } from './pid_file.js';
@@ -242,6 +242,8 @@ export class InstanceSupervisor {
         }
         const litefs = await writeLiteFsConfig(this.layout, spec, this.opts.litefsBin, this.opts.host);
         if (litefs) extraArgs.push('--db-dir', this.layout.litefsMount);
+        // A replica runs the app's code as deployed on its primary (hooks that guard reads, routes).
+        if (spec.litefs?.role === 'replica') extraArgs.push('--hooks', join(instanceLayout(this.opts.rootDir, spec.litefs.primaryId).dataDir, 'hooks'));
         const spawned = await spawnTenant({
           layout: this.layout,
           nodePath: this.opts.nodePath,
@@ -261,6 +263,9 @@ export class InstanceSupervisor {
           standbys: litefs ? undefined : this.standbys,
           extraArgs,
           wrapper: litefs,
+          // Under the instance lock, once no live node is recorded: a killed node's mount answers
+          // ENOTCONN to everything, and a live one (another runtime's restart) is never touched.
+          prepare: litefs ? () => unmountStale(this.layout.litefsMount) : undefined,
         });
         const { endpoint, exited, joined, dispose, checkNow, ...record } = spawned;
         this.adoptProcess({ record, endpoint, exited, adopted: joined, dispose, checkNow });
@@ -431,7 +436,6 @@ async function writeLiteFsConfig(layout: InstanceLayout, spec: InstanceSpec, bin
     return undefined;
   }
   if (!bin) throw new RuntimeError('invalid_spec', 'this runtime has no LiteFS binary: replicated instances cannot run here');
-  unmountStale(layout.litefsMount); // a killed node's mount answers ENOTCONN to everything
   await writeNodeConfig(layout.litefsConfig, {
     role: node.role,
     mountDir: layout.litefsMount,

@@ -63,7 +63,10 @@ export function standbyDir(rootDir: string): string {
   return join(rootDir, '.standby');
 }
 
-/** True when the instance's database lives in LiteFS (imported into a primary node): no plain data.db. */
+/**
+ * True when the instance's database lives in LiteFS (it was imported into, or created by, a
+ * LiteFS node): from then on LiteFS holds the truth, whatever plain file may lie in the data dir.
+ */
 export function inLiteFs(layout: InstanceLayout): boolean {
-  return !existsSync(join(layout.dataDir, 'data.db')) && existsSync(join(layout.litefsDataDir, 'dbs', 'data.db'));
+  return existsSync(join(layout.litefsDataDir, 'dbs', 'data.db'));
 }

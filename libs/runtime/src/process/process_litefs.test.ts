@@ -12,6 +12,7 @@ import { isMounted, primaryHostnameOf, readPosition } from '@burrow/litefs';
 import { liteFsForTests } from '@burrow/litefs/testing';
 import { eventually, freePort } from '@burrow/testing';
 import { parseInstanceId } from '../instance_id.js';
+import { liteFsNodeSpec } from '../litefs_spec.js';
 import type { InstanceSpec } from '../types.js';
 import { assertTenantBuilt, TENANT_BIN, tempRoot } from '../test/process_harness.js';
 import { ProcessRuntime } from './process_runtime.js';
@@ -32,9 +33,8 @@ describe('process runtime: LiteFS nodes', { skip: lfs.skip, timeout: 120_000 }, 
     root = await tempRoot();
     runtime = new ProcessRuntime({ rootDir: root, tenantBin: TENANT_BIN, litefsBin: lfs.bin, backoff: { initialMs: 100, maxMs: 500 } });
     const primaryPort = await freePort();
-    const base = { primaryUrl: `http://127.0.0.1:${primaryPort}`, primaryHostname: primaryHostnameOf(primaryId) };
-    primary = { id: primaryId, env: {}, litefs: { role: 'primary', port: primaryPort, ...base } };
-    replica = { id: replicaId, env: {}, litefs: { role: 'replica', port: await freePort(), ...base } };
+    primary = { id: primaryId, env: {}, litefs: liteFsNodeSpec({ role: 'primary', litefsPort: primaryPort }, primaryId, primaryPort) };
+    replica = { id: replicaId, env: {}, litefs: liteFsNodeSpec({ role: 'replica', litefsPort: await freePort() }, primaryId, primaryPort) };
   });
 
   after(async () => {
@@ -87,10 +87,10 @@ describe('process runtime: LiteFS nodes', { skip: lfs.skip, timeout: 120_000 }, 
     const plain = await runtime.start({ id, env: {} });
     const res = await fetch(`${plain.url}/api/collections/users/records`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'kept@example.com', password: '1234567890', passwordConfirm: '1234567890' }) });
     assert.equal(res.status, 200);
-    await assert.rejects(runtime.litefsImport(id, { role: 'primary', port: 1, primaryUrl: 'http://127.0.0.1:1', primaryHostname: 'h' }), { code: 'invalid_state' });
+    await assert.rejects(runtime.litefsImport(id, liteFsNodeSpec({ role: 'primary', litefsPort: 1 }, id, 1)), { code: 'invalid_state' });
     await runtime.stop(id);
     const port = await freePort();
-    const node = { role: 'primary' as const, port, primaryUrl: `http://127.0.0.1:${port}`, primaryHostname: primaryHostnameOf(id) };
+    const node = liteFsNodeSpec({ role: 'primary', litefsPort: port }, id, port);
     await runtime.litefsImport(id, node);
     await runtime.litefsImport(id, node); // again: nothing left to do
     const layout = instanceLayout(root, id);

@@ -150,11 +150,11 @@ export class ProcessRuntime implements InstanceRuntimeDriver {
     const layout = instanceLayout(this.opts.rootDir, valid);
     const state = (await this.status(valid)).state;
     if (state === 'running' || state === 'starting' || state === 'stopping') throw new RuntimeError('invalid_state', `instance ${id} is ${state}: stop it before its database moves into LiteFS`);
+    // Imported (or created by a node) before: LiteFS holds the database now, never import again
+    // (a plain file that appeared since, e.g. an admin sync of a stopped node, is not the data).
+    if (inLiteFs(layout)) return;
     const plain = join(layout.dataDir, 'data.db');
-    if (!existsSync(plain)) {
-      if (existsSync(join(layout.litefsDataDir, 'dbs', 'data.db'))) return; // imported before
-      throw new RuntimeError('not_found', `instance ${id} has no database to import`);
-    }
+    if (!existsSync(plain)) throw new RuntimeError('not_found', `instance ${id} has no database to import`);
     await mkdir(layout.runtimeDir, { recursive: true, mode: 0o700 });
     unmountStale(layout.litefsMount);
     const config = { role: 'primary' as const, mountDir: layout.litefsMount, dataDir: layout.litefsDataDir, httpAddr: `${this.opts.host}:${node.port}`, primaryHostname: node.primaryHostname, primaryUrl: node.primaryUrl };
@@ -167,18 +167,21 @@ export class ProcessRuntime implements InstanceRuntimeDriver {
     } finally {
       await importer.stop();
     }
-    // LiteFS holds the database now; the plain file stays out of the data dir (and its backups) as the undo.
-    await rename(plain, join(layout.runtimeDir, 'pre-litefs-data.db'));
-    await rm(`${plain}-wal`, { force: true });
-    await rm(`${plain}-shm`, { force: true });
+    // LiteFS holds the database now; the plain file (with its WAL, if a crash left one) stays out
+    // of the data dir and its backups as the undo, never over an older undo.
+    const undo = existsSync(join(layout.runtimeDir, 'pre-litefs-data.db')) ? `pre-litefs-data.${Date.now()}.db` : 'pre-litefs-data.db';
+    for (const suffix of ['-wal', '-shm', '']) {
+      if (existsSync(plain + suffix)) await rename(plain + suffix, join(layout.runtimeDir, undo + suffix));
+    }
   }
 
   async replication(id: InstanceId): Promise<ReplicationState | undefined> {
     const mount = instanceLayout(this.opts.rootDir, parseInstanceId(id)).litefsMount;
     if (!isMounted(mount)) return undefined;
     const [position, lagMs, primary] = await Promise.all([readPosition(mount), readLag(mount), readPrimary(mount)]);
-    if (!position) return undefined;
-    return { txid: position.txid, checksum: position.checksum, lagMs: lagMs ?? 0, primary };
+    // A mounted node whose position cannot be read (no database yet, a read that failed) is
+    // still a node: transaction 0, so it is never taken for caught up.
+    return { txid: position?.txid ?? 0, checksum: position?.checksum ?? '', lagMs: lagMs ?? 0, primary };
   }
 
   /**

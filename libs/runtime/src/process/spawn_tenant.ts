@@ -47,6 +47,8 @@ export interface SpawnTenantInput {
   extraArgs?: string[];
   /** A command the tenant runs under (`litefs mount ... --`); never with standbys. */
   wrapper?: string[];
+  /** Runs under the instance lock right before a spawn (never when joining a live process). */
+  prepare?: () => void;
 }
 
 /** A tenant that answered its health check. */
@@ -137,6 +139,7 @@ async function spawnOnce(input: SpawnTenantInput, port: number, useStandby: bool
       await standby.assign({ args: serveArgs, env: input.env, cwd: layout.instanceDir, logFile: layout.logFile });
       return { record, exited: standby.exited, standby: true };
     }
+    input.prepare?.();
     const fd = openSync(layout.logFile, 'a', 0o600);
     let child: ChildProcess;
     try {
