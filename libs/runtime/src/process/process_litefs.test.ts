@@ -4,7 +4,7 @@
  * to the primary's exact position (transaction id and whole-database checksum).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -57,6 +57,17 @@ describe('process runtime: LiteFS nodes', { skip: lfs.skip, timeout: 120_000 }, 
     const write = await fetch(`${r.url}/api/collections/users/records`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     assert.equal(write.status, 409);
     assert.equal(write.headers.get('fly-replay'), `instance=${primaryHostnameOf(primaryId)}`);
+  });
+
+  test('a replica runs the code deployed on its primary (hooks/)', async () => {
+    const hooks = join(instanceLayout(root, primaryId).dataDir, 'hooks');
+    mkdirSync(hooks, { recursive: true });
+    writeFileSync(join(hooks, 'hello.js'), "export default (app) => { app.onServe((e) => { e.router.get('/api/hello', () => ({ from: 'deployed code' })); e.next(); }); };\n");
+    await runtime.stop(replicaId);
+    const r = await runtime.start(replica);
+    const res = await fetch(`${r.url}/api/hello`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { from: 'deployed code' });
   });
 
   test('a SIGKILLed replica node is restarted, catches up and matches the primary', async () => {
