@@ -142,16 +142,24 @@ async function writeLoad(p: Platform, name: string, path: string): Promise<{ rps
 async function lagUnderWrites(p: Platform, name: string, replicaIds: string[]): Promise<{ samples: number[]; perReplica: Map<string, number[]>; writes: number }> {
   const arrivals = new Map<string, Map<number, number>>();
   const abort = new AbortController();
+  let connected = 0;
   const followers = replicaIds.map(async (id) => {
     const seen = new Map<number, number>();
     arrivals.set(id, seen);
     try {
-      for await (const e of followEvents(litefsUrl(p, id), abort.signal)) if (e.type === 'tx' && e.db === 'data.db') seen.set(txidOf(e), performance.now());
+      for await (const e of followEvents(litefsUrl(p, id), abort.signal)) {
+        if (e.type === 'init') connected++;
+        if (e.type === 'tx' && e.db === 'data.db') seen.set(txidOf(e), performance.now());
+      }
     } catch {
       // the stream ends with the abort
     }
   });
-  await sleep(300);
+  // /events reports what happens after a client connects: every stream's `init` first.
+  for (let i = 0; connected < replicaIds.length; i++) {
+    if (i > 500) throw new Error('the /events streams did not connect');
+    await sleep(10);
+  }
   const written: Array<{ tx: number; at: number }> = [];
   const base = `${p.instanceUrl(name)}/api/collections/bench_posts/records`;
   const start = performance.now();

@@ -61,32 +61,43 @@ describe('a real LiteFS cluster (primary + 2 replicas)', { skip: lfs.skip }, () 
     writer.pragma('journal_mode = WAL'); // the imported snapshot is in rollback mode: one transaction
     const first = await readPosition(pMnt);
 
+    // /events sends what happens after a client connects: connected (its `init`) before the writes.
     const events = new AbortController();
     const seen: number[] = [];
+    let connected = false;
     const following = (async () => {
-      for await (const e of followEvents(cluster.replicas[1]!.apiUrl, events.signal)) if (e.type === 'tx') seen.push(txidOf(e));
-    })();
+      for await (const e of followEvents(cluster.replicas[1]!.apiUrl, events.signal)) {
+        if (e.type === 'init') connected = true;
+        if (e.type === 'tx') seen.push(txidOf(e));
+      }
+    })().catch((err: unknown) => {
+      if (!events.signal.aborted) throw err;
+    });
+    try {
+      await eventually('events stream connected', async () => (connected ? true : undefined), 5_000);
+      for (let i = 0; i < 5; i++) writer.prepare('INSERT INTO t (v) VALUES (?)').run(`new ${i}`);
+      const last = await readPosition(pMnt);
+      assert.equal(last?.txid, (first?.txid ?? 0) + 5);
 
-    for (let i = 0; i < 5; i++) writer.prepare('INSERT INTO t (v) VALUES (?)').run(`new ${i}`);
-    const last = await readPosition(pMnt);
-    assert.equal(last?.txid, (first?.txid ?? 0) + 5);
-
-    for (const r of ['r1', 'r2']) {
-      const mnt = join(cluster.root, r, 'mnt');
-      await eventually(`${r} caught up`, async () => ((await readPosition(mnt))?.txid === last?.txid ? true : undefined), 10_000);
-      assert.deepEqual(await readPosition(mnt), last, 'same txid and checksum as the primary');
-      const reader = new Database(join(mnt, 'data.db'), { readonly: true });
-      assert.equal((reader.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n, 55);
-      const rw = new Database(join(mnt, 'data.db'));
-      assert.throws(() => rw.prepare('INSERT INTO t (v) VALUES (1)').run(), /I\/O|readonly|read-only/i, 'a replica refuses writes');
-      rw.close();
-      reader.close();
-      const lag = await readLag(mnt);
-      assert.ok(lag !== undefined && lag >= 0 && lag < 5_000, `lag ${lag}`);
+      for (const r of ['r1', 'r2']) {
+        const mnt = join(cluster.root, r, 'mnt');
+        await eventually(`${r} caught up`, async () => ((await readPosition(mnt))?.txid === last?.txid ? true : undefined), 10_000);
+        assert.deepEqual(await readPosition(mnt), last, 'same txid and checksum as the primary');
+        const reader = new Database(join(mnt, 'data.db'), { readonly: true });
+        assert.equal((reader.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n, 55);
+        const rw = new Database(join(mnt, 'data.db'));
+        assert.throws(() => rw.prepare('INSERT INTO t (v) VALUES (1)').run(), /I\/O|readonly|read-only/i, 'a replica refuses writes');
+        rw.close();
+        reader.close();
+        const lag = await readLag(mnt);
+        assert.ok(lag !== undefined && lag >= 0 && lag < 5_000, `lag ${lag}`);
+      }
+      await eventually('events seen', async () => (seen.includes(last?.txid ?? -1) ? true : undefined), 5_000);
+      assert.deepEqual(seen.slice(-5), [1, 2, 3, 4, 5].map((k) => (first?.txid ?? 0) + k), 'one tx event per transaction, in order');
+    } finally {
+      events.abort();
+      await following;
     }
-    await eventually('events seen', async () => (seen.includes(last?.txid ?? -1) ? true : undefined), 5_000);
-    events.abort();
-    await following;
     writer.close();
   });
 });
