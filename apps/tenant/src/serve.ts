@@ -64,7 +64,7 @@ function instanceLogFile(): string | undefined {
  * A LiteFS replica serves the primary's data.db: it waits until that has arrived (LiteFS starts
  * the server once the node joined its cluster, normally with the database already there).
  */
-async function waitForReplicaDatabase(dbDir: string, timeoutMs = 60_000): Promise<void> {
+async function waitForReplicaDatabase(dbDir: string, timeoutMs = 110_000): Promise<void> {
   if (!isLiteFsMount(dbDir) || new LiteFsNodeState(dbDir).isPrimary) return;
   const deadline = Date.now() + timeoutMs;
   let said = false;

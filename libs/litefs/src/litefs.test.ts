@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { eventually } from '@burrow/testing';
@@ -19,6 +21,19 @@ describe('renderNodeConfig', () => {
   test('paths are quoted: nothing is read as YAML or a variable', () => {
     const y = renderNodeConfig({ role: 'primary', mountDir: '/a: b/$HOME', dataDir: '/d', httpAddr: '127.0.0.1:1', primaryHostname: 'h', primaryUrl: 'http://127.0.0.1:1' });
     assert.match(y, /dir: "\/a: b\/\$HOME"/);
+  });
+});
+
+describe('importDatabase', () => {
+  test('a file that is not a SQLite database is refused before LiteFS sees it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'burrow-litefs-import-'));
+    try {
+      writeFileSync(join(dir, 'bad.db'), 'not a database at all, but long enough to look like a file');
+      await assert.rejects(importDatabase('/nonexistent/litefs', 'http://127.0.0.1:1', 'data.db', join(dir, 'bad.db')), /snapshot of .*bad\.db: .*(not a database|file is not)/i);
+      await assert.rejects(importDatabase('/nonexistent/litefs', 'http://127.0.0.1:1', 'data.db', join(dir, 'missing.db')), /snapshot of/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

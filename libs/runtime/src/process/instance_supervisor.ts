@@ -253,7 +253,8 @@ export class InstanceSupervisor {
           preferredPort: restart?.port,
           pickPort: this.opts.pickPort,
           spawn: this.opts.spawn,
-          healthTimeoutMs: this.opts.healthTimeoutMs,
+          // A new replica first receives the whole database from its primary: more time to answer.
+          healthTimeoutMs: litefs ? Math.max(this.opts.healthTimeoutMs, LITEFS_HEALTH_TIMEOUT_MS) : this.opts.healthTimeoutMs,
           killGraceMs: Math.min(this.opts.graceMs, 5_000),
           maxLogBytes: this.opts.maxLogBytes,
           livenessPollMs: this.opts.livenessPollMs,
@@ -423,6 +424,9 @@ async function writeSpec(layout: InstanceLayout, spec: InstanceSpec): Promise<vo
   await mkdir(layout.runtimeDir, { recursive: true, mode: 0o700 });
   await writeSpecFile(layout.specFile, spec);
 }
+
+/** How long a LiteFS node may take to answer (its first sync carries the whole database). */
+const LITEFS_HEALTH_TIMEOUT_MS = 120_000;
 
 /**
  * Writes the LiteFS node's litefs.yml when the spec asks for one (removes it otherwise) and
