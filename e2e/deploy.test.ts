@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { eventually as pollUntil, freePort, resolveLocalhostSubdomains } from '@burrow/testing';
 // @ts-expect-error: plain ESM launcher script without type declarations
 import { startStack } from '../scripts/stack.mjs';
-import { controlApi, readLogsUntil, type ApiAnswer } from './support/control_api.js';
+import { controlApi, deleteInstancesOf, readLogsUntil, type ApiAnswer } from './support/control_api.js';
 
 interface Stack {
   apiUrl: string;
@@ -77,13 +77,7 @@ before(async () => {
 const tokens: string[] = [];
 
 after(async () => {
-  for (const token of tokens) {
-    const mine = await api(token, 'GET', '/api/instances').catch(() => ({ status: 0, body: [] }));
-    for (const i of (mine.body ?? []) as Array<{ id: string }>) {
-      await api(token, 'DELETE', `/api/instances/${i.id}`).catch(() => undefined);
-      await eventually('instance deleted', async () => ((await api(token, 'GET', `/api/instances/${i.id}`)).status === 404 ? true : undefined)).catch(() => undefined);
-    }
-  }
+  if (stack) await deleteInstancesOf(stack.apiUrl, tokens);
   await stack?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });

@@ -15,7 +15,7 @@ import { liteFsForTests } from '@burrow/litefs/testing';
 import { eventually as pollUntil, freePort, resolveLocalhostSubdomains } from '@burrow/testing';
 // @ts-expect-error: plain ESM launcher script without type declarations
 import { startStack } from '../scripts/stack.mjs';
-import { controlApi, type ApiAnswer } from './support/control_api.js';
+import { controlApi, deleteInstancesOf, type ApiAnswer } from './support/control_api.js';
 
 interface Stack {
   apiUrl: string;
@@ -110,13 +110,7 @@ describe('LiteFS read replicas through the stack', { skip: lfs.skip, timeout: 60
   });
 
   after(async () => {
-    for (const token of tokens) {
-      const mine = await api(token, 'GET', '/api/instances').catch(() => ({ status: 0, body: [] }));
-      for (const i of (mine.body ?? []) as Array<{ id: string }>) {
-        await api(token, 'DELETE', `/api/instances/${i.id}`).catch(() => undefined);
-        await eventually('instance deleted', async () => ((await api(token, 'GET', `/api/instances/${i.id}`)).status === 404 ? true : undefined)).catch(() => undefined);
-      }
-    }
+    if (stack) await deleteInstancesOf(stack.apiUrl, tokens);
     await stack?.stop();
     const left = dataDir ? mountsUnder(dataDir) : [];
     if (dataDir && left.length === 0) rmSync(dataDir, { recursive: true, force: true });

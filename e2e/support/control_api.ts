@@ -41,3 +41,22 @@ export async function readLogsUntil(apiUrl: string, token: string, id: string, p
     abort.abort();
   }
 }
+
+/**
+ * Deletes every instance of these accounts and waits until each is gone (bounded): tenants
+ * outlive the stack by design, so a test that made them must remove them.
+ */
+export async function deleteInstancesOf(apiUrl: string, tokens: readonly string[], timeoutMs = 60_000): Promise<void> {
+  for (const token of tokens) {
+    const mine = await controlApi(apiUrl, token, 'GET', '/api/instances').catch(() => ({ status: 0, body: [] }));
+    for (const i of (mine.body ?? []) as Array<{ id: string }>) {
+      await controlApi(apiUrl, token, 'DELETE', `/api/instances/${i.id}`).catch(() => undefined);
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const r = await controlApi(apiUrl, token, 'GET', `/api/instances/${i.id}`).catch(() => undefined);
+        if (r?.status === 404) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
+}

@@ -1,11 +1,9 @@
 /** Writes the owner's console credentials into a tenant's `_superusers` (admin sync, as PocketHost does). */
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { Inject, Injectable } from '@nestjs/common';
-import { join } from 'node:path';
 import type { ControlInstanceId } from '@burrow/db';
 import { isMounted } from '@burrow/litefs';
-import { parseInstanceId, type InstanceRuntime } from '@burrow/runtime';
+import { inLiteFs, instanceLayout, parseInstanceId, type InstanceRuntime } from '@burrow/runtime';
 import { syncPlatformSuperuser } from '@burrow/tenant';
 import type { WorkerSettings } from './settings.js';
 import { RUNTIME, SETTINGS } from './tokens.js';
@@ -39,17 +37,12 @@ export class TenantAdmin {
 
   /** The tenant's `--dir`. */
   dataDir(id: ControlInstanceId): string {
-    return join(this.instancesDir, id, 'data');
+    return instanceLayout(this.instancesDir, parseInstanceId(id)).dataDir;
   }
 
   /** Creates the data directory (no-op when it exists; the docker runtime makes its volume itself). */
   async prepare(id: ControlInstanceId): Promise<void> {
     if (!this.inVolume) await mkdir(this.dataDir(id), { recursive: true });
-  }
-
-  /** The LiteFS mount of a replicated instance's primary (process runtime layout): its data.db while it runs. */
-  litefsMount(id: ControlInstanceId): string {
-    return join(this.instancesDir, id, 'db');
   }
 
   /**
@@ -63,12 +56,11 @@ export class TenantAdmin {
       await this.runtime.tenantCommand(parseInstanceId(id), ['superuser', 'sync', owner.email], { stdin: owner.passwordHash });
       return 'synced';
     }
-    let dbDir: string | undefined;
-    if (existsSync(join(this.instancesDir, id, 'litefs', 'dbs', 'data.db'))) {
-      dbDir = this.litefsMount(id);
-      if (!isMounted(dbDir)) return 'deferred';
-    }
-    syncPlatformSuperuser({ dir: this.dataDir(id), dbDir, email: owner.email, passwordHash: owner.passwordHash });
+    const layout = instanceLayout(this.instancesDir, parseInstanceId(id));
+    // In LiteFS, the database is reached through the primary's mount: there while it runs.
+    const dbDir = inLiteFs(layout) ? layout.litefsMount : undefined;
+    if (dbDir !== undefined && !isMounted(dbDir)) return 'deferred';
+    syncPlatformSuperuser({ dir: layout.dataDir, dbDir, email: owner.email, passwordHash: owner.passwordHash });
     return 'synced';
   }
 }

@@ -2,6 +2,7 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import { ControlRows } from './control_rows.js';
 import { HandlerRegistry } from './handler_registry.js';
+import { InstanceStarter } from './handlers/instance_starter.js';
 import type { AnyJobHandler } from './handlers/job_handler.js';
 import { InstanceLocks } from './instance_locks.js';
 import { JobProcessor } from './job_processor.js';
@@ -31,6 +32,7 @@ export class WorkerModule {
         { provide: HOOKS, useValue: resources.hooks },
         TenantAdmin,
         TenantProbe,
+        InstanceStarter,
         ControlRows,
         InstanceLocks,
         ...handlers,

@@ -30,3 +30,4 @@ export { removeDockerNamespace } from './docker/docker_api.js';
 export type { DockerEndpoint, DockerRuntimeOptions } from './docker/options.js';
 export { createRuntime, type RuntimeChoice } from './create_runtime.js';
 export { liteFsNodeSpec, type LiteFsNodeRow } from './litefs_spec.js';
+export { inLiteFs, instanceLayout, type InstanceLayout } from './process/layout.js';

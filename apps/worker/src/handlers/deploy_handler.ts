@@ -12,15 +12,12 @@ import { UnrecoverableError } from 'bullmq';
 import type { InstanceStatus } from '@burrow/contracts';
 import type { InstanceStore } from '@burrow/db';
 import type { InstanceRuntime } from '@burrow/runtime';
-import { ControlRows } from '../control_rows.js';
 import type { CheckedPayload } from '../job_payload.js';
 import type { WorkerSettings } from '../settings.js';
-import { TenantAdmin } from '../tenant_admin.js';
-import { TenantProbe } from '../tenant_probe.js';
 import { INSTANCES, RUNTIME, SETTINGS } from '../tokens.js';
-import { bringUp, runtimeId, SETTLED_STATUSES, type BringUpDeps } from './instance_steps.js';
+import { runtimeId, SETTLED_STATUSES } from './instance_steps.js';
+import { InstanceStarter } from './instance_starter.js';
 import type { JobHandler, ProgressReporter } from './job_handler.js';
-import { stopReplicas } from './litefs_nodes.js';
 
 @Injectable()
 export class DeployHandler implements JobHandler<'instance.deploy'> {
@@ -28,13 +25,11 @@ export class DeployHandler implements JobHandler<'instance.deploy'> {
   readonly job = 'instance.deploy';
   private readonly log = new Logger(DeployHandler.name);
 
-  /** Takes the stores, the runtime, the admin sync, the health probe and where bundles are. */
+  /** Takes the instance rows, what starts and stops instances, the runtime and where bundles are. */
   constructor(
     @Inject(INSTANCES) private readonly instances: InstanceStore,
-    @Inject(ControlRows) private readonly rows: ControlRows,
-    @Inject(TenantAdmin) private readonly admin: TenantAdmin,
+    @Inject(InstanceStarter) private readonly starter: InstanceStarter,
     @Inject(RUNTIME) private readonly runtime: InstanceRuntime,
-    @Inject(TenantProbe) private readonly probe: TenantProbe,
     @Inject(SETTINGS) private readonly settings: WorkerSettings,
   ) {}
 
@@ -62,30 +57,22 @@ export class DeployHandler implements JobHandler<'instance.deploy'> {
       return;
     }
     await progress({ percent: 30, step: 'Restarting onto the new code' });
-    if (await this.instances.moveStatus(instanceId, SETTLED_STATUSES, 'stopped')) {
-      // Replicas run the primary's code too: stopped with it, started again by bringUp.
-      await stopReplicas(this.instances, this.runtime, instanceId);
-      await this.runtime.stop(id);
-    }
+    // Replicas run the primary's code too: stopped with it, started again with it.
+    if (await this.instances.moveStatus(instanceId, SETTLED_STATUSES, 'stopped')) await this.starter.stop(instanceId);
     try {
-      await bringUp(this.deps(), row, progress, { sync: 40, syncStep: 'Syncing the admin account', start: 50, wait: 70 });
+      await this.starter.bringUp(row, progress, { sync: 40, syncStep: 'Syncing the admin account', start: 50, wait: 70 });
     } catch (err) {
       const reason = describe(err);
       this.log.warn(`deploy ${deployId} of ${row.name} did not start; rolling back: ${reason}`);
       await progress({ percent: 80, step: 'The new code did not start: rolling back' });
-      await stopReplicas(this.instances, this.runtime, instanceId);
-      await this.runtime.stop(id);
+      await this.starter.stop(instanceId);
       await this.runtime.tenantCommand(id, ['deploy', 'rollback']);
-      await bringUp(this.deps(), row, progress, { sync: 85, syncStep: 'Syncing the admin account', start: 90, wait: 95 });
+      await this.starter.bringUp(row, progress, { sync: 85, syncStep: 'Syncing the admin account', start: 90, wait: 95 });
       await this.instances.moveStatus(instanceId, SETTLED_STATUSES, 'running');
       throw new UnrecoverableError(`the deploy did not start and was rolled back (the instance runs the previous code): ${reason}`);
     }
     await this.instances.moveStatus(instanceId, SETTLED_STATUSES, 'running');
     await progress({ percent: 100, step: 'Deployed' });
-  }
-
-  private deps(): BringUpDeps {
-    return { instances: this.instances, rows: this.rows, admin: this.admin, runtime: this.runtime, probe: this.probe, replicaStore: this.settings.replicaStore };
   }
 }
 

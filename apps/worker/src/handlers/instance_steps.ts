@@ -3,12 +3,10 @@ import type { InstanceStatus } from '@burrow/contracts';
 import { UnrecoverableError } from 'bullmq';
 import type { ControlInstanceId, Instance, InstanceStore } from '@burrow/db';
 import { platformReplica, type ReplicaStoreSettings } from '@burrow/litestream';
-import { parseInstanceId, type Endpoint, type InstanceId, type InstanceRuntime, type InstanceSpec } from '@burrow/runtime';
+import { parseInstanceId, type InstanceId, type InstanceSpec } from '@burrow/runtime';
 import type { ControlRows } from '../control_rows.js';
 import type { TenantAdmin } from '../tenant_admin.js';
-import type { TenantProbe } from '../tenant_probe.js';
-import type { ProgressReporter } from './job_handler.js';
-import { clusterOf, litefsSpec, startReplicas } from './litefs_nodes.js';
+import { clusterOf, litefsSpec } from './litefs_nodes.js';
 
 /** The runtime's id of an instance (control ids are valid runtime ids: 15 lowercase characters). */
 export function runtimeId(id: ControlInstanceId): InstanceId {
@@ -36,17 +34,6 @@ export async function tenantEnv(instances: InstanceStore, instance: Instance): P
 /** States of a built instance that power changes and restores apply to (not provisioning or deleting). */
 export const SETTLED_STATUSES: readonly InstanceStatus[] = ['running', 'sleeping', 'stopped', 'failed'];
 
-/** What bringing a tenant up touches. */
-export interface BringUpDeps {
-  instances: InstanceStore;
-  rows: ControlRows;
-  admin: TenantAdmin;
-  runtime: InstanceRuntime;
-  probe: TenantProbe;
-  /** Where continuous backup replicas go (instances that turned it on). */
-  replicaStore: ReplicaStoreSettings;
-}
-
 /**
  * What the runtime starts for `instance`: its env, continuous backup when it is on, and its
  * LiteFS primary node once its database moved into LiteFS (replicas, libs/litefs).
@@ -59,34 +46,4 @@ export async function instanceSpec(instances: InstanceStore, replicaStore: Repli
   const { primary } = await clusterOf(instances, instance);
   if (primary) spec.litefs = litefsSpec(primary, primary);
   return spec;
-}
-
-/**
- * The shared tail of provision and power-on: sync the owner as superuser, start the tenant with
- * its env, wait until it answers; `at` gives each step's progress percentage.
- */
-export async function bringUp(
-  deps: BringUpDeps,
-  instance: Instance,
-  progress: ProgressReporter,
-  at: { sync: number; syncStep: string; start: number; wait: number },
-): Promise<Endpoint> {
-  const id = instance.id as ControlInstanceId;
-  const spec = await instanceSpec(deps.instances, deps.replicaStore, instance);
-  // A LiteFS primary's database exists only on its mount, while it runs: synced after the start.
-  if (!spec.litefs) {
-    await progress({ percent: at.sync, step: at.syncStep });
-    await syncOwner(deps.rows, deps.admin, instance, id);
-  }
-  await progress({ percent: at.start, step: 'Starting the instance' });
-  const endpoint = await deps.runtime.start(spec);
-  await progress({ percent: at.wait, step: 'Waiting for it to answer' });
-  await deps.probe.waitHealthy(endpoint);
-  if (spec.litefs) {
-    await progress({ percent: at.wait, step: at.syncStep });
-    await syncOwner(deps.rows, deps.admin, instance, id);
-    await progress({ percent: at.wait, step: 'Starting its read replicas' });
-    await startReplicas(deps.instances, deps.runtime, instance, spec.env);
-  }
-  return endpoint;
 }

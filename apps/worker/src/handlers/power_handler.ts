@@ -2,16 +2,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { InstanceStatus } from '@burrow/contracts';
 import type { InstanceStore } from '@burrow/db';
-import type { InstanceRuntime } from '@burrow/runtime';
-import { ControlRows } from '../control_rows.js';
 import type { CheckedPayload } from '../job_payload.js';
-import { TenantAdmin } from '../tenant_admin.js';
-import { TenantProbe } from '../tenant_probe.js';
-import { bringUp, runtimeId, SETTLED_STATUSES, type BringUpDeps } from './instance_steps.js';
+import { SETTLED_STATUSES } from './instance_steps.js';
+import { InstanceStarter } from './instance_starter.js';
 import type { JobHandler, ProgressReporter } from './job_handler.js';
-import { stopReplicas } from './litefs_nodes.js';
-import type { WorkerSettings } from '../settings.js';
-import { INSTANCES, RUNTIME, SETTINGS } from '../tokens.js';
+import { INSTANCES } from '../tokens.js';
 
 const POWERABLE = SETTLED_STATUSES;
 
@@ -26,14 +21,10 @@ export class PowerHandler implements JobHandler<'instance.power'> {
   readonly job = 'instance.power';
   private readonly log = new Logger(PowerHandler.name);
 
-  /** Takes the stores, the tenant's admin sync, the runtime and the health probe. */
+  /** Takes the instance rows and what starts and stops instances. */
   constructor(
     @Inject(INSTANCES) private readonly instances: InstanceStore,
-    @Inject(ControlRows) private readonly rows: ControlRows,
-    @Inject(TenantAdmin) private readonly admin: TenantAdmin,
-    @Inject(RUNTIME) private readonly runtime: InstanceRuntime,
-    @Inject(TenantProbe) private readonly probe: TenantProbe,
-    @Inject(SETTINGS) private readonly settings: WorkerSettings,
+    @Inject(InstanceStarter) private readonly starter: InstanceStarter,
   ) {}
 
   /** Starts (and re-syncs the admin) or stops the tenant; missing, deleting or provisioning: nothing. */
@@ -45,14 +36,12 @@ export class PowerHandler implements JobHandler<'instance.power'> {
     }
     const desired = row.power === 'off' ? 'off' : 'on';
     if (desired !== power) this.log.log(`instance ${row.name}: power job said ${power}, the row now says ${desired}; applying ${desired}`);
-    const id = runtimeId(instanceId);
     if (desired === 'off') {
       await progress({ percent: 30, step: 'Stopping the instance' });
       // `stopped` first: from then on the proxy refuses to wake it (and undoes a wake that was
       // already under way), so the stop below cannot be followed by a visitor's start.
       await this.instances.moveStatus(instanceId, POWERABLE, 'stopped');
-      await stopReplicas(this.instances, this.runtime, instanceId);
-      await this.runtime.stop(id);
+      await this.starter.stop(instanceId);
       await progress({ percent: 100, step: 'Stopped' });
       return;
     }
@@ -64,17 +53,10 @@ export class PowerHandler implements JobHandler<'instance.power'> {
       }
       // Stopped as for power off (the proxy neither serves nor wakes it meanwhile), then started below.
       await progress({ percent: 10, step: 'Stopping the instance (restart)' });
-      if (await this.instances.moveStatus(instanceId, ['running'], 'stopped')) {
-        await stopReplicas(this.instances, this.runtime, instanceId);
-        await this.runtime.stop(id);
-      }
+      if (await this.instances.moveStatus(instanceId, ['running'], 'stopped')) await this.starter.stop(instanceId);
     }
-    await bringUp(this.bringUpDeps(), row, progress, { sync: 20, syncStep: 'Syncing the admin account', start: 50, wait: 80 });
+    await this.starter.bringUp(row, progress, { sync: 20, syncStep: 'Syncing the admin account', start: 50, wait: 80 });
     await this.instances.moveStatus(instanceId, POWERABLE, 'running');
     await progress({ percent: 100, step: 'Running' });
-  }
-
-  private bringUpDeps(): BringUpDeps {
-    return { instances: this.instances, rows: this.rows, admin: this.admin, runtime: this.runtime, probe: this.probe, replicaStore: this.settings.replicaStore };
   }
 }

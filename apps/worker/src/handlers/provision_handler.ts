@@ -6,12 +6,11 @@ import { UnrecoverableError } from 'bullmq';
 import type { InstanceStatus } from '@burrow/contracts';
 import type { ControlInstanceId, InstanceStore } from '@burrow/db';
 import type { InstanceRuntime } from '@burrow/runtime';
-import { ControlRows } from '../control_rows.js';
 import type { CheckedPayload } from '../job_payload.js';
 import { TenantAdmin } from '../tenant_admin.js';
-import { TenantProbe } from '../tenant_probe.js';
 import { archivePointInTime } from './point_in_time.js';
-import { bringUp, runtimeId, type BringUpDeps } from './instance_steps.js';
+import { runtimeId } from './instance_steps.js';
+import { InstanceStarter } from './instance_starter.js';
 import type { JobHandler, ProgressReporter } from './job_handler.js';
 import type { WorkerSettings } from '../settings.js';
 import { INSTANCES, RUNTIME, SETTINGS } from '../tokens.js';
@@ -26,13 +25,12 @@ export class ProvisionHandler implements JobHandler<'instance.provision'> {
   readonly job = 'instance.provision';
   private readonly log = new Logger(ProvisionHandler.name);
 
-  /** Takes the stores, the tenant's admin sync, the runtime and the health probe. */
+  /** Takes the instance rows, what starts instances, the admin sync (data dirs), the runtime and where backups are. */
   constructor(
     @Inject(INSTANCES) private readonly instances: InstanceStore,
-    @Inject(ControlRows) private readonly rows: ControlRows,
+    @Inject(InstanceStarter) private readonly starter: InstanceStarter,
     @Inject(TenantAdmin) private readonly admin: TenantAdmin,
     @Inject(RUNTIME) private readonly runtime: InstanceRuntime,
-    @Inject(TenantProbe) private readonly probe: TenantProbe,
     @Inject(SETTINGS) private readonly settings: WorkerSettings,
   ) {}
 
@@ -59,7 +57,7 @@ export class ProvisionHandler implements JobHandler<'instance.provision'> {
       await this.runtime.stop(runtimeId(instanceId));
       await this.runtime.restore(runtimeId(instanceId), archive);
     }
-    const endpoint = await bringUp(this.bringUpDeps(), row, progress, { sync: 40, syncStep: 'Creating the admin account', start: 70, wait: 90 });
+    const endpoint = await this.starter.bringUp(row, progress, { sync: 40, syncStep: 'Creating the admin account', start: 70, wait: 90 });
     if (!(await this.instances.moveStatus(instanceId, PROVISIONABLE, 'running'))) {
       // A delete arrived meanwhile: its deprovision job stops and removes what was started.
       await progress({ percent: 100, step: 'Superseded (instance is being deleted)' });
@@ -77,9 +75,5 @@ export class ProvisionHandler implements JobHandler<'instance.provision'> {
     }
     this.log.log(`instance ${row.name} (${instanceId}) is running at ${endpoint.url}`);
     await progress({ percent: 100, step: 'Running' });
-  }
-
-  private bringUpDeps(): BringUpDeps {
-    return { instances: this.instances, rows: this.rows, admin: this.admin, runtime: this.runtime, probe: this.probe, replicaStore: this.settings.replicaStore };
   }
 }

@@ -8,13 +8,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import type { ControlInstanceId, Instance, InstanceNode, InstanceStore } from '@burrow/db';
 import { parseInstanceId, type InstanceRuntime } from '@burrow/runtime';
-import { ControlRows } from '../control_rows.js';
 import type { CheckedPayload } from '../job_payload.js';
-import type { WorkerSettings } from '../settings.js';
-import { TenantAdmin } from '../tenant_admin.js';
-import { TenantProbe } from '../tenant_probe.js';
-import { INSTANCES, RUNTIME, SETTINGS } from '../tokens.js';
-import { bringUp, runtimeId, tenantEnv, type BringUpDeps } from './instance_steps.js';
+import { INSTANCES, RUNTIME } from '../tokens.js';
+import { runtimeId, tenantEnv } from './instance_steps.js';
+import { InstanceStarter } from './instance_starter.js';
 import type { JobHandler, ProgressReporter } from './job_handler.js';
 import { litefsSpec, replicaSpec } from './litefs_nodes.js';
 
@@ -27,14 +24,11 @@ export class ReplicaAddHandler implements JobHandler<'replica.add'> {
   readonly job = 'replica.add';
   private readonly log = new Logger(ReplicaAddHandler.name);
 
-  /** Takes the stores, the runtime, the admin sync and the health probe. */
+  /** Takes the instance rows, what starts instances and the runtime. */
   constructor(
     @Inject(INSTANCES) private readonly instances: InstanceStore,
-    @Inject(ControlRows) private readonly rows: ControlRows,
-    @Inject(TenantAdmin) private readonly admin: TenantAdmin,
+    @Inject(InstanceStarter) private readonly starter: InstanceStarter,
     @Inject(RUNTIME) private readonly runtime: InstanceRuntime,
-    @Inject(TenantProbe) private readonly probe: TenantProbe,
-    @Inject(SETTINGS) private readonly settings: WorkerSettings,
   ) {}
 
   /** Adds the replica; a node that is gone or being removed needs nothing. */
@@ -79,12 +73,12 @@ export class ReplicaAddHandler implements JobHandler<'replica.add'> {
       await this.runtime.litefsImport(id, litefsSpec(primary, primary));
     } catch (err) {
       // Nothing was moved (the import is the last step to change anything): it serves from its plain database again.
-      await bringUp(this.deps(), row, progress, { sync: 30, syncStep: 'Syncing the admin account', start: 35, wait: 40 });
+      await this.starter.bringUp(row, progress, { sync: 30, syncStep: 'Syncing the admin account', start: 35, wait: 40 });
       await this.instances.moveStatus(row.id as ControlInstanceId, ['stopped'], 'running');
       throw new UnrecoverableError(`moving the database into LiteFS failed: ${err instanceof Error ? err.message : String(err)}`);
     }
     await this.instances.nodes.setStatus(primary.id, 'running');
-    await bringUp(this.deps(), row, progress, { sync: 40, syncStep: 'Syncing the admin account', start: 30, wait: 40 });
+    await this.starter.bringUp(row, progress, { sync: 40, syncStep: 'Syncing the admin account', start: 30, wait: 40 });
     await this.instances.moveStatus(row.id as ControlInstanceId, ['stopped'], 'running');
     return { ...primary, status: 'running' };
   }
@@ -106,9 +100,5 @@ export class ReplicaAddHandler implements JobHandler<'replica.add'> {
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-  }
-
-  private deps(): BringUpDeps {
-    return { instances: this.instances, rows: this.rows, admin: this.admin, runtime: this.runtime, probe: this.probe, replicaStore: this.settings.replicaStore };
   }
 }

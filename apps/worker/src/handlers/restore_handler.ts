@@ -15,13 +15,11 @@ import { UnrecoverableError } from 'bullmq';
 import type { InstanceStatus } from '@burrow/contracts';
 import type { ControlInstanceId, InstanceStore } from '@burrow/db';
 import type { InstanceRuntime } from '@burrow/runtime';
-import { ControlRows } from '../control_rows.js';
 import type { CheckedPayload } from '../job_payload.js';
 import type { WorkerSettings } from '../settings.js';
-import { TenantAdmin } from '../tenant_admin.js';
-import { TenantProbe } from '../tenant_probe.js';
-import { bringUp, runtimeId, SETTLED_STATUSES } from './instance_steps.js';
+import { runtimeId, SETTLED_STATUSES } from './instance_steps.js';
 import { archivePointInTime } from './point_in_time.js';
+import { InstanceStarter } from './instance_starter.js';
 import type { JobHandler, ProgressReporter } from './job_handler.js';
 import { INSTANCES, RUNTIME, SETTINGS } from '../tokens.js';
 
@@ -34,13 +32,11 @@ export class RestoreHandler implements JobHandler<'instance.restore'> {
   readonly job = 'instance.restore';
   private readonly log = new Logger(RestoreHandler.name);
 
-  /** Takes the stores, the runtime, the admin sync, the health probe and where backups are. */
+  /** Takes the instance rows, what starts instances, the runtime and where backups are. */
   constructor(
     @Inject(INSTANCES) private readonly instances: InstanceStore,
-    @Inject(ControlRows) private readonly rows: ControlRows,
-    @Inject(TenantAdmin) private readonly admin: TenantAdmin,
+    @Inject(InstanceStarter) private readonly starter: InstanceStarter,
     @Inject(RUNTIME) private readonly runtime: InstanceRuntime,
-    @Inject(TenantProbe) private readonly probe: TenantProbe,
     @Inject(SETTINGS) private readonly settings: WorkerSettings,
   ) {}
 
@@ -101,7 +97,7 @@ export class RestoreHandler implements JobHandler<'instance.restore'> {
   private async bringBack(instanceId: ControlInstanceId, progress: ProgressReporter): Promise<void> {
     const current = await this.instances.byId(instanceId);
     if (current?.power !== 'on' || current.status !== 'stopped') return;
-    await bringUp({ instances: this.instances, rows: this.rows, admin: this.admin, runtime: this.runtime, probe: this.probe, replicaStore: this.settings.replicaStore }, current, progress,
+    await this.starter.bringUp(current, progress,
       { sync: 80, syncStep: 'Syncing the admin account', start: 86, wait: 92 });
     await this.instances.moveStatus(instanceId, ['stopped'], 'running');
   }
